@@ -1,0 +1,20 @@
+export { FPDB_ERROR_CODES, FpdbError, isFpdbError, type FpdbErrorCode, type FpdbErrorDetails } from './errors.js';
+export * from './vocabulary.js';
+export type { FpdbRecord, RawRecord } from './record.js';
+export type { SafeParseResult, ValidationIssue } from './issue.js';
+export { IMAGE_NAME_PATTERN, formatImageName, parseImageName, safeParseImageName, type ImageNameParts } from './image-name.js';
+export { parseRecord, safeParseRecord } from './parse-record.js';
+export { FINE_CLASSES, TASKS, brainSpace, fineSpace, labelSpace, planesSpace, type LabelSpace, type Task } from './label-space.js';
+export { createRng, shuffled, type Rng } from './random.js';
+export { computeStats, type DatasetStats } from './stats.js';
+export {
+  STRATIFICATION_TOLERANCE,
+  holdOutBy,
+  officialSplit,
+  stratifiedGroupKFold,
+  validationSplit,
+  type HoldOutSplit,
+  type StratifyBy,
+  type TrainTestSplit,
+  type TrainValidationSplit,
+} from './splits.js';
