@@ -1,1 +1,2 @@
-export {};
+export * from './index.js';
+export { readMetadata } from './metadata/read-metadata.js';

@@ -1,0 +1,19 @@
+import { PassThrough } from 'node:stream';
+import { commands } from '../src/commands/index.js';
+import { runCli } from '../src/internal/run-cli.js';
+
+/** Runs the CLI in-process and captures what it prints. */
+export async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let stdout = '';
+  let stderr = '';
+  out.on('data', (d: Buffer) => (stdout += d.toString()));
+  err.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await runCli(argv, commands, { stdout: out, stderr: err }, 'test');
+  return { code, stdout, stderr };
+}
+
+/** The repo's shipped real fixtures (CC BY 4.0). */
+export const realDir = new URL('../../../fixtures/real', import.meta.url).pathname;
+export const realCsv = `${realDir}/FETAL_PLANES_DB_data.csv`;
