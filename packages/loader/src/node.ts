@@ -1,2 +1,14 @@
 export * from './index.js';
 export { readMetadata } from './metadata/read-metadata.js';
+export { CSV_FILE, IMAGES_DIR, imagePath } from './dataset/image-path.js';
+export type { Dataset, DatasetCheck, DatasetFilter, ImageInfo } from './dataset/dataset.js';
+export { openDataset, type OpenDatasetOptions } from './dataset/open-dataset.js';
+export { decodeImage, readImage, type DecodeOptions, type ResizeKernel } from './pixels/decode-image.js';
+export { CACHE_HEADER_BYTES, CACHE_VERSION, cacheStem, type CacheIndex, type CacheKey } from './cache/cache-format.js';
+export { CACHE_DIR_NAME, resolveCacheDir, userCacheDir, type CacheLocation } from './cache/cache-location.js';
+export { buildCache, type BuildCacheOptions, type CacheBuildResult, type CacheProgress } from './cache/build-cache.js';
+export { openCache, type CacheReader, type OpenCacheOptions } from './cache/open-cache.js';
+export { createPixelSource, type DatasetPixelSource, type DatasetPixelSourceOptions } from './batches/dataset-pixel-source.js';
+export { createBatches, type CreateBatchesOptions } from './batches/create-batches.js';
+export { extractRelease, type ExtractResult, type TransferProgress } from './download/extract-release.js';
+export { RELEASE_URL, RELEASE_ZIP, ZENODO_RECORD, downloadRelease, type Checksum, type DownloadOptions, type DownloadResult } from './download/download-release.js';

@@ -1,0 +1,93 @@
+import { readFile } from 'node:fs/promises';
+import sharp from 'sharp';
+import { FpdbError, isFpdbError } from '@fpdb/schema';
+import { describeLocation, locationDetails, type ImageLocation } from '../internal/location.js';
+import { LUMA_WEIGHTS } from './gray.js';
+import { DEFAULT_MAX_PIXELS, checkPixelLimit, readPngHeader } from './png-header.js';
+import { checkPixelOptions, resizeGeometry, type PixelOptions } from './resize-geometry.js';
+
+/** sharp's resampling kernels. */
+export type ResizeKernel = 'nearest' | 'linear' | 'cubic' | 'mitchell' | 'lanczos2' | 'lanczos3';
+
+/** Options of the sharp decode path: output size, policy, pixel limit and kernel (default `lanczos3`). */
+export interface DecodeOptions extends PixelOptions {
+  kernel?: ResizeKernel;
+}
+
+const LUMA_MATRIX = [LUMA_WEIGHTS, LUMA_WEIGHTS, LUMA_WEIGHTS].map((row) => [...row]) as [[number, number, number], [number, number, number], [number, number, number]];
+
+function decodeError(where: ImageLocation, cause: unknown): FpdbError {
+  const reason = (cause as Error).message ?? String(cause);
+  if (/pixel limit/i.test(reason)) {
+    return new FpdbError('FPDB_IMAGE_TOO_LARGE', `${describeLocation(where)} exceeds the pixel limit and was not decoded (${reason}).`, { cause, details: locationDetails(where) });
+  }
+  return new FpdbError('FPDB_IMAGE_DECODE', `${describeLocation(where)} could not be decoded (${reason.split('\n')[0]}). The file is truncated or corrupt: re-download or re-extract it.`, {
+    cause,
+    details: locationDetails(where),
+  });
+}
+
+/**
+ * Decodes PNG bytes with sharp to one 8-bit channel of `height`×`width` (Node). Every PNG mode (gray,
+ * gray+alpha, RGB, RGBA, palette, 16-bit) goes through {@link GRAY_FORMULA}; geometry per
+ * {@link resizeGeometry}. The IHDR is checked first, so a decompression bomb is refused unread.
+ * @returns `height·width` bytes, row-major.
+ * @throws FpdbError FPDB_IMAGE_NOT_PNG, FPDB_IMAGE_TOO_LARGE, FPDB_IMAGE_DECODE, FPDB_INVALID_ARGUMENT.
+ * @example const pixels = await decodeImage(await readFile(file), { height: 128, width: 128, policy: 'pad' }, { file });
+ */
+export async function decodeImage(bytes: Uint8Array, options: DecodeOptions, where: ImageLocation = { file: 'image' }): Promise<Uint8Array> {
+  checkPixelOptions(options);
+  const { height, width, policy = 'stretch', kernel = 'lanczos3' } = options;
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const header = readPngHeader(bytes, where);
+  checkPixelLimit(header, maxPixels, where);
+  const g = resizeGeometry(header.width, header.height, width, height, policy);
+  try {
+    let image = sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error' });
+    const hasAlpha = header.colourType === 4 || header.colourType === 6 || header.colourType === 3;
+    if (hasAlpha) image = image.flatten({ background: '#000000' });
+    if (header.colourType === 2 || header.colourType === 3 || header.colourType === 6) image = image.recomb(LUMA_MATRIX);
+    image = image.resize(g.scaledWidth, g.scaledHeight, { fit: 'fill', kernel });
+    if (policy === 'pad' && (g.scaledWidth !== width || g.scaledHeight !== height)) {
+      image = image.extend({
+        top: g.offsetY,
+        bottom: height - g.scaledHeight - g.offsetY,
+        left: g.offsetX,
+        right: width - g.scaledWidth - g.offsetX,
+        background: '#000000',
+      });
+    } else if (policy === 'crop' && (g.scaledWidth !== width || g.scaledHeight !== height)) {
+      image = image.extract({ left: g.offsetX, top: g.offsetY, width, height });
+    }
+    const { data, info } = await image.toColourspace('b-w').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    if (info.channels !== 1 || info.width !== width || info.height !== height) {
+      throw new Error(`sharp returned ${info.width}×${info.height}×${info.channels}, expected ${width}×${height}×1`);
+    }
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  } catch (cause) {
+    if (isFpdbError(cause)) throw cause;
+    throw decodeError(where, cause);
+  }
+}
+
+/**
+ * Reads and decodes one PNG file (see {@link decodeImage}).
+ * @throws FpdbError FPDB_IMAGE_MISSING when the file does not exist; as decodeImage otherwise.
+ * @example await readImage('/data/FETAL_PLANES_DB/Images/Patient00001_Plane1_1_of_15.png', { height: 224, width: 224 })
+ */
+export async function readImage(file: string, options: DecodeOptions, where: ImageLocation = { file }): Promise<Uint8Array> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new FpdbError('FPDB_IMAGE_MISSING', `${describeLocation(where)} is missing. Download the full release with \`fpdb download\` or open the dataset with { missing: 'skip' }.`, {
+        cause,
+        details: locationDetails(where),
+      });
+    }
+    throw new FpdbError('FPDB_IMAGE_DECODE', `${describeLocation(where)} cannot be read (${code ?? String(cause)}).`, { cause, details: locationDetails(where) });
+  }
+  return decodeImage(bytes, options, where);
+}

@@ -1,0 +1,1 @@
+export { disposeTensorBatch, tensorBatches, toTensorBatch, type TensorBatch } from './tfjs/tensor-batches.js';
