@@ -7,4 +7,7 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'node20',
+  // tfjs-core ships its gradient configs only as extension-less ESM (dist/register_all_gradients.js),
+  // which Node cannot import: bundle those internals, keep the @tensorflow/tfjs-core entry external.
+  noExternal: [/^@tensorflow\/tfjs-core\/dist\//],
 });

@@ -1,0 +1,102 @@
+// `pnpm bench:train`: training images/s of the reference CNN (128×128×1, batch 32, Adam) on the cpu
+// backend, on wasm with our kernels in one worker (wasm1) and data-parallel over two workers
+// (wasm2, batch 16 each, gradients averaged every step), and PyTorch on the same machine when
+// /usr/bin/python3 has torch. The last stdout line is one JSON object.
+import { Worker } from 'node:worker_threads';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import os from 'node:os';
+
+const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')).map(([k, v]) => [k, v ?? 'true']));
+const SIZE = Number(args.get('size') ?? 128);
+const BATCH = Number(args.get('batch') ?? 32);
+const STEPS = Number(args.get('steps') ?? 5);
+const WARMUP = Number(args.get('warmup') ?? 2);
+const CPU_BATCH = Number(args.get('cpu-batch') ?? 2);
+const only = args.has('only') ? new Set(args.get('only').split(',')) : undefined;
+const log = (...a) => console.error(...a);
+
+function startWorker(init) {
+  const worker = new Worker(here('./train-worker.mjs'));
+  const pending = [];
+  worker.on('message', (m) => pending.shift()?.(m));
+  worker.on('error', (e) => { log('worker error', e); process.exit(1); });
+  const ask = (msg) =>
+    new Promise((resolve, reject) => {
+      pending.push((m) => (m.error ? reject(new Error(m.error)) : resolve(m)));
+      worker.postMessage(msg);
+    });
+  return { worker, ask, ready: ask({ cmd: 'init', ...init }) };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function single(name, backend, batch, { steps = STEPS, warmup = WARMUP, profile = false, kernels = 'all' } = {}) {
+  const w = startWorker({ backend, batch, size: SIZE, seed: 1, kernels });
+  const { setup } = await w.ready;
+  const r = await w.ask({ cmd: 'train', steps, warmup, profile });
+  await w.worker.terminate();
+  const ms = median(r.msPerStep);
+  log(`${name}: ${setup.backend} B=${batch} ms/step ${r.msPerStep.map((m) => m.toFixed(0)).join(' ')} → median ${ms.toFixed(0)}; ${(batch * 1000 / ms).toFixed(1)} img/s`);
+  if (r.profile) log(`${name} profile (ms, one step): ${JSON.stringify(r.profile)}`);
+  return { msPerStep: Math.round(ms), batch, imagesPerSecond: (batch * 1000) / ms, profile: r.profile, kernels: setup.kernels };
+}
+
+async function dataParallel(name, workers) {
+  const shard = BATCH / workers;
+  const ws = Array.from({ length: workers }, (_, i) => startWorker({ backend: 'wasm', batch: shard, size: SIZE, seed: 1 + i }));
+  await Promise.all(ws.map((w) => w.ready));
+  const times = [];
+  for (let step = 0; step < WARMUP + STEPS; step += 1) {
+    const t0 = performance.now();
+    const parts = await Promise.all(ws.map((w) => w.ask({ cmd: 'grads', step })));
+    const avg = {};
+    for (const key of Object.keys(parts[0].grads)) {
+      const sum = new Float32Array(parts[0].grads[key].length);
+      for (const p of parts) { const g = p.grads[key]; for (let i = 0; i < sum.length; i += 1) sum[i] += g[i]; }
+      for (let i = 0; i < sum.length; i += 1) sum[i] /= workers;
+      avg[key] = sum;
+    }
+    await Promise.all(ws.map((w) => w.ask({ cmd: 'apply', grads: avg })));
+    if (step >= WARMUP) times.push(performance.now() - t0);
+  }
+  await Promise.all(ws.map((w) => w.worker.terminate()));
+  const ms = median(times);
+  log(`${name}: ${workers} workers × B=${shard} ms/step ${times.map((m) => m.toFixed(0)).join(' ')} → median ${ms.toFixed(0)}; ${(BATCH * 1000 / ms).toFixed(1)} img/s`);
+  return { msPerStep: Math.round(ms), batch: BATCH, workers, imagesPerSecond: (BATCH * 1000) / ms };
+}
+
+function pytorch() {
+  const py = '/usr/bin/python3';
+  const probe = spawnSync(py, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+  if (probe.status !== 0) { log('pytorch: skipped (no torch for /usr/bin/python3)'); return undefined; }
+  const r = spawnSync(py, [here('./train_torch.py'), `--size=${SIZE}`, `--batch=${BATCH}`, `--steps=${Math.max(STEPS, 5)}`, `--warmup=${WARMUP}`, '--threads=2'], { encoding: 'utf8' });
+  if (r.status !== 0) { log('pytorch failed', r.stderr); return undefined; }
+  const out = JSON.parse(r.stdout.trim().split('\n').at(-1));
+  log(`pytorch ${out.version}: ${out.threads} threads B=${BATCH} median ${out.msPerStep.toFixed(0)} ms/step; ${out.imagesPerSecond.toFixed(1)} img/s`);
+  return out;
+}
+
+const want = (k) => only === undefined || only.has(k);
+const result = { bench: 'train', net: 'reference-cnn', input: [SIZE, SIZE, 1], batch: BATCH, optimizer: 'adam', cpus: os.cpus().length, node: process.version };
+const ips = {};
+const details = {};
+if (want('wasm1')) { details.wasm1 = await single('wasm1', 'wasm', BATCH, { profile: args.has('profile') }); ips.wasm1 = details.wasm1.imagesPerSecond; }
+if (want('wasm1-missing')) { details['wasm1-missing'] = await single('wasm1-missing', 'wasm', BATCH, { profile: args.has('profile'), kernels: 'missing' }); }
+if (want('wasm2')) { details.wasm2 = await dataParallel('wasm2', 2); ips.wasm2 = details.wasm2.imagesPerSecond; }
+if (want('cpu')) {
+  details.cpu = await single('cpu', 'cpu', CPU_BATCH, { steps: 1, warmup: 0 });
+  details.cpu.note = `one step at batch ${CPU_BATCH}, extrapolated per image (a batch-32 step takes minutes)`;
+  ips.cpu = details.cpu.imagesPerSecond;
+}
+if (want('pytorch')) { const t = pytorch(); if (t) { details.pytorch = t; ips.pytorch = t.imagesPerSecond; } }
+const round = (x) => (x === undefined ? null : Math.round(x * 100) / 100);
+const best = Math.max(ips.wasm1 ?? 0, ips.wasm2 ?? 0);
+result.imagesPerSecond = Object.fromEntries(['cpu', 'wasm1', 'wasm2', 'pytorch'].map((k) => [k, round(ips[k])]));
+result.ratioToPytorch = ips.pytorch ? round(best / ips.pytorch) : null;
+result.ratioBasis = 'max(wasm1, wasm2) / pytorch';
+result.msPerStep = Object.fromEntries(Object.entries(details).map(([k, v]) => [k, v.msPerStep]));
+result.notes = { cpu: details.cpu?.note, pytorch: details.pytorch ? `torch ${details.pytorch.version}, set_num_threads(2)` : 'not installed: skipped' };
+if (args.has('profile')) result.profile = Object.fromEntries(Object.entries(details).filter(([, v]) => v.profile).map(([k, v]) => [k, v.profile]));
+console.log(JSON.stringify(result));

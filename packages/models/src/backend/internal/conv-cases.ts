@@ -1,0 +1,51 @@
+// Test helper: conv shapes/strides/paddings for the kernel comparisons.
+import { backend_util } from '@tensorflow/tfjs-core';
+
+export type Pad = 'same' | 'valid' | number | backend_util.ExplicitPadding;
+
+export interface ConvCase {
+  x: [number, number, number, number];
+  filter: [number, number, number, number];
+  strides: [number, number];
+  pad: Pad;
+  dilations?: [number, number];
+}
+
+/** Regular conv cases: filter [kh, kw, inC, outC]. */
+export const CONV_CASES: ConvCase[] = [
+  { x: [2, 8, 8, 4], filter: [3, 3, 4, 8], strides: [1, 1], pad: 'same' },
+  { x: [2, 8, 8, 4], filter: [3, 3, 4, 8], strides: [1, 1], pad: 'valid' },
+  { x: [1, 9, 7, 1], filter: [3, 3, 1, 16], strides: [1, 1], pad: 'same' },
+  { x: [1, 9, 7, 3], filter: [3, 3, 3, 5], strides: [2, 2], pad: 'same' },
+  { x: [2, 10, 10, 5], filter: [3, 3, 5, 9], strides: [2, 2], pad: 'valid' },
+  { x: [1, 6, 11, 8], filter: [5, 5, 8, 12], strides: [1, 1], pad: 'same' },
+  { x: [1, 6, 6, 6], filter: [1, 1, 6, 4], strides: [1, 1], pad: 'valid' },
+  { x: [1, 8, 8, 7], filter: [2, 2, 7, 3], strides: [1, 1], pad: 'same' },
+  { x: [1, 8, 9, 4], filter: [4, 2, 4, 8], strides: [2, 1], pad: 'same' },
+  { x: [2, 7, 7, 16], filter: [3, 3, 16, 32], strides: [1, 1], pad: 'same' },
+  { x: [1, 7, 8, 4], filter: [3, 3, 4, 4], strides: [1, 1], pad: [[0, 0], [1, 0], [2, 1], [0, 0]] },
+  { x: [1, 7, 8, 4], filter: [3, 3, 4, 6], strides: [1, 1], pad: 1 },
+  { x: [1, 7, 8, 2], filter: [3, 3, 2, 3], strides: [1, 1], pad: [[0, 0], [3, 1], [0, 0], [0, 0]] },
+  { x: [3, 12, 12, 8], filter: [3, 3, 8, 24], strides: [3, 3], pad: 'same' },
+];
+
+/** Depthwise cases: filter [kh, kw, C, multiplier]. */
+export const DEPTHWISE_CASES: ConvCase[] = [
+  { x: [2, 8, 8, 8], filter: [3, 3, 8, 1], strides: [1, 1], pad: 'same' },
+  { x: [1, 9, 7, 5], filter: [3, 3, 5, 1], strides: [2, 2], pad: 'same' },
+  { x: [1, 9, 9, 4], filter: [3, 3, 4, 2], strides: [1, 1], pad: 'valid' },
+  { x: [2, 10, 10, 3], filter: [5, 5, 3, 3], strides: [2, 2], pad: 'valid' },
+  { x: [1, 9, 9, 6], filter: [3, 3, 6, 1], strides: [1, 1], pad: 'same', dilations: [2, 2] },
+  { x: [1, 8, 8, 16], filter: [3, 3, 16, 1], strides: [2, 2], pad: 'same' },
+  { x: [1, 6, 7, 4], filter: [2, 3, 4, 1], strides: [1, 2], pad: 'same' },
+];
+
+/** The conv's output shape [B, outH, outW, outC]. */
+export function convOutShape(c: ConvCase, depthwise: boolean): number[] {
+  return backend_util.computeConv2DInfo(c.x, c.filter, c.strides, c.dilations ?? 1, c.pad, undefined, depthwise).outShape;
+}
+
+export function describeCase(c: ConvCase): string {
+  const pad = typeof c.pad === 'string' || typeof c.pad === 'number' ? String(c.pad) : JSON.stringify(c.pad);
+  return `x ${c.x.join('×')} filter ${c.filter.join('×')} stride ${c.strides.join(',')} pad ${pad}${c.dilations ? ` dilation ${c.dilations.join(',')}` : ''}`;
+}

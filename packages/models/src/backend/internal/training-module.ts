@@ -1,0 +1,80 @@
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { FpdbError } from '@fpdb/schema';
+import { TRAINING_KERNELS_WASM_BASE64 } from '../wasm/training-kernels-wasm.js';
+
+/** The exports of training-kernels.c; every pointer is a byte offset into the backend's heap. */
+export interface TrainingKernelExports {
+  maxpool_grad(x: number, dy: number, dx: number, ...dims: number[]): void;
+  conv2d_backprop_filter(x: number, dy: number, dw: number, ...dims: number[]): void;
+  rotate_filter_swap_channels(w: number, out: number, kh: number, kw: number, ci: number, co: number): void;
+  depthwise_backprop_filter(x: number, dy: number, dw: number, ...dims: number[]): void;
+  depthwise_backprop_input(dy: number, w: number, dx: number, ...dims: number[]): void;
+  sum_rows(x: number, out: number, scratch: number, rows: number, cols: number): void;
+}
+
+let compiled: WebAssembly.Module | undefined;
+const instances = new WeakMap<object, TrainingKernelExports>();
+
+function decodeBase64(text: string): Uint8Array {
+  if (typeof Buffer !== 'undefined') return new Uint8Array(Buffer.from(text, 'base64'));
+  const raw = atob(text);
+  const bytes = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i += 1) bytes[i] = raw.charCodeAt(i);
+  return bytes;
+}
+
+/** The wasm backend's `WebAssembly.Memory`; emscripten keeps the instance exports on `Module.asm`. */
+function backendMemory(backend: BackendWasm): WebAssembly.Memory {
+  const asm = (backend.wasm as unknown as { asm?: { memory?: unknown } }).asm;
+  const memory = asm?.memory;
+  if (!(memory instanceof WebAssembly.Memory)) {
+    throw new FpdbError(
+      'FPDB_BACKEND',
+      'The tfjs wasm backend does not expose its WebAssembly.Memory (Module.asm.memory), so the training kernels cannot share it. Use @tensorflow/tfjs-backend-wasm 4.22.0.',
+    );
+  }
+  return memory;
+}
+
+/** The training kernels instantiated on `backend`'s own memory (one instance per backend, cached). */
+export function trainingKernels(backend: BackendWasm): TrainingKernelExports {
+  const cached = instances.get(backend);
+  if (cached !== undefined) return cached;
+  compiled ??= new WebAssembly.Module(decodeBase64(TRAINING_KERNELS_WASM_BASE64) as Uint8Array<ArrayBuffer>);
+  const instance = new WebAssembly.Instance(compiled, { env: { memory: backendMemory(backend) } });
+  const exports = instance.exports as unknown as TrainingKernelExports;
+  instances.set(backend, exports);
+  return exports;
+}
+
+/** Byte offset of a tensor's data in the wasm heap. */
+export function heapOffset(backend: BackendWasm, info: TensorInfo): number {
+  return backend.dataIdMap.get(info.dataId)!.memoryOffset;
+}
+
+/** Throws FPDB_KERNEL unless every tensor is float32 (the kernels read and write f32 only). */
+export function assertFloat32(kernel: string, infos: readonly TensorInfo[]): void {
+  for (const info of infos) {
+    if (info.dtype !== 'float32') {
+      throw new FpdbError('FPDB_KERNEL', `${kernel} on wasm takes float32 tensors, got ${info.dtype} of shape [${info.shape.join(', ')}]. Cast the input with tf.cast(x, 'float32').`, {
+        details: { value: info.dtype },
+      });
+    }
+  }
+}
+
+interface EmscriptenHeap {
+  _malloc(bytes: number): number;
+  _free(pointer: number): void;
+}
+
+/** Allocates `bytes` of scratch on the wasm heap; release it with {@link heapFree}. */
+export function heapAlloc(backend: BackendWasm, bytes: number): number {
+  return (backend.wasm as unknown as EmscriptenHeap)._malloc(bytes) >>> 0;
+}
+
+/** Releases scratch from {@link heapAlloc}. */
+export function heapFree(backend: BackendWasm, pointer: number): void {
+  (backend.wasm as unknown as EmscriptenHeap)._free(pointer);
+}

@@ -1,0 +1,69 @@
+import { backend_util, Conv2D, Conv2DBackpropInput } from '@tensorflow/tfjs-core';
+import type { Conv2DBackpropInputAttrs, Conv2DBackpropInputInputs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { assertFloat32, heapOffset, trainingKernels } from '../internal/training-module.js';
+import { runOriginal } from '../internal/original-kernels.js';
+
+/**
+ * Conv2DBackpropInput on wasm. Stride 1 (NHWC, pads within the kernel extent: every 'same'/'valid'
+ * case) runs as an XNNPACK Conv2D of dy with the filter rotated 180° and its channels swapped;
+ * other cases go to the wasm backend's own kernel.
+ */
+export function conv2dBackpropInputWasm(args: {
+  inputs: Conv2DBackpropInputInputs;
+  backend: BackendWasm;
+  attrs: Conv2DBackpropInputAttrs;
+}): TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const dy = inputs.dy as TensorInfo;
+  const filter = inputs.filter as TensorInfo;
+  const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs;
+  const format = backend_util.convertConv2DDataFormat(dataFormat);
+  const info = backend_util.computeConv2DInfo(
+    inputShape,
+    filter.shape as [number, number, number, number],
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    format,
+  );
+  const { filterHeight: kh, filterWidth: kw, inChannels, outChannels } = info;
+  const { top, bottom, left, right } = info.padInfo;
+  const fast =
+    format === 'channelsLast' &&
+    dy.dtype === 'float32' &&
+    filter.dtype === 'float32' &&
+    info.strideHeight === 1 &&
+    info.strideWidth === 1 &&
+    Math.max(top, bottom) <= kh - 1 &&
+    Math.max(left, right) <= kw - 1 &&
+    Math.min(top, bottom, left, right) >= 0;
+  if (!fast) return runOriginal(Conv2DBackpropInput, backend, { dy, filter }, attrs as unknown as Record<string, never>);
+  assertFloat32(Conv2DBackpropInput, [dy, filter]);
+  const rotated = backend.makeOutput([kh, kw, outChannels, inChannels], 'float32');
+  trainingKernels(backend).rotate_filter_swap_channels(heapOffset(backend, filter), heapOffset(backend, rotated), kh, kw, inChannels, outChannels);
+  try {
+    return runOriginal(Conv2D, backend, { x: dy, filter: rotated }, {
+      strides: [1, 1],
+      pad: [
+        [0, 0],
+        [kh - 1 - top, kh - 1 - bottom],
+        [kw - 1 - left, kw - 1 - right],
+        [0, 0],
+      ],
+      dataFormat: 'NHWC',
+      dilations: [1, 1],
+    } as unknown as Record<string, never>);
+  } finally {
+    backend.disposeData(rotated.dataId);
+  }
+}
+
+/** Kernel config registering {@link conv2dBackpropInputWasm} for the 'wasm' backend. */
+export const conv2dBackpropInputWasmConfig: KernelConfig = {
+  kernelName: Conv2DBackpropInput,
+  backendName: 'wasm',
+  kernelFunc: conv2dBackpropInputWasm as unknown as KernelFunc,
+};

@@ -1,0 +1,316 @@
+/*
+ * SIMD WebAssembly kernels for training on the tfjs wasm backend.
+ *
+ * The module imports the tfjs wasm backend's own linear memory ("env"."memory"), so every pointer below
+ * is a byte offset of a tensor that the backend already holds: no copies in or out. It must use no
+ * linear-memory stack and no static data (both would land in memory that the backend owns): every
+ * local is a scalar or a v128 kept in wasm locals, and build-wasm.sh checks the output has no data
+ * segment. Layouts are NHWC (channels last), filters [kh, kw, inChannels, outChannels].
+ *
+ * Build: src/backend/wasm/build-wasm.sh (clang >= 14 with wasm-ld); the built bytes are committed
+ * as training-kernels-wasm.ts so that neither CI nor users need a compiler.
+ */
+#include <wasm_simd128.h>
+
+typedef float f32;
+#define EXPORT __attribute__((visibility("default")))
+
+static void zero_f32(f32 *p, int n) {
+  v128_t z = wasm_f32x4_splat(0.0f);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) wasm_v128_store(p + i, z);
+  for (; i < n; ++i) p[i] = 0.0f;
+}
+
+/* Smallest o >= 0 with o*s + off >= 0, and one past the largest o < limit with o*s + off < size. */
+static int first_valid(int off, int s) {
+  if (off >= 0) return 0;
+  return (-off + s - 1) / s;
+}
+static int end_valid(int off, int s, int size, int limit) {
+  int last = size - 1 - off; /* o*s <= last */
+  if (last < 0) return 0;
+  int e = last / s + 1;
+  return e < limit ? e : limit;
+}
+
+/*
+ * MaxPoolGrad, tfjs cpu semantics: each window's gradient goes to the FIRST maximum in row-major
+ * window order (strict >, so ties and NaN behave as in the cpu backend); overlapping windows add up.
+ */
+EXPORT void maxpool_grad(const f32 *x, const f32 *dy, f32 *dx, int B, int H, int W, int C, int Ho,
+                         int Wo, int sh, int sw, int fh, int fw, int dh, int dwl, int pt, int pl) {
+  zero_f32(dx, B * H * W * C);
+  for (int b = 0; b < B; ++b) {
+    for (int oy = 0; oy < Ho; ++oy) {
+      int y0 = oy * sh - pt;
+      int ky0 = first_valid(y0, dh);
+      int ky1 = end_valid(y0, dh, H, fh);
+      for (int ox = 0; ox < Wo; ++ox) {
+        int x0 = ox * sw - pl;
+        int kx0 = first_valid(x0, dwl);
+        int kx1 = end_valid(x0, dwl, W, fw);
+        const f32 *g = dy + ((b * Ho + oy) * Wo + ox) * C;
+        int c = 0;
+        for (; c + 4 <= C; c += 4) {
+          v128_t best = wasm_f32x4_splat(-__builtin_inff());
+          v128_t idx = wasm_i32x4_splat(-1);
+          for (int ky = ky0; ky < ky1; ++ky) {
+            int iy = y0 + ky * dh;
+            for (int kx = kx0; kx < kx1; ++kx) {
+              int off = ((b * H + iy) * W + x0 + kx * dwl) * C + c;
+              v128_t v = wasm_v128_load(x + off);
+              v128_t gt = wasm_f32x4_gt(v, best);
+              best = wasm_v128_bitselect(v, best, gt);
+              idx = wasm_v128_bitselect(wasm_i32x4_splat(off), idx, gt);
+            }
+          }
+          v128_t gv = wasm_v128_load(g + c);
+          for (int ky = ky0; ky < ky1; ++ky) {
+            int iy = y0 + ky * dh;
+            for (int kx = kx0; kx < kx1; ++kx) {
+              int off = ((b * H + iy) * W + x0 + kx * dwl) * C + c;
+              v128_t m = wasm_i32x4_eq(idx, wasm_i32x4_splat(off));
+              v128_t d = wasm_v128_load(dx + off);
+              wasm_v128_store(dx + off, wasm_f32x4_add(d, wasm_v128_and(gv, m)));
+            }
+          }
+        }
+        for (; c < C; ++c) {
+          f32 best = -__builtin_inff();
+          int at = -1;
+          for (int ky = ky0; ky < ky1; ++ky) {
+            int iy = y0 + ky * dh;
+            for (int kx = kx0; kx < kx1; ++kx) {
+              int off = ((b * H + iy) * W + x0 + kx * dwl) * C + c;
+              if (x[off] > best) {
+                best = x[off];
+                at = off;
+              }
+            }
+          }
+          if (at >= 0) dx[at] += g[c];
+        }
+      }
+    }
+  }
+}
+
+/* out[r, 0..8) += sum_i x[i*xs + r] * d[i*ds + 0..8) for r in 0..4: a 4x8 tile of the filter gradient. */
+static void tile_4x8(const f32 *xp, int xs, const f32 *dp, int ds, int n, f32 *out, int ldo) {
+  f32 *o0 = out, *o1 = out + ldo, *o2 = out + 2 * ldo, *o3 = out + 3 * ldo;
+  v128_t a00 = wasm_v128_load(o0), a01 = wasm_v128_load(o0 + 4);
+  v128_t a10 = wasm_v128_load(o1), a11 = wasm_v128_load(o1 + 4);
+  v128_t a20 = wasm_v128_load(o2), a21 = wasm_v128_load(o2 + 4);
+  v128_t a30 = wasm_v128_load(o3), a31 = wasm_v128_load(o3 + 4);
+  for (int i = 0; i < n; ++i) {
+    v128_t d0 = wasm_v128_load(dp), d1 = wasm_v128_load(dp + 4);
+    v128_t x0 = wasm_v128_load32_splat(xp), x1 = wasm_v128_load32_splat(xp + 1);
+    v128_t x2 = wasm_v128_load32_splat(xp + 2), x3 = wasm_v128_load32_splat(xp + 3);
+    a00 = wasm_f32x4_add(a00, wasm_f32x4_mul(x0, d0));
+    a01 = wasm_f32x4_add(a01, wasm_f32x4_mul(x0, d1));
+    a10 = wasm_f32x4_add(a10, wasm_f32x4_mul(x1, d0));
+    a11 = wasm_f32x4_add(a11, wasm_f32x4_mul(x1, d1));
+    a20 = wasm_f32x4_add(a20, wasm_f32x4_mul(x2, d0));
+    a21 = wasm_f32x4_add(a21, wasm_f32x4_mul(x2, d1));
+    a30 = wasm_f32x4_add(a30, wasm_f32x4_mul(x3, d0));
+    a31 = wasm_f32x4_add(a31, wasm_f32x4_mul(x3, d1));
+    xp += xs;
+    dp += ds;
+  }
+  wasm_v128_store(o0, a00); wasm_v128_store(o0 + 4, a01);
+  wasm_v128_store(o1, a10); wasm_v128_store(o1 + 4, a11);
+  wasm_v128_store(o2, a20); wasm_v128_store(o2 + 4, a21);
+  wasm_v128_store(o3, a30); wasm_v128_store(o3 + 4, a31);
+}
+
+/* A 1x16 tile (one input channel, 16 output channels): the shape of a first layer on gray images. */
+static void tile_1x16(const f32 *xp, int xs, const f32 *dp, int ds, int n, f32 *out) {
+  v128_t a0 = wasm_v128_load(out), a1 = wasm_v128_load(out + 4);
+  v128_t a2 = wasm_v128_load(out + 8), a3 = wasm_v128_load(out + 12);
+  for (int i = 0; i < n; ++i) {
+    v128_t xv = wasm_v128_load32_splat(xp);
+    a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(xv, wasm_v128_load(dp)));
+    a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(xv, wasm_v128_load(dp + 4)));
+    a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(xv, wasm_v128_load(dp + 8)));
+    a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(xv, wasm_v128_load(dp + 12)));
+    xp += xs;
+    dp += ds;
+  }
+  wasm_v128_store(out, a0); wasm_v128_store(out + 4, a1);
+  wasm_v128_store(out + 8, a2); wasm_v128_store(out + 12, a3);
+}
+
+static void tile_1x4(const f32 *xp, int xs, const f32 *dp, int ds, int n, f32 *out) {
+  v128_t a = wasm_v128_load(out);
+  for (int i = 0; i < n; ++i) {
+    a = wasm_f32x4_add(a, wasm_f32x4_mul(wasm_v128_load32_splat(xp), wasm_v128_load(dp)));
+    xp += xs;
+    dp += ds;
+  }
+  wasm_v128_store(out, a);
+}
+
+static void tile_1x1(const f32 *xp, int xs, const f32 *dp, int ds, int n, f32 *out) {
+  f32 a = *out;
+  for (int i = 0; i < n; ++i) {
+    a += *xp * *dp;
+    xp += xs;
+    dp += ds;
+  }
+  *out = a;
+}
+
+/*
+ * Conv2DBackpropFilter: dw[ky,kx,ci,co] = sum over b,oy,ox of x[b, oy*sh+ky*dh-pt, ox*sw+kx*dwl-pl, ci]
+ * * dy[b,oy,ox,co]. One output row at a time keeps its dy row and the kh input rows in cache; inside,
+ * register tiles of 4 input x 8 output channels stream along the row.
+ */
+EXPORT void conv2d_backprop_filter(const f32 *x, const f32 *dy, f32 *dw, int B, int H, int W, int Ci,
+                                   int Ho, int Wo, int Co, int kh, int kw, int sh, int sw, int dh,
+                                   int dwl, int pt, int pl) {
+  zero_f32(dw, kh * kw * Ci * Co);
+  for (int b = 0; b < B; ++b) {
+    for (int oy = 0; oy < Ho; ++oy) {
+      const f32 *dyrow = dy + (b * Ho + oy) * Wo * Co;
+      for (int ky = 0; ky < kh; ++ky) {
+        int iy = oy * sh + ky * dh - pt;
+        if (iy < 0 || iy >= H) continue;
+        const f32 *xrow = x + (b * H + iy) * W * Ci;
+        for (int kx = 0; kx < kw; ++kx) {
+          int off = kx * dwl - pl;
+          int lo = first_valid(off, sw);
+          int hi = end_valid(off, sw, W, Wo);
+          int n = hi - lo;
+          if (n <= 0) continue;
+          const f32 *xp = xrow + (lo * sw + off) * Ci;
+          const f32 *dp = dyrow + lo * Co;
+          int xs = sw * Ci;
+          f32 *tap = dw + (ky * kw + kx) * Ci * Co;
+          int ci = 0;
+          for (; ci + 4 <= Ci; ci += 4) {
+            int co = 0;
+            for (; co + 8 <= Co; co += 8) tile_4x8(xp + ci, xs, dp + co, Co, n, tap + ci * Co + co, Co);
+            for (int r = 0; r < 4; ++r) {
+              int c2 = co;
+              for (; c2 + 4 <= Co; c2 += 4) tile_1x4(xp + ci + r, xs, dp + c2, Co, n, tap + (ci + r) * Co + c2);
+              for (; c2 < Co; ++c2) tile_1x1(xp + ci + r, xs, dp + c2, Co, n, tap + (ci + r) * Co + c2);
+            }
+          }
+          for (; ci < Ci; ++ci) {
+            int co = 0;
+            for (; co + 16 <= Co; co += 16) tile_1x16(xp + ci, xs, dp + co, Co, n, tap + ci * Co + co);
+            for (; co + 4 <= Co; co += 4) tile_1x4(xp + ci, xs, dp + co, Co, n, tap + ci * Co + co);
+            for (; co < Co; ++co) tile_1x1(xp + ci, xs, dp + co, Co, n, tap + ci * Co + co);
+          }
+        }
+      }
+    }
+  }
+}
+
+/* out[ky,kx,co,ci] = w[kh-1-ky, kw-1-kx, ci, co]: the filter that turns a conv into its input gradient. */
+EXPORT void rotate_filter_swap_channels(const f32 *w, f32 *out, int kh, int kw, int Ci, int Co) {
+  for (int ky = 0; ky < kh; ++ky)
+    for (int kx = 0; kx < kw; ++kx) {
+      const f32 *src = w + ((kh - 1 - ky) * kw + (kw - 1 - kx)) * Ci * Co;
+      f32 *dst = out + (ky * kw + kx) * Co * Ci;
+      for (int ci = 0; ci < Ci; ++ci)
+        for (int co = 0; co < Co; ++co) dst[co * Ci + ci] = src[ci * Co + co];
+    }
+}
+
+/* DepthwiseConv2dNativeBackpropFilter: dw[ky,kx,c,m] = sum x[b,iy,ix,c] * dy[b,oy,ox,c*M+m]. */
+EXPORT void depthwise_backprop_filter(const f32 *x, const f32 *dy, f32 *dw, int B, int H, int W, int C,
+                                      int Ho, int Wo, int M, int kh, int kw, int sh, int sw, int dh,
+                                      int dwl, int pt, int pl) {
+  int CM = C * M;
+  zero_f32(dw, kh * kw * CM);
+  for (int b = 0; b < B; ++b)
+    for (int oy = 0; oy < Ho; ++oy)
+      for (int ky = 0; ky < kh; ++ky) {
+        int iy = oy * sh + ky * dh - pt;
+        if (iy < 0 || iy >= H) continue;
+        for (int kx = 0; kx < kw; ++kx) {
+          int off = kx * dwl - pl;
+          int lo = first_valid(off, sw);
+          int hi = end_valid(off, sw, W, Wo);
+          f32 *tap = dw + (ky * kw + kx) * CM;
+          for (int ox = lo; ox < hi; ++ox) {
+            const f32 *xp = x + ((b * H + iy) * W + ox * sw + off) * C;
+            const f32 *dp = dy + ((b * Ho + oy) * Wo + ox) * CM;
+            if (M == 1) {
+              int c = 0;
+              for (; c + 4 <= C; c += 4)
+                wasm_v128_store(tap + c, wasm_f32x4_add(wasm_v128_load(tap + c),
+                                                        wasm_f32x4_mul(wasm_v128_load(xp + c), wasm_v128_load(dp + c))));
+              for (; c < C; ++c) tap[c] += xp[c] * dp[c];
+            } else {
+              for (int c = 0; c < C; ++c)
+                for (int m = 0; m < M; ++m) tap[c * M + m] += xp[c] * dp[c * M + m];
+            }
+          }
+        }
+      }
+}
+
+/* DepthwiseConv2dNativeBackpropInput: dx[b,iy,ix,c] = sum dy[b,oy,ox,c*M+m] * w[ky,kx,c,m]. */
+EXPORT void depthwise_backprop_input(const f32 *dy, const f32 *w, f32 *dx, int B, int H, int W, int C,
+                                     int Ho, int Wo, int M, int kh, int kw, int sh, int sw, int dh,
+                                     int dwl, int pt, int pl) {
+  int CM = C * M;
+  zero_f32(dx, B * H * W * C);
+  for (int b = 0; b < B; ++b)
+    for (int oy = 0; oy < Ho; ++oy)
+      for (int ky = 0; ky < kh; ++ky) {
+        int iy = oy * sh + ky * dh - pt;
+        if (iy < 0 || iy >= H) continue;
+        for (int kx = 0; kx < kw; ++kx) {
+          int off = kx * dwl - pl;
+          int lo = first_valid(off, sw);
+          int hi = end_valid(off, sw, W, Wo);
+          const f32 *tap = w + (ky * kw + kx) * CM;
+          for (int ox = lo; ox < hi; ++ox) {
+            f32 *xp = dx + ((b * H + iy) * W + ox * sw + off) * C;
+            const f32 *dp = dy + ((b * Ho + oy) * Wo + ox) * CM;
+            if (M == 1) {
+              int c = 0;
+              for (; c + 4 <= C; c += 4)
+                wasm_v128_store(xp + c, wasm_f32x4_add(wasm_v128_load(xp + c),
+                                                       wasm_f32x4_mul(wasm_v128_load(tap + c), wasm_v128_load(dp + c))));
+              for (; c < C; ++c) xp[c] += tap[c] * dp[c];
+            } else {
+              for (int c = 0; c < C; ++c) {
+                f32 s = 0.0f;
+                for (int m = 0; m < M; ++m) s += tap[c * M + m] * dp[c * M + m];
+                xp[c] += s;
+              }
+            }
+          }
+        }
+      }
+}
+
+/*
+ * Sum over all leading axes of a [rows, cols] matrix (the bias gradient of a channels-last conv):
+ * out[c] = sum_r x[r*cols + c]. Blocks of 256 rows are summed into `scratch` (cols floats) first,
+ * which keeps float error near that of a pairwise sum.
+ */
+EXPORT void sum_rows(const f32 *x, f32 *out, f32 *scratch, int rows, int cols) {
+  zero_f32(out, cols);
+  for (int r0 = 0; r0 < rows; r0 += 256) {
+    int r1 = r0 + 256 < rows ? r0 + 256 : rows;
+    zero_f32(scratch, cols);
+    for (int r = r0; r < r1; ++r) {
+      const f32 *row = x + r * cols;
+      int c = 0;
+      for (; c + 4 <= cols; c += 4)
+        wasm_v128_store(scratch + c, wasm_f32x4_add(wasm_v128_load(scratch + c), wasm_v128_load(row + c)));
+      for (; c < cols; ++c) scratch[c] += row[c];
+    }
+    int c = 0;
+    for (; c + 4 <= cols; c += 4)
+      wasm_v128_store(out + c, wasm_f32x4_add(wasm_v128_load(out + c), wasm_v128_load(scratch + c)));
+    for (; c < cols; ++c) out[c] += scratch[c];
+  }
+}
