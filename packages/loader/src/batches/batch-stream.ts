@@ -210,20 +210,20 @@ export function createBatchStream(records: readonly FpdbRecord[], source: PixelS
     if (dropLast && chunks.length > 0 && chunks[chunks.length - 1]!.length < batchSize) chunks.pop();
     const queue: Array<Promise<TypedBatch | undefined>> = [];
     let next = 0;
-    const fill = (): void => {
-      while (queue.length <= prefetch && next < chunks.length) {
-        const p = assemble(chunks[next]!, epoch, next);
-        // A batch still in flight when the consumer stops must not become an unhandled rejection.
-        p.catch(() => undefined);
-        queue.push(p);
-        next++;
-      }
+    const start = (): void => {
+      const p = assemble(chunks[next]!, epoch, next);
+      // A batch still in flight when the consumer stops must not become an unhandled rejection.
+      p.catch(() => undefined);
+      queue.push(p);
+      next++;
     };
-    fill();
+    // The batch being awaited plus `prefetch` more are in flight while the consumer works.
+    while (queue.length <= prefetch && next < chunks.length) start();
     while (queue.length > 0) {
       const batch = await queue.shift()!;
-      fill();
+      while (queue.length < prefetch && next < chunks.length) start();
       if (batch) yield batch;
+      if (queue.length === 0 && next < chunks.length) start();
     }
   }
 
