@@ -30,6 +30,8 @@ export interface DatasetPixelSource extends PixelSource {
   readonly decoded: number;
   /** Images read from the cache so far. */
   readonly fromCache: number;
+  /** Closes the cache file, if one is open. */
+  close(): Promise<void>;
 }
 
 /**
