@@ -46,7 +46,7 @@ export function prFromBinary(isPos: Uint8Array, score: Float64Array, weights: Fl
 export function apFromCurve(curve: PrecisionRecallCurve): number {
   let s = 0;
   for (let i = 0; i + 1 < curve.recall.length; i++) s += (curve.recall[i + 1]! - curve.recall[i]!) * curve.precision[i]!;
-  return -s;
+  return s === 0 ? 0 : -s;
 }
 
 /**

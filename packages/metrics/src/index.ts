@@ -44,3 +44,20 @@ export {
   type BootstrapOptions,
 } from './bootstrap.js';
 export { groupBy, type GroupByOptions, type GroupResult } from './group-by.js';
+export {
+  evaluationReport,
+  type EvaluationReport,
+  type EvaluationReportInput,
+  type ReportClass,
+  type ReportCurve,
+  type ReportGroup,
+  type ReportInterval,
+} from './evaluation-report.js';
+export { reportToMarkdown, type ReportMarkdownOptions } from './report-markdown.js';
+export { confusionMatrixSvg, type ConfusionMatrixSvgInput } from './plots/confusion-matrix-svg.js';
+export type { PlotCurve } from './plots/curve-plot.js';
+export { rocCurvesSvg, type RocCurvesSvgOptions } from './plots/roc-curves-svg.js';
+export { prCurvesSvg, type PrCurvesSvgOptions } from './plots/pr-curves-svg.js';
+export { reliabilityDiagramSvg, type ReliabilityDiagramSvgOptions } from './plots/reliability-diagram-svg.js';
+export { trainingCurvesSvg, type EpochRecord, type TrainingCurvesSvgInput } from './plots/training-curves-svg.js';
+export { reportSvgs, type ReportSvgs } from './plots/report-svgs.js';

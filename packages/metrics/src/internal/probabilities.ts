@@ -99,7 +99,7 @@ export function toProbs(input: ProbabilityInput, options: ToProbsOptions = {}): 
       sum += v;
     }
     if (Math.abs(sum - 1) > tol) {
-      throw new FpdbError('FPDB_PROBABILITIES', `${name}[${i}] sums to ${sum}, not 1 (tolerance ${tol}); pass softmax probabilities, one row per sample.`, {
+      throw new FpdbError('FPDB_PROBABILITIES', `${name}[${i}] sums to ${Number(sum.toPrecision(6))}, not 1 (tolerance ${tol}); pass softmax probabilities, one row per sample.`, {
         details: { argument: name, row: i, value: sum, tolerance: tol },
       });
     }
