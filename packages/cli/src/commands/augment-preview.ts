@@ -1,0 +1,146 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { pipelineFromJSON, ultrasoundDefaults, type Transform } from '@fpdb/augment';
+import { FpdbError } from '@fpdb/schema';
+import sharp from 'sharp';
+import type { CliCommand } from '../command.js';
+
+/** The `--json` output of `fpdb augment-preview`. */
+export interface AugmentPreviewOutput {
+  out: string;
+  images: string[];
+  draws: number;
+  /** Side of one cell in pixels. */
+  size: number;
+  width: number;
+  height: number;
+  seed: number;
+  /** The pipeline that ran, as `pipeline.toJSON()`. */
+  pipeline: unknown;
+}
+
+const GAP = 4;
+const GAP_VALUE = 48;
+
+function positiveInt(name: string, value: unknown, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max) {
+    throw new FpdbError('FPDB_USAGE', `--${name} must be an integer from 1 to ${max}, got ${String(value)}.`);
+  }
+  return n;
+}
+
+async function readPipeline(spec: string | undefined): Promise<Transform> {
+  if (spec === undefined) return ultrasoundDefaults();
+  const text = spec.trimStart().startsWith('{') ? spec : await readFile(spec, 'utf8').catch((cause: unknown) => {
+    throw new FpdbError('FPDB_USAGE', `--pipeline ${spec} is neither inline JSON nor a readable file.`, { cause });
+  });
+  return pipelineFromJSON(text);
+}
+
+async function listInputs(target: string, limit: number): Promise<string[]> {
+  let info;
+  try {
+    info = await stat(target);
+  } catch (cause) {
+    throw new FpdbError('FPDB_IMAGE_MISSING', `${target} does not exist. Pass a PNG or a folder of PNGs (e.g. fixtures/real/Images).`, { cause, details: { file: target } });
+  }
+  if (!info.isDirectory()) return [target];
+  const files = (await readdir(target)).filter((f) => /\.(png|jpe?g)$/i.test(f)).sort().slice(0, limit);
+  if (files.length === 0) throw new FpdbError('FPDB_IMAGE_MISSING', `${target} holds no PNG or JPEG images.`, { details: { file: target } });
+  return files.map((f) => join(target, f));
+}
+
+/** Decodes any PNG mode to one channel, padded to a square (aspect kept, black bars) of `size`. */
+async function decode(file: string, size: number): Promise<Float32Array> {
+  try {
+    const data = await sharp(file).flatten({ background: '#000' }).greyscale().resize(size, size, { fit: 'contain', background: '#000' }).toColourspace('b-w').raw().toBuffer();
+    return Float32Array.from(data, (v) => v / 255);
+  } catch (cause) {
+    throw new FpdbError('FPDB_IMAGE_DECODE', `Could not decode ${file}: ${(cause as Error).message}. Is it an image?`, { cause, details: { file } });
+  }
+}
+
+const augmentPreview: CliCommand = {
+  name: 'augment-preview',
+  summary: 'Render a grid of one image (or a few) under many random draws of an augmentation pipeline.',
+  usage: [
+    'Usage: fpdb augment-preview <image|dir> --out grid.png [--pipeline json|file] [--draws N] [--size PX]',
+    '                            [--cols N] [--limit N] [--seed S] [--json]',
+    '',
+    'Decodes the image to one channel, pads it to a square of --size pixels, runs the pipeline N times',
+    '(different random parameters per draw, reproducible by --seed) and tiles the original followed by the',
+    'draws into a PNG. Given a folder, takes its first --limit images, one row each.',
+    '',
+    'Options:',
+    '  --out PATH        the PNG to write (required)',
+    '  --pipeline JSON   a pipeline as JSON (inline or a file, as written by pipeline.toJSON()); default',
+    '                    ultrasoundDefaults()',
+    '  --draws N         draws per image (default 15 for one image, 7 for a folder)',
+    '  --size PX         cell side in pixels (default 160)',
+    '  --cols N          cells per row (default 4 for one image, draws + 1 for a folder)',
+    '  --limit N         images taken from a folder (default 4)',
+    '  --seed S          random seed (default 1)',
+    '  --json            print one JSON object (out, images, draws, size, width, height, seed, pipeline)',
+    '',
+    'Example: fpdb augment-preview fixtures/real/Images/Patient00168_Plane3_1_of_3.png --out grid.png',
+  ].join('\n'),
+  options: {
+    out: { type: 'string' },
+    pipeline: { type: 'string' },
+    draws: { type: 'string' },
+    size: { type: 'string' },
+    cols: { type: 'string' },
+    limit: { type: 'string' },
+    seed: { type: 'string' },
+  },
+  async run({ positionals, values, json, stdout }) {
+    const target = positionals[0];
+    if (target === undefined || positionals.length > 1) {
+      throw new FpdbError('FPDB_USAGE', 'fpdb augment-preview takes one image or folder. Try: fpdb augment-preview fixtures/real/Images --out grid.png');
+    }
+    const out = values.out;
+    if (typeof out !== 'string' || out === '') throw new FpdbError('FPDB_USAGE', 'Pass --out <file.png> for the grid.');
+    const seed = values.seed === undefined ? 1 : Number(values.seed);
+    if (!Number.isFinite(seed)) throw new FpdbError('FPDB_USAGE', `--seed must be a number, got ${String(values.seed)}.`);
+    const isDir = (await stat(target).catch(() => undefined))?.isDirectory() ?? false;
+    const draws = positiveInt('draws', values.draws, isDir ? 7 : 15, 256);
+    const size = positiveInt('size', values.size, 160, 1024);
+    const limit = positiveInt('limit', values.limit, 4, 64);
+    const cols = positiveInt('cols', values.cols, isDir ? draws + 1 : 4, 256);
+    const pipeline = await readPipeline(typeof values.pipeline === 'string' ? values.pipeline : undefined);
+    const files = await listInputs(target, limit);
+
+    const cellsPerImage = draws + 1;
+    const rowsPerImage = Math.ceil(cellsPerImage / cols);
+    const width = cols * size + (cols + 1) * GAP;
+    const height = files.length * rowsPerImage * size + (files.length * rowsPerImage + 1) * GAP;
+    const canvas = new Uint8Array(width * height).fill(GAP_VALUE);
+    const n = size * size;
+    for (const [f, file] of files.entries()) {
+      const image = await decode(file, size);
+      const data = new Float32Array(draws * n);
+      for (let d = 0; d < draws; d++) data.set(image, d * n);
+      // One batch of copies: each copy gets its own random parameters.
+      const augmented = pipeline.apply({ data, batch: draws, height: size, width: size, labels: new Int32Array(draws), numClasses: 1 }, `${seed}:${f}`).data;
+      for (let c = 0; c < cellsPerImage; c++) {
+        const src = c === 0 ? image : augmented.subarray((c - 1) * n, c * n);
+        const row = f * rowsPerImage + Math.floor(c / cols);
+        const x0 = GAP + (c % cols) * (size + GAP);
+        const y0 = GAP + row * (size + GAP);
+        for (let y = 0; y < size; y++) {
+          const o = (y0 + y) * width + x0;
+          for (let x = 0; x < size; x++) canvas[o + x] = Math.max(0, Math.min(255, Math.round(src[y * size + x]! * 255)));
+        }
+      }
+    }
+    await sharp(canvas, { raw: { width, height, channels: 1 } }).toColourspace('b-w').png({ compressionLevel: 9 }).toFile(out);
+    const result: AugmentPreviewOutput = { out, images: files.map((f) => basename(f)), draws, size, width, height, seed, pipeline: pipeline.toJSON() };
+    if (json) stdout.write(`${JSON.stringify(result)}\n`);
+    else stdout.write(`Wrote ${out} (${width}×${height}): ${files.length} image${files.length === 1 ? '' : 's'} × ${draws} draws, seed ${seed}.\n`);
+    return 0;
+  },
+};
+
+export default augmentPreview;
