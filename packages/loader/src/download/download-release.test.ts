@@ -47,7 +47,8 @@ async function serve(body: Buffer, options: { cutFirst?: number; headers?: Recor
       ...options.headers,
     });
     if (requests.length === 1 && options.cutFirst !== undefined) {
-      res.write(slice.subarray(0, options.cutFirst), () => res.destroy());
+      // Give the client time to take the bytes in before the connection drops.
+      res.write(slice.subarray(0, options.cutFirst), () => setTimeout(() => res.destroy(), 300));
       return;
     }
     res.end(slice);

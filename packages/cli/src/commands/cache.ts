@@ -1,0 +1,131 @@
+import { buildCache, openDataset, RESIZE_POLICIES, type ResizePolicy } from '@fpdb/loader/node';
+import { FpdbError } from '@fpdb/schema';
+import type { CliCommand } from '../command.js';
+import { createProgress } from '../internal/progress.js';
+
+/** The `--json` output of `fpdb cache`. */
+export interface CacheOutput {
+  root: string;
+  height: number;
+  width: number;
+  policy: ResizePolicy;
+  /** The cache folder, and whether the user cache folder was used because the dataset folder is not writable. */
+  dir: string;
+  fallback: boolean;
+  file: string;
+  indexFile: string;
+  images: number;
+  decoded: number;
+  reused: number;
+  resumed: boolean;
+  skipped: Array<{ code: string; line?: number; image: unknown; message: string }>;
+  missingImages: number;
+  bytes: number;
+  seconds: number;
+  summary: string;
+}
+
+function intOption(name: string, value: unknown, fallback?: number): number | undefined {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new FpdbError('FPDB_USAGE', `--${name} must be a positive integer; got ${JSON.stringify(value)}.`);
+  return n;
+}
+
+const cache: CliCommand = {
+  name: 'cache',
+  summary: 'Decode and resize every image once into a persistent cache (uint8, one file per size and policy).',
+  usage: [
+    'Usage: fpdb cache <dir> --size N [--policy stretch|pad|crop] [options]',
+    '',
+    'Decodes every image of the release folder <dir> to one 8-bit gray channel at N×N (or --height/--width)',
+    'and stores them in <dir>/.fpdb-cache/<H>x<W>-<policy>.bin with an index keyed by each source file',
+    "(size + mtime), so later epochs and runs decode nothing. Images whose source is unchanged are reused,",
+    'an interrupted build resumes where it stopped (run the same command again), and a read-only dataset',
+    'folder falls back to ~/.cache/fpdb (or $XDG_CACHE_HOME/fpdb). Progress goes to stderr.',
+    '',
+    'Options:',
+    '  --size N           output height and width (default 128)',
+    '  --height H, --width W   output size when not square',
+    '  --policy P         stretch (default), pad (keep aspect, letterbox) or crop (centre)',
+    '  --cache-dir D      where to write the cache instead of <dir>/.fpdb-cache',
+    '  --missing M        skip (default): cache the images present; error: fail if any is missing',
+    '  --on-error E       error (default): stop at an undecodable image, naming file and CSV line',
+    '                     (progress is kept; rerun resumes); skip: leave it out and count it',
+    '  --concurrency N    decodes in flight (default 4)',
+    '  --json             print one JSON object on stdout',
+    '',
+    'Example: fpdb cache fixtures/real --size 128 --policy pad',
+  ].join('\n'),
+  options: {
+    size: { type: 'string' },
+    height: { type: 'string' },
+    width: { type: 'string' },
+    policy: { type: 'string', default: 'stretch' },
+    'cache-dir': { type: 'string' },
+    missing: { type: 'string', default: 'skip' },
+    'on-error': { type: 'string', default: 'error' },
+    concurrency: { type: 'string' },
+  },
+  async run({ positionals, values, json, stdout, stderr, signal }) {
+    const root = positionals[0];
+    if (root === undefined || positionals.length > 1) throw new FpdbError('FPDB_USAGE', 'fpdb cache takes exactly one release folder. Try: fpdb cache fixtures/real --size 128');
+    const size = intOption('size', values.size, 128)!;
+    const height = intOption('height', values.height, size)!;
+    const width = intOption('width', values.width, size)!;
+    const policy = String(values.policy) as ResizePolicy;
+    if (!(RESIZE_POLICIES as readonly string[]).includes(policy)) throw new FpdbError('FPDB_USAGE', `--policy must be one of ${RESIZE_POLICIES.join(', ')}; got ${JSON.stringify(policy)}.`);
+    const missing = String(values.missing);
+    const onError = String(values['on-error']);
+    if (missing !== 'skip' && missing !== 'error') throw new FpdbError('FPDB_USAGE', `--missing must be skip or error; got ${JSON.stringify(missing)}.`);
+    if (onError !== 'skip' && onError !== 'error') throw new FpdbError('FPDB_USAGE', `--on-error must be skip or error; got ${JSON.stringify(onError)}.`);
+    const concurrency = intOption('concurrency', values.concurrency);
+
+    const started = Date.now();
+    const dataset = await openDataset(root, { missing, invalid: onError });
+    stderr.write(`${dataset.check.summary}\n`);
+    const progress = createProgress({ label: `cache ${height}x${width} ${policy}`, total: dataset.size, stream: stderr as NodeJS.WritableStream & { isTTY?: boolean } });
+    const result = await buildCache(dataset, {
+      height,
+      width,
+      policy,
+      onError,
+      signal,
+      ...(values['cache-dir'] === undefined ? {} : { dir: String(values['cache-dir']) }),
+      ...(concurrency === undefined ? {} : { concurrency }),
+      onProgress: (p) => progress.update(p.done, `decoded ${p.decoded}, reused ${p.reused}`),
+    });
+    progress.done(`decoded ${result.decoded}, reused ${result.reused}`);
+    const seconds = (Date.now() - started) / 1000;
+    const skipped = [...dataset.check.invalid, ...result.skipped].map((i) => ({ code: i.code, ...(i.line === undefined ? {} : { line: i.line }), image: i.value, message: i.message }));
+    const summary =
+      `Cached ${(result.total - result.skipped.length).toLocaleString('en-US')} images at ${height}×${width} (${policy}) in ${result.file}: ` +
+      `${result.decoded} decoded, ${result.reused} reused${result.resumed ? ' (resumed)' : ''}, ${skipped.length} skipped, ${seconds.toFixed(1)} s.`;
+    const output: CacheOutput = {
+      root: dataset.root,
+      height,
+      width,
+      policy,
+      dir: result.dir,
+      fallback: result.fallback,
+      file: result.file,
+      indexFile: result.indexFile,
+      images: result.total - result.skipped.length,
+      decoded: result.decoded,
+      reused: result.reused,
+      resumed: result.resumed,
+      skipped,
+      missingImages: dataset.check.missing.length,
+      bytes: result.bytes,
+      seconds,
+      summary,
+    };
+    if (result.fallback) stderr.write(`${dataset.root} is not writable (${result.reason}); the cache is in ${result.dir}.\n`);
+    for (const s of skipped.slice(0, 10)) stderr.write(`skipped: ${s.message}\n`);
+    if (json) stdout.write(`${JSON.stringify(output)}\n`);
+    else stdout.write(`${summary}\n`);
+    return 0;
+  },
+};
+
+export default cache;
