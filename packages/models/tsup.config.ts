@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  // parallel-worker: the data-parallel training worker, loaded by URL next to index.js.
+  entry: { index: 'src/index.ts', 'parallel-worker': 'src/training/parallel/worker.ts' },
   format: ['esm'],
   dts: true,
   clean: true,

@@ -8,3 +8,21 @@ export { summarize, formatSummary, type ModelSummary } from './model/summarize.j
 export { setupBackend, type BackendChoice, type BackendSetup, type SetupBackendOptions } from './backend/setup-backend.js';
 export { registerGradients } from './backend/register-gradients.js';
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './backend/register-wasm-training-kernels.js';
+export { arraySource, disposeBatch, type ArrayData, type Batch, type BatchSource } from './training/batch.js';
+export { smoothTargets, softmaxCrossEntropy } from './training/loss.js';
+export { createOptimizer, resolveOptimizerConfig, type Optimizer, type OptimizerConfig, type OptimizerState, type ResolvedOptimizerConfig } from './training/optimizer.js';
+export { learningRateAt, type LearningRateSchedule } from './training/learning-rate.js';
+export { evaluate, type Evaluation } from './training/evaluate.js';
+export { train, type TrainOptions, type TrainResult, type EpochLog, type StepLog } from './training/train.js';
+export {
+  CHECKPOINT_FILES,
+  checkpointExists,
+  loadCheckpoint,
+  readCheckpointMetadata,
+  restoreCheckpoint,
+  saveCheckpoint,
+  type CheckpointExpectations,
+  type LoadedCheckpoint,
+  type SaveCheckpointOptions,
+} from './checkpoint/checkpoint.js';
+export type { CheckpointLabels, CheckpointMetadata, Normalization, ResizePolicy, TrainingState } from './checkpoint/metadata.js';

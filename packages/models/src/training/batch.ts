@@ -1,0 +1,73 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { FpdbError, createRng, shuffled, type FpdbRecord } from '@fpdb/schema';
+
+/**
+ * One training batch, as `@fpdb/loader`'s tensor batches provide it. Whoever receives a batch owns
+ * its tensors: {@link train} disposes them after the step.
+ */
+export interface Batch {
+  /** float32 [B, H, W, 1], normalised. */
+  images: tf.Tensor4D;
+  /** Class indices [B]. */
+  labels: Int32Array | tf.Tensor1D;
+  /** Targets [B, K] (one-hot or soft, e.g. after MixUp); when absent, one-hot of `labels`. */
+  oneHot?: tf.Tensor2D;
+  records?: readonly FpdbRecord[];
+}
+
+/** Produces the batches of one epoch (0-based). The same epoch must give the same batches for `resume` to be exact. */
+export type BatchSource = (epoch: number) => AsyncIterable<Batch> | Iterable<Batch>;
+
+/** Data held in memory, batched by {@link arraySource}. */
+export interface ArrayData {
+  /** float32 [N, H, W, 1]; stays owned by the caller. */
+  images: tf.Tensor4D;
+  /** N class indices. */
+  labels: ArrayLike<number>;
+  /** Default 32. */
+  batchSize?: number;
+  /** Shuffle every epoch with a seed derived from `seed` and the epoch (default true). */
+  shuffle?: boolean;
+  /** Default 0. */
+  seed?: number;
+}
+
+/**
+ * Turns in-memory images and labels into a {@link BatchSource}: the same (seed, epoch) gives the same
+ * order. Each batch is a new tensor owned by the consumer; `data.images` stays the caller's.
+ * @throws FpdbError FPDB_LENGTH_MISMATCH when images and labels differ in count; FPDB_SHAPE for non-[N,H,W,1] images.
+ * @example const source = arraySource({ images, labels, batchSize: 16 });
+ */
+export function arraySource(data: ArrayData): BatchSource {
+  const { images, labels } = data;
+  if (images.rank !== 4 || images.shape[3] !== 1) {
+    throw new FpdbError('FPDB_SHAPE', `arraySource images must be [N, H, W, 1] but are [${images.shape.join(', ')}].`, { details: { value: images.shape } });
+  }
+  const n = images.shape[0];
+  if (labels.length !== n) {
+    throw new FpdbError('FPDB_LENGTH_MISMATCH', `arraySource got ${n} images but ${labels.length} labels; pass one label per image.`, {
+      details: { value: { images: n, labels: labels.length } },
+    });
+  }
+  const batchSize = data.batchSize ?? 32;
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new FpdbError('FPDB_INVALID_ARGUMENT', `batchSize must be a positive integer but is ${batchSize}.`, { details: { value: batchSize } });
+  }
+  const allLabels = Int32Array.from(labels);
+  return function* (epoch: number): Iterable<Batch> {
+    const indices = Array.from({ length: n }, (_, i) => i);
+    const order = data.shuffle === false ? indices : shuffled(indices, createRng(data.seed ?? 0).fork(`epoch-${epoch}`));
+    for (let start = 0; start < n; start += batchSize) {
+      const idx = Int32Array.from(order.slice(start, start + batchSize));
+      yield {
+        images: tf.tidy(() => tf.gather(images, tf.tensor1d(idx, 'int32'))),
+        labels: idx.map((i) => allLabels[i]!),
+      };
+    }
+  };
+}
+
+/** Disposes a batch's tensors. */
+export function disposeBatch(batch: Batch): void {
+  tf.dispose([batch.images, ...(batch.labels instanceof tf.Tensor ? [batch.labels] : []), ...(batch.oneHot ? [batch.oneHot] : [])]);
+}
