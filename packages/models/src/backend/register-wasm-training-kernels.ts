@@ -1,7 +1,11 @@
 import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { knownOriginal, rememberOriginal } from './internal/original-kernels.js';
+import { addWasmConfig } from './kernels/add.js';
 import { batchMatMulWasmConfig } from './kernels/batch-mat-mul.js';
+import { castWasmConfig } from './kernels/cast.js';
+import { conv2dWasmConfig } from './kernels/conv2d.js';
+import { identityWasmConfig } from './kernels/identity.js';
 import { conv2dBackpropFilterWasmConfig } from './kernels/conv2d-backprop-filter.js';
 import { conv2dBackpropInputWasmConfig } from './kernels/conv2d-backprop-input.js';
 import { depthwiseConv2dBackpropFilterWasmConfig } from './kernels/depthwise-conv2d-backprop-filter.js';
@@ -18,6 +22,10 @@ export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
   maxPoolGradWasmConfig,
   batchMatMulWasmConfig,
   sumWasmConfig,
+  conv2dWasmConfig,
+  identityWasmConfig,
+  castWasmConfig,
+  addWasmConfig,
 ];
 
 /** Options of {@link registerWasmTrainingKernels}. */

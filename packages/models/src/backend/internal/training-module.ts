@@ -11,6 +11,8 @@ export interface TrainingKernelExports {
   depthwise_backprop_filter(x: number, dy: number, dw: number, ...dims: number[]): void;
   depthwise_backprop_input(dy: number, w: number, dx: number, ...dims: number[]): void;
   sum_rows(x: number, out: number, scratch: number, rows: number, cols: number): void;
+  add_bias(x: number, bias: number, out: number, rows: number, cols: number): void;
+  conv2d_forward(x: number, w: number, y: number, ...dims: number[]): void;
 }
 
 let compiled: WebAssembly.Module | undefined;

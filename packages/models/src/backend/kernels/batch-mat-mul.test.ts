@@ -14,7 +14,7 @@ const CASES: Array<{ a: number[]; b: number[]; transposeA: boolean; transposeB: 
 ];
 
 describe('BatchMatMul on wasm', () => {
-  beforeAll(ensureBackends);
+  beforeAll(ensureBackends, 60_000);
 
   for (const [i, c] of CASES.entries()) {
     it(`matches cpu: a ${c.a.join('×')}${c.transposeA ? 'ᵀ' : ''} · b ${c.b.join('×')}${c.transposeB ? 'ᵀ' : ''}`, async () => {

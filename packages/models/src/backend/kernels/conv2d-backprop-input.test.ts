@@ -7,7 +7,7 @@ import { CONV_CASES, convOutShape, describeCase } from '../internal/conv-cases.j
 const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 
 describe('Conv2DBackpropInput on wasm', () => {
-  beforeAll(ensureBackends);
+  beforeAll(ensureBackends, 60_000);
 
   for (const [i, c] of CONV_CASES.entries()) {
     it(`matches cpu: ${describeCase(c)}`, async () => {

@@ -1,12 +1,13 @@
-import { backend_util, Conv2D, Conv2DBackpropInput } from '@tensorflow/tfjs-core';
+import { backend_util, Conv2DBackpropInput } from '@tensorflow/tfjs-core';
 import type { Conv2DBackpropInputAttrs, Conv2DBackpropInputInputs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { assertFloat32, heapOffset, trainingKernels } from '../internal/training-module.js';
 import { runOriginal } from '../internal/original-kernels.js';
+import { conv2dForwardInto } from './conv2d.js';
 
 /**
  * Conv2DBackpropInput on wasm. Stride 1 (NHWC, pads within the kernel extent: every 'same'/'valid'
- * case) runs as an XNNPACK Conv2D of dy with the filter rotated 180° and its channels swapped;
+ * case) runs as our SIMD Conv2D of dy with the filter rotated 180° and its channels swapped;
  * other cases go to the wasm backend's own kernel.
  */
 export function conv2dBackpropInputWasm(args: {
@@ -45,17 +46,20 @@ export function conv2dBackpropInputWasm(args: {
   const rotated = backend.makeOutput([kh, kw, outChannels, inChannels], 'float32');
   trainingKernels(backend).rotate_filter_swap_channels(heapOffset(backend, filter), heapOffset(backend, rotated), kh, kw, inChannels, outChannels);
   try {
-    return runOriginal(Conv2D, backend, { x: dy, filter: rotated }, {
-      strides: [1, 1],
-      pad: [
-        [0, 0],
-        [kh - 1 - top, kh - 1 - bottom],
-        [kw - 1 - left, kw - 1 - right],
-        [0, 0],
-      ],
-      dataFormat: 'NHWC',
-      dilations: [1, 1],
-    } as unknown as Record<string, never>);
+    const pads: backend_util.ExplicitPadding = [
+      [0, 0],
+      [kh - 1 - top, kh - 1 - bottom],
+      [kw - 1 - left, kw - 1 - right],
+      [0, 0],
+    ];
+    const convInfo = backend_util.computeConv2DInfo(
+      dy.shape as [number, number, number, number],
+      rotated.shape as [number, number, number, number],
+      1,
+      1,
+      pads,
+    );
+    return conv2dForwardInto(backend, dy, rotated, convInfo);
   } finally {
     backend.disposeData(rotated.dataId);
   }

@@ -7,7 +7,7 @@ import { DEPTHWISE_CASES, convOutShape, describeCase } from '../internal/conv-ca
 const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 
 describe('depthwise backprop kernels on wasm', () => {
-  beforeAll(ensureBackends);
+  beforeAll(ensureBackends, 60_000);
 
   // The cpu backprop kernels ignore dilations (tfjs refuses dilated depthwise gradients), so dilated
   // cases are checked by the adjoint identity below instead.

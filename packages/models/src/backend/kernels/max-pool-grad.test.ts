@@ -14,7 +14,7 @@ const CASES: Array<{ x: [number, number, number, number]; filter: number; stride
 ];
 
 describe('MaxPoolGrad on wasm', () => {
-  beforeAll(ensureBackends);
+  beforeAll(ensureBackends, 60_000);
 
   for (const [i, c] of CASES.entries()) {
     for (const ties of [false, true]) {

@@ -14,7 +14,7 @@ const CASES: Array<{ shape: number[]; axis: number[]; keepDims: boolean }> = [
 ];
 
 describe('Sum on wasm', () => {
-  beforeAll(ensureBackends);
+  beforeAll(ensureBackends, 60_000);
 
   for (const [i, c] of CASES.entries()) {
     it(`matches cpu: ${c.shape.join('×')} over [${c.axis.join(', ')}]${c.keepDims ? ' keepDims' : ''}`, async () => {

@@ -38,8 +38,56 @@ static int end_valid(int off, int s, int size, int limit) {
  * MaxPoolGrad, tfjs cpu semantics: each window's gradient goes to the FIRST maximum in row-major
  * window order (strict >, so ties and NaN behave as in the cpu backend); overlapping windows add up.
  */
+/* Windows that tile the input exactly (2x2 stride 2 on even sizes...): each dx element is written once. */
+static void maxpool_grad_tiled(const f32 *x, const f32 *dy, f32 *dx, int B, int H, int W, int C, int Ho,
+                               int Wo, int fh, int fw) {
+  for (int b = 0; b < B; ++b)
+    for (int oy = 0; oy < Ho; ++oy)
+      for (int ox = 0; ox < Wo; ++ox) {
+        const f32 *g = dy + ((b * Ho + oy) * Wo + ox) * C;
+        int base = ((b * H + oy * fh) * W + ox * fw) * C;
+        int c = 0;
+        for (; c + 4 <= C; c += 4) {
+          v128_t best = wasm_f32x4_splat(-__builtin_inff());
+          v128_t idx = wasm_i32x4_splat(-1);
+          for (int ky = 0; ky < fh; ++ky)
+            for (int kx = 0; kx < fw; ++kx) {
+              int off = base + (ky * W + kx) * C + c;
+              v128_t v = wasm_v128_load(x + off);
+              v128_t gt = wasm_f32x4_gt(v, best);
+              best = wasm_v128_bitselect(v, best, gt);
+              idx = wasm_v128_bitselect(wasm_i32x4_splat(off), idx, gt);
+            }
+          v128_t gv = wasm_v128_load(g + c);
+          for (int ky = 0; ky < fh; ++ky)
+            for (int kx = 0; kx < fw; ++kx) {
+              int off = base + (ky * W + kx) * C + c;
+              wasm_v128_store(dx + off, wasm_v128_and(gv, wasm_i32x4_eq(idx, wasm_i32x4_splat(off))));
+            }
+        }
+        for (; c < C; ++c) {
+          f32 best = -__builtin_inff();
+          int at = -1;
+          for (int ky = 0; ky < fh; ++ky)
+            for (int kx = 0; kx < fw; ++kx) {
+              int off = base + (ky * W + kx) * C + c;
+              if (x[off] > best) {
+                best = x[off];
+                at = off;
+              }
+              dx[off] = 0.0f;
+            }
+          if (at >= 0) dx[at] = g[c];
+        }
+      }
+}
+
 EXPORT void maxpool_grad(const f32 *x, const f32 *dy, f32 *dx, int B, int H, int W, int C, int Ho,
                          int Wo, int sh, int sw, int fh, int fw, int dh, int dwl, int pt, int pl) {
+  if (sh == fh && sw == fw && dh == 1 && dwl == 1 && pt == 0 && pl == 0 && Ho * sh == H && Wo * sw == W) {
+    maxpool_grad_tiled(x, dy, dx, B, H, W, C, Ho, Wo, fh, fw);
+    return;
+  }
   zero_f32(dx, B * H * W * C);
   for (int b = 0; b < B; ++b) {
     for (int oy = 0; oy < Ho; ++oy) {
@@ -312,5 +360,174 @@ EXPORT void sum_rows(const f32 *x, f32 *out, f32 *scratch, int rows, int cols) {
     for (; c + 4 <= cols; c += 4)
       wasm_v128_store(out + c, wasm_f32x4_add(wasm_v128_load(out + c), wasm_v128_load(scratch + c)));
     for (; c < cols; ++c) out[c] += scratch[c];
+  }
+}
+
+/* out[r*cols + c] = x[r*cols + c] + bias[c]: a bias added along the last axis. */
+EXPORT void add_bias(const f32 *x, const f32 *bias, f32 *out, int rows, int cols) {
+  for (int r = 0; r < rows; ++r) {
+    const f32 *row = x + r * cols;
+    f32 *o = out + r * cols;
+    int c = 0;
+    for (; c + 4 <= cols; c += 4) wasm_v128_store(o + c, wasm_f32x4_add(wasm_v128_load(row + c), wasm_v128_load(bias + c)));
+    for (; c < cols; ++c) o[c] = row[c] + bias[c];
+  }
+}
+
+/*
+ * Conv2D forward (NHWC, filter [kh, kw, Ci, Co]): y[b,oy,ox,co] = sum x[b, oy*sh+ky*dh-pt,
+ * ox*sw+kx*dwl-pl, ci] * w[ky,kx,ci,co]. Interior pixels go 4 at a time against 8 output channels
+ * (8 accumulators in registers across all taps and input channels); border pixels one at a time
+ * with the taps that fall inside the image.
+ */
+/*
+ * K-loop segments of a conv: for one kernel row ky, the (kx, ci) pairs whose x values are contiguous.
+ * With dilation 1 a whole kernel row is one run of (kx1-kx0)*Ci values (x[.., ix0+kx0 .., 0..Ci) and
+ * w[ky, kx0.., 0..Ci, co] both advance by one (ci) or Co per step); with dilation > 1, one run per kx.
+ * SEGMENTS(body) runs the body with xp, wp, n set for each run.
+ */
+#define SEGMENTS(...)                                                                        \
+  for (int ky = ky0; ky < ky1; ++ky) {                                                       \
+    const f32 *xrow_ = xb + (iy0 + ky * dh) * W * Ci;                                        \
+    if (dwl == 1) {                                                                          \
+      const f32 *xp = xrow_ + (ix0 + kx0) * Ci;                                              \
+      const f32 *wp = w + ((ky * kw + kx0) * Ci) * Co + co;                                  \
+      int n = (kx1 - kx0) * Ci;                                                              \
+      __VA_ARGS__                                                                            \
+    } else {                                                                                 \
+      for (int kx = kx0; kx < kx1; ++kx) {                                                   \
+        const f32 *xp = xrow_ + (ix0 + kx * dwl) * Ci;                                       \
+        const f32 *wp = w + ((ky * kw + kx) * Ci) * Co + co;                                 \
+        int n = Ci;                                                                          \
+        __VA_ARGS__                                                                          \
+      }                                                                                      \
+    }                                                                                        \
+  }
+
+/* One output pixel (border pixels): taps [ky0,ky1) x [kx0,kx1) inside the image. */
+static void conv_pixel(const f32 *xb, const f32 *w, f32 *yp, int W, int Ci, int Co, int kw, int ky0,
+                       int ky1, int iy0, int dh, int kx0, int kx1, int ix0, int dwl) {
+  int co = 0;
+  for (; co + 8 <= Co; co += 8) {
+    v128_t a0 = wasm_f32x4_splat(0.0f), a1 = a0;
+    SEGMENTS({
+      for (int i = 0; i < n; ++i) {
+        v128_t xv = wasm_v128_load32_splat(xp + i);
+        a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(xv, wasm_v128_load(wp)));
+        a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(xv, wasm_v128_load(wp + 4)));
+        wp += Co;
+      }
+    })
+    wasm_v128_store(yp + co, a0);
+    wasm_v128_store(yp + co + 4, a1);
+  }
+  for (; co + 4 <= Co; co += 4) {
+    v128_t a0 = wasm_f32x4_splat(0.0f);
+    SEGMENTS({
+      for (int i = 0; i < n; ++i) {
+        a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load32_splat(xp + i), wasm_v128_load(wp)));
+        wp += Co;
+      }
+    })
+    wasm_v128_store(yp + co, a0);
+  }
+  for (; co < Co; ++co) {
+    f32 a = 0.0f;
+    SEGMENTS({
+      for (int i = 0; i < n; ++i) a += xp[i] * wp[i * Co];
+    })
+    yp[co] = a;
+  }
+}
+
+/* Four interior output pixels ps floats apart in x (all kw taps inside the image). */
+static void conv_tile4(const f32 *xb, const f32 *w, f32 *yp, int W, int Ci, int Co, int kw, int ky0,
+                       int ky1, int iy0, int dh, int ix0, int dwl, int ps) {
+  const int kx0 = 0, kx1 = kw;
+  int co = 0;
+  for (; co + 8 <= Co; co += 8) {
+    v128_t a00 = wasm_f32x4_splat(0.0f), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+    SEGMENTS({
+      for (int i = 0; i < n; ++i) {
+        v128_t d0 = wasm_v128_load(wp), d1 = wasm_v128_load(wp + 4);
+        v128_t x0 = wasm_v128_load32_splat(xp + i), x1 = wasm_v128_load32_splat(xp + i + ps);
+        v128_t x2 = wasm_v128_load32_splat(xp + i + 2 * ps), x3 = wasm_v128_load32_splat(xp + i + 3 * ps);
+        a00 = wasm_f32x4_add(a00, wasm_f32x4_mul(x0, d0));
+        a01 = wasm_f32x4_add(a01, wasm_f32x4_mul(x0, d1));
+        a10 = wasm_f32x4_add(a10, wasm_f32x4_mul(x1, d0));
+        a11 = wasm_f32x4_add(a11, wasm_f32x4_mul(x1, d1));
+        a20 = wasm_f32x4_add(a20, wasm_f32x4_mul(x2, d0));
+        a21 = wasm_f32x4_add(a21, wasm_f32x4_mul(x2, d1));
+        a30 = wasm_f32x4_add(a30, wasm_f32x4_mul(x3, d0));
+        a31 = wasm_f32x4_add(a31, wasm_f32x4_mul(x3, d1));
+        wp += Co;
+      }
+    })
+    wasm_v128_store(yp + co, a00); wasm_v128_store(yp + co + 4, a01);
+    wasm_v128_store(yp + Co + co, a10); wasm_v128_store(yp + Co + co + 4, a11);
+    wasm_v128_store(yp + 2 * Co + co, a20); wasm_v128_store(yp + 2 * Co + co + 4, a21);
+    wasm_v128_store(yp + 3 * Co + co, a30); wasm_v128_store(yp + 3 * Co + co + 4, a31);
+  }
+  for (; co + 4 <= Co; co += 4) {
+    v128_t a0 = wasm_f32x4_splat(0.0f), a1 = a0, a2 = a0, a3 = a0;
+    SEGMENTS({
+      for (int i = 0; i < n; ++i) {
+        v128_t d = wasm_v128_load(wp);
+        a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load32_splat(xp + i), d));
+        a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(wasm_v128_load32_splat(xp + i + ps), d));
+        a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(wasm_v128_load32_splat(xp + i + 2 * ps), d));
+        a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(wasm_v128_load32_splat(xp + i + 3 * ps), d));
+        wp += Co;
+      }
+    })
+    wasm_v128_store(yp + co, a0);
+    wasm_v128_store(yp + Co + co, a1);
+    wasm_v128_store(yp + 2 * Co + co, a2);
+    wasm_v128_store(yp + 3 * Co + co, a3);
+  }
+  for (; co < Co; ++co) {
+    f32 a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
+    SEGMENTS({
+      for (int i = 0; i < n; ++i) {
+        f32 wv = wp[i * Co];
+        a0 += xp[i] * wv;
+        a1 += xp[i + ps] * wv;
+        a2 += xp[i + 2 * ps] * wv;
+        a3 += xp[i + 3 * ps] * wv;
+      }
+    })
+    yp[co] = a0;
+    yp[Co + co] = a1;
+    yp[2 * Co + co] = a2;
+    yp[3 * Co + co] = a3;
+  }
+}
+
+EXPORT void conv2d_forward(const f32 *x, const f32 *w, f32 *y, int B, int H, int W, int Ci, int Ho,
+                           int Wo, int Co, int kh, int kw, int sh, int sw, int dh, int dwl, int pt, int pl) {
+  /* Interior columns: every tap inside the image, ox*sw - pl >= 0 and ox*sw + (kw-1)*dwl - pl < W. */
+  int oxa = first_valid(-pl, sw);
+  int oxb = end_valid((kw - 1) * dwl - pl, sw, W, Wo);
+  for (int b = 0; b < B; ++b) {
+    const f32 *xb = x + b * H * W * Ci;
+    for (int oy = 0; oy < Ho; ++oy) {
+      int iy0 = oy * sh - pt;
+      int ky0 = first_valid(iy0, dh);
+      int ky1 = end_valid(iy0, dh, H, kh);
+      f32 *yrow = y + (b * Ho + oy) * Wo * Co;
+      int ox = 0;
+      for (; ox < Wo && (ox < oxa || ox + 4 > oxb); ++ox) {
+        int ix0 = ox * sw - pl;
+        conv_pixel(xb, w, yrow + ox * Co, W, Ci, Co, kw, ky0, ky1, iy0, dh, first_valid(ix0, dwl),
+                   end_valid(ix0, dwl, W, kw), ix0, dwl);
+      }
+      for (; ox + 4 <= oxb; ox += 4)
+        conv_tile4(xb, w, yrow + ox * Co, W, Ci, Co, kw, ky0, ky1, iy0, dh, ox * sw - pl, dwl, sw * Ci);
+      for (; ox < Wo; ++ox) {
+        int ix0 = ox * sw - pl;
+        conv_pixel(xb, w, yrow + ox * Co, W, Ci, Co, kw, ky0, ky1, iy0, dh, first_valid(ix0, dwl),
+                   end_valid(ix0, dwl, W, kw), ix0, dwl);
+      }
+    }
   }
 }
