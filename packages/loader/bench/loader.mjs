@@ -1,0 +1,195 @@
+// pnpm bench:loader — decode/resize throughput vs Python PIL, cache build, streaming from the cache,
+// and peak RSS while streaming without a cache. Uses the built dist. Last stdout line: one JSON object.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cp, link, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { buildCache, createBatches, decodeImage, openDataset } from '../dist/node.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const REAL = [join(here, '../../../fixtures/real'), join(here, '../../../../shared/fixtures/real')].find((p) => existsSync(join(p, 'FETAL_PLANES_DB_data.csv')));
+const PYTHON = '/usr/bin/python3';
+const REAL_SIZES = [[959, 661], [768, 519], [961, 663], [745, 559], [640, 392], [692, 480], [869, 601], [1137, 787], [740, 448], [753, 567], [707, 531]];
+const log = (...a) => console.error('[bench:loader]', ...a);
+
+function peakRssMiB() {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+  return m ? Number(m[1]) / 1024 : process.memoryUsage().rss / 2 ** 20;
+}
+
+/** A synthetic ultrasound-like gray PNG: speckled fan on black with a little UI text area. */
+async function synthPng(width, height, seed) {
+  const px = Buffer.alloc(width * height);
+  let s = seed * 2654435761 >>> 0;
+  const rnd = () => ((s = (s + 0x9e3779b9) >>> 0), ((Math.imul(s ^ (s >>> 16), 0x21f0aaad) >>> 0) / 4294967296));
+  const cx = width / 2;
+  const r0 = height * 0.9;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const dx = x - cx;
+      const dy = y + 20;
+      const r = Math.hypot(dx, dy);
+      const inFan = r < r0 && Math.abs(Math.atan2(dx, dy)) < 0.6;
+      px[y * width + x] = inFan ? Math.min(255, 40 + 120 * rnd() * rnd() + 60 * Math.sin(r / 17) ** 2) : y < 30 && x < 200 && rnd() < 0.3 ? 220 : 0;
+    }
+  }
+  return sharp(px, { raw: { width, height, channels: 1 } }).png().toBuffer();
+}
+
+async function measure(label, files, size, inFlight, repeat) {
+  const list = Array.from({ length: repeat }, () => files).flat();
+  let next = 0;
+  const cpu0 = process.cpuUsage();
+  const start = performance.now();
+  // Reading the file is part of the work, as in PIL's Image.open.
+  const worker = async () => {
+    while (next < list.length) {
+      const f = list[next++];
+      await decodeImage(await readFile(f), { height: size, width: size, policy: 'stretch' }, { file: f });
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const r = { label, size, inFlight, images: list.length, seconds: +seconds.toFixed(3), imagesPerSecond: +(list.length / seconds).toFixed(1), imagesPerCpuSecond: +(list.length / cpuSeconds).toFixed(1) };
+  log(JSON.stringify(r));
+  return r;
+}
+
+function pil(files, size, repeat, dir) {
+  const listing = join(dir, `files-${size}.txt`);
+  writeFileSync(listing, files.join('\n'));
+  const r = spawnSync(PYTHON, [join(here, 'pil_decode.py'), String(size), String(repeat), listing], { encoding: 'utf8' });
+  if (r.status !== 0) {
+    log('PIL peer unavailable:', (r.stderr || r.error?.message || '').split('\n').slice(-2).join(' '));
+    return undefined;
+  }
+  const out = JSON.parse(r.stdout.trim().split('\n').pop());
+  log(JSON.stringify({ label: 'pil', size, ...out }));
+  return { images: out.images, seconds: +out.seconds.toFixed(3), imagesPerSecond: +out.imagesPerSecond.toFixed(1), imagesPerCpuSecond: +out.imagesPerCpuSecond.toFixed(1), pil: out.pil };
+}
+
+/** Runs a stage in a child process so its peak RSS is its own. */
+function child(stage, args) {
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--stage', stage, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`stage ${stage} failed (${r.status})`);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+async function stage(name, root, cacheDir) {
+  const ds = await openDataset(root);
+  const start = performance.now();
+  if (name === 'cache-build') {
+    const r = await buildCache(ds, { height: 128, width: 128, policy: 'stretch', dir: cacheDir, concurrency: 4 });
+    return { images: r.total, decoded: r.decoded, seconds: (performance.now() - start) / 1000, peakRssMiB: peakRssMiB(), bytes: r.bytes };
+  }
+  if (name === 'stream-cache') {
+    const stream = await createBatches(ds, { height: 128, width: 128, policy: 'stretch', cacheDir, batchSize: 32, seed: 1, prefetch: 2 });
+    let batches = 0;
+    let images = 0;
+    for (let e = 0; e < 2; e++) for await (const b of stream.epoch(e)) (batches++, (images += b.batchSize));
+    await stream.close();
+    const seconds = (performance.now() - start) / 1000;
+    return { epochs: 2, batches, images, seconds, batchesPerSecond: batches / seconds, imagesPerSecond: images / seconds, decoded: 0, peakRssMiB: peakRssMiB() };
+  }
+  if (name === 'stream-nocache-224') {
+    const stream = await createBatches(ds, { height: 224, width: 224, policy: 'stretch', cache: 'off', batchSize: 32, seed: 1, prefetch: 2, concurrency: 8 });
+    let batches = 0;
+    let images = 0;
+    for await (const b of stream.epoch(0)) (batches++, (images += b.batchSize));
+    await stream.close();
+    const seconds = (performance.now() - start) / 1000;
+    return { batches, images, seconds, imagesPerSecond: images / seconds, peakRssMiB: peakRssMiB() };
+  }
+  throw new Error(`unknown stage ${name}`);
+}
+
+async function main() {
+  const argv = process.argv.slice(2);
+  if (argv[0] === '--stage') {
+    console.log(JSON.stringify(await stage(argv[1], argv[2], argv[3])));
+    return;
+  }
+  const work = await mkdtemp(join(tmpdir(), 'fpdb-bench-loader-'));
+  const cores = cpus().length;
+  log(`work dir ${work}; ${cores} cores; sharp ${sharp.versions.sharp}, libvips ${sharp.versions.vips}, sharp.concurrency() = ${sharp.concurrency()}`);
+  const realFiles = (await readdir(join(REAL, 'Images'))).map((f) => join(REAL, 'Images', f));
+
+  // Synth images at the release's real sizes: a pool of distinct files.
+  const synthDir = join(work, 'synth-pool');
+  await mkdir(synthDir);
+  const synthFiles = [];
+  for (let i = 0; i < 60; i++) {
+    const [w, h] = REAL_SIZES[i % REAL_SIZES.length];
+    const f = join(synthDir, `s${i}.png`);
+    await writeFile(f, await synthPng(w, h, i + 1));
+    synthFiles.push(f);
+  }
+
+  const setups = {};
+  const ratioToPil = {};
+  const perCpuSecond = {};
+  const cpuRatioToPil = {};
+  const loadBefore = loadavg();
+  for (const [set, files, repeat] of [['real60', realFiles, 4], ['synthRealSizes', synthFiles, 4]]) {
+    for (const size of [224, 128]) {
+      const seq = await measure(`${set} sharp 1-in-flight`, files, size, 1, repeat);
+      const par = await measure(`${set} sharp ${2 * cores}-in-flight`, files, size, 2 * cores, repeat);
+      const p = pil(files, size, repeat, work);
+      const key = `${set}_${size}`;
+      setups[`${key}_sharp_sequential`] = seq.imagesPerSecond;
+      setups[`${key}_sharp_parallel`] = par.imagesPerSecond;
+      perCpuSecond[`${key}_sharp`] = seq.imagesPerCpuSecond;
+      if (p) {
+        perCpuSecond[`${key}_pil`] = p.imagesPerCpuSecond;
+        cpuRatioToPil[key] = +(seq.imagesPerCpuSecond / p.imagesPerCpuSecond).toFixed(2);
+        setups[`${key}_pil`] = p.imagesPerSecond;
+        ratioToPil[key] = +(par.imagesPerSecond / p.imagesPerSecond).toFixed(2);
+        ratioToPil[`${key}_sequential`] = +(seq.imagesPerSecond / p.imagesPerSecond).toFixed(2);
+      }
+    }
+  }
+
+  // A 12,400-image synth release: the real CSV, every name a hard link to one of the pool's files.
+  const root = join(work, 'release');
+  await mkdir(join(root, 'Images'), { recursive: true });
+  await cp(join(REAL, 'FETAL_PLANES_DB_data.csv'), join(root, 'FETAL_PLANES_DB_data.csv'));
+  const names = (await readFile(join(root, 'FETAL_PLANES_DB_data.csv'), 'utf8')).split('\n').slice(1).filter(Boolean).map((l) => l.split(';')[0]);
+  await Promise.all(names.map((n, i) => link(synthFiles[i % synthFiles.length], join(root, 'Images', `${n}.png`))));
+  const cacheDir = join(work, 'cache');
+  log('building the 128×128 cache of 12,400 synth images…');
+  const build = child('cache-build', [root, cacheDir]);
+  log(JSON.stringify(build));
+  log('streaming 2 epochs from the cache, B=32, 128×128…');
+  const stream = child('stream-cache', [root, cacheDir]);
+  log(JSON.stringify(stream));
+  log('streaming 1 epoch of 12,400 images at 224×224 without a cache…');
+  const nocache = child('stream-nocache-224', [root, cacheDir]);
+  log(JSON.stringify(nocache));
+  await rm(work, { recursive: true, force: true });
+
+  const python = spawnSync(PYTHON, ['-c', 'import PIL, numpy; print(PIL.__version__, numpy.__version__)'], { encoding: 'utf8' }).stdout?.trim();
+  const result = {
+    bench: 'loader',
+    node: process.version,
+    cores,
+    sharp: sharp.versions.sharp,
+    pilNumpy: python || null,
+    kernel: 'lanczos3 (sharp) vs LANCZOS (PIL), stretch, decode → 1 gray channel → resize → uint8',
+    loadAverage: { before: loadBefore.map((x) => +x.toFixed(1)), after: loadavg().map((x) => +x.toFixed(1)) },
+    imagesPerSecond: setups,
+    ratioToPil,
+    imagesPerCpuSecond: perCpuSecond,
+    cpuRatioToPil,
+    cacheBuild128: { images: build.images, seconds: +build.seconds.toFixed(1), imagesPerSecond: +(build.images / build.seconds).toFixed(1), peakRssMiB: Math.round(build.peakRssMiB), bytes: build.bytes },
+    streamFromCache128: { batchSize: 32, batchesPerSecond: +stream.batchesPerSecond.toFixed(1), imagesPerSecond: Math.round(stream.imagesPerSecond), peakRssMiB: Math.round(stream.peakRssMiB) },
+    streamNoCache224: { images: nocache.images, seconds: +nocache.seconds.toFixed(1), imagesPerSecond: +nocache.imagesPerSecond.toFixed(1), peakRssMiB: Math.round(nocache.peakRssMiB), underOneGiB: nocache.peakRssMiB < 1024 },
+  };
+  console.log(JSON.stringify(result));
+}
+
+await main();
