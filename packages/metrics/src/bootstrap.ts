@@ -1,7 +1,7 @@
 import { createRng, FpdbError } from '@fpdb/schema';
 import { balancedAccuracyFromCounts } from './accuracy.js';
 import { cohenKappaFromCounts } from './cohen-kappa.js';
-import { descendingOrder, weightedAucSorted } from './internal/binary-curve.js';
+import { sortBinary, weightedAucSorted } from './internal/binary-curve.js';
 import { gather, prepareDataset, toKeys, type Dataset, type MetricSample, type PredictionData } from './internal/dataset.js';
 import { classCounts, confusionCounts } from './internal/pair.js';
 import { percentileSorted } from './internal/percentile.js';
@@ -117,15 +117,15 @@ function weighted(d: Dataset, name: BootstrapMetricName): WeightedMetric {
           score[i] = p.data[i * k + c]!;
           isPos[i] = d.yTrue[i] === c ? 1 : 0;
         }
-        return { score, isPos, order: descendingOrder(score) };
+        return sortBinary(score, isPos);
       });
       if (k === 2) {
         const c1 = cols[1]!;
-        return (w) => weightedAucSorted(c1.order, c1.score, c1.isPos, w);
+        return (w) => weightedAucSorted(c1, w);
       }
       return (w) => {
         let s = 0;
-        for (const c of cols) s += weightedAucSorted(c.order, c.score, c.isPos, w);
+        for (const c of cols) s += weightedAucSorted(c, w);
         return s / k;
       };
     }
