@@ -26,3 +26,7 @@ export {
   type SaveCheckpointOptions,
 } from './checkpoint/checkpoint.js';
 export type { CheckpointLabels, CheckpointMetadata, Normalization, ResizePolicy, TrainingState } from './checkpoint/metadata.js';
+export { predict, type PredictOptions, type Predictions } from './inference/predict.js';
+export { readGray, readImages, normalizePixels, resizeGray, type GrayImage, type ImagePreprocess } from './inference/read-image.js';
+export { gradCam, gradCamLayers, type GradCam, type GradCamOptions } from './inference/grad-cam.js';
+export { gradCamOverlay, jet, type OverlayOptions } from './inference/grad-cam-overlay.js';

@@ -1,0 +1,90 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { FpdbError } from '@fpdb/schema';
+import type { Model } from '../model/create-model.js';
+import { readImages, type ImagePreprocess } from './read-image.js';
+
+/** Options of {@link predict}. */
+export interface PredictOptions {
+  /** Images per forward pass (default 32). */
+  batchSize?: number;
+  /** 'flip': average the probabilities of each image and its horizontal mirror (default 'none'). */
+  tta?: 'none' | 'flip';
+  /** For file inputs: how files become inputs (default: the model's input size, 'unit', 'stretch'). Use a checkpoint's metadata. */
+  preprocess?: Partial<ImagePreprocess>;
+}
+
+/** Class probabilities of N images. */
+export interface Predictions {
+  /** Row-major [N, K] softmax probabilities. */
+  probabilities: Float32Array;
+  /** Arg-max class per image. */
+  classes: Int32Array;
+  numClasses: number;
+  count: number;
+  /** Probabilities as N rows of K numbers. */
+  rows(): number[][];
+}
+
+/**
+ * Class probabilities for images given as a tensor [N, H, W, 1] (not disposed) or as image files
+ * (decoded to gray, resized and normalised like training; pass a checkpoint's metadata as `preprocess`).
+ * Runs in inference mode, `batchSize` images at a time; optional horizontal-flip test-time augmentation.
+ * @throws FpdbError FPDB_SHAPE for a wrong tensor shape; FPDB_IMAGE_DECODE for an unreadable file.
+ * @example
+ * const { model, metadata } = await loadCheckpoint('runs/cnn/best');
+ * const p = await predict(model, ['a.png', 'b.png'], { preprocess: metadata, tta: 'flip' });
+ * metadata.labels.classes[p.classes[0]];
+ */
+export async function predict(model: Model, input: tf.Tensor4D | readonly string[], options: PredictOptions = {}): Promise<Predictions> {
+  const batchSize = options.batchSize ?? 32;
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new FpdbError('FPDB_INVALID_ARGUMENT', `batchSize must be a positive integer but is ${batchSize}.`, { details: { value: batchSize } });
+  }
+  let images: tf.Tensor4D;
+  let owned = false;
+  if (input instanceof tf.Tensor) {
+    images = input;
+  } else {
+    const { data, shape } = await readImages(input, {
+      inputSize: options.preprocess?.inputSize ?? model.config.inputSize,
+      ...(options.preprocess?.normalization ? { normalization: options.preprocess.normalization } : {}),
+      ...(options.preprocess?.resize ? { resize: options.preprocess.resize } : {}),
+    });
+    images = tf.tensor4d(data, shape, 'float32');
+    owned = true;
+  }
+  try {
+    if (images.rank !== 4 || images.shape[3] !== 1) {
+      throw new FpdbError('FPDB_SHAPE', `predict needs images [N, H, W, 1] but got [${images.shape.join(', ')}].`, { details: { value: images.shape } });
+    }
+    const n = images.shape[0];
+    const k = model.config.numClasses;
+    const probabilities = new Float32Array(n * k);
+    for (let start = 0; start < n; start += batchSize) {
+      const size = Math.min(batchSize, n - start);
+      const p = tf.tidy(() => {
+        const x = tf.slice(images, [start, 0, 0, 0], [size, -1, -1, -1]);
+        const probs = tf.softmax(model.apply(x));
+        if (options.tta !== 'flip') return probs;
+        return tf.div(tf.add(probs, tf.softmax(model.apply(tf.reverse(x, 2)))), 2);
+      });
+      probabilities.set(p.dataSync() as Float32Array, start * k);
+      p.dispose();
+    }
+    const classes = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      let best = 0;
+      for (let c = 1; c < k; c++) if (probabilities[i * k + c]! > probabilities[i * k + best]!) best = c;
+      classes[i] = best;
+    }
+    return {
+      probabilities,
+      classes,
+      numClasses: k,
+      count: n,
+      rows: () => Array.from({ length: n }, (_, i) => Array.from(probabilities.subarray(i * k, (i + 1) * k))),
+    };
+  } finally {
+    if (owned) images.dispose();
+  }
+}
