@@ -47,7 +47,7 @@ describe('predict', () => {
     expect(Math.max(...data)).toBeLessThanOrEqual(1);
     // Resizing keeps the overall brightness of the original.
     const gray = await readGray(names[0]!);
-    const meanOf = (a: ArrayLike<number>): number => Array.prototype.reduce.call(a, (s: number, v: number) => s + v, 0) as number / a.length;
+    const meanOf = (a: ArrayLike<number>): number => Array.from(a).reduce((s, v) => s + v, 0) / a.length;
     expect(Math.abs(meanOf(data) - meanOf(gray.pixels) / 255)).toBeLessThan(0.03);
     model.dispose();
   });
