@@ -1,9 +1,10 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  // worker.ts is a separate entry: generateDataset starts it from dist/ with new URL('./worker.js', import.meta.url).
+  entry: { index: 'src/index.ts', worker: 'src/worker.ts' },
   format: ['esm'],
-  dts: true,
+  dts: { entry: { index: 'src/index.ts' } },
   clean: true,
   sourcemap: true,
   target: 'node20',

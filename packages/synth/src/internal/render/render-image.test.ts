@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { planDataset, type SynthRecord } from '../plan.js';
+import { renderImage } from './render-image.js';
+
+const size = { width: 96, height: 72 };
+const render = (r: SynthRecord, seed = 1): Uint8Array => renderImage({ seed, ...r });
+
+function meanAbsDiff(a: Uint8Array, b: Uint8Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += Math.abs(a[i]! - b[i]!);
+  return s / a.length;
+}
+
+describe('renderImage', () => {
+  const records = planDataset({ images: 400, seed: 1, size }).records;
+
+  it('is deterministic and sized as asked', () => {
+    const r = records[0]!;
+    const a = render(r);
+    expect(a.length).toBe(size.width * size.height);
+    expect(Buffer.from(a).equals(Buffer.from(render(r)))).toBe(true);
+    expect(Buffer.from(a).equals(Buffer.from(render(r, 2)))).toBe(false);
+  });
+
+  it('draws a field on black with a full range of grey', () => {
+    for (const r of records.slice(0, 20)) {
+      const px = render(r);
+      const black = px.filter((v) => v === 0).length / px.length;
+      expect(black).toBeGreaterThan(0.01);
+      expect(black).toBeLessThan(0.9);
+      expect(Math.max(...px)).toBeGreaterThan(150);
+    }
+  });
+
+  it('makes frames of one patient-plane closer to each other than to other patients', () => {
+    const groups = new Map<string, SynthRecord[]>();
+    for (const r of records) groups.set(`${r.patientId}/${r.planeNumber}`, [...(groups.get(`${r.patientId}/${r.planeNumber}`) ?? []), r]);
+    const pairs = [...groups.values()].filter((g) => g.length >= 2).slice(0, 12);
+    expect(pairs.length).toBeGreaterThan(5);
+    let closer = 0;
+    pairs.forEach((g, i) => {
+      const other = pairs[(i + 1) % pairs.length]![0]!;
+      const within = meanAbsDiff(render(g[0]!), render(g[1]!));
+      const across = meanAbsDiff(render(g[0]!), render(other));
+      if (within < across) closer++;
+    });
+    expect(closer).toBeGreaterThanOrEqual(pairs.length - 1);
+  });
+});

@@ -1,0 +1,414 @@
+import { createRng, type BrainPlane, type Operator, type Plane, type Rng, type UsMachine } from '@fpdb/schema';
+import { OTHER_VIEWS, anatomyShapes, type OtherView, type Pose } from './anatomy.js';
+import { createValueNoise, FastRandom } from './fast-random.js';
+import { drawOverlay, type Canvas, type UiKind } from './overlay.js';
+import { rasterize, type BeamGrid } from './scene.js';
+
+/** What one image shows and at which size: the fields of its CSV row that matter for the pixels. */
+export interface RenderRequest {
+  /** The dataset seed. */
+  seed: number;
+  patientId: number;
+  plane: Plane;
+  planeNumber: number;
+  brainPlane: BrainPlane;
+  operator: Operator;
+  usMachine: UsMachine;
+  /** 1-based frame index within the patient-plane. */
+  frame: number;
+  width: number;
+  height: number;
+}
+
+/** The imaging field: a sector from an apex (radii r0–r1, ± half-angle) or a linear rectangle. */
+interface Field {
+  linear: boolean;
+  ax: number;
+  ay: number;
+  r0: number;
+  r1: number;
+  half: number;
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+  /** A transvaginal probe: its face is drawn as an arc at r0. */
+  probeArc: boolean;
+}
+
+/** How a machine renders: dynamic range and reference level (dB), speckle correlation and smoothing. */
+interface Style {
+  ui: UiKind;
+  dynamicRange: number;
+  refDb: number;
+  lateralPasses: number;
+  smoothPasses: number;
+  gamma: number;
+}
+
+function styleOf(machine: UsMachine, device: Rng): Style {
+  const g = device.fork('gain');
+  switch (machine) {
+    case 'Voluson E6':
+      return { ui: 'voluson-e6', dynamicRange: 52, refDb: 2 + 3 * (g.next() - 0.5), lateralPasses: 2, smoothPasses: 2, gamma: 1 };
+    case 'Voluson S10':
+      return { ui: 'voluson-s10', dynamicRange: 56, refDb: -1 + 2 * (g.next() - 0.5), lateralPasses: 2, smoothPasses: 2, gamma: 0.95 };
+    case 'Aloka':
+      return { ui: 'aloka', dynamicRange: 48, refDb: 4 + 4 * (g.next() - 0.5), lateralPasses: 1, smoothPasses: 1, gamma: 1.15 };
+    default:
+      return { ui: 'other', dynamicRange: 46, refDb: 1 + 3 * (g.next() - 0.5), lateralPasses: 1, smoothPasses: 1, gamma: 1.05 };
+  }
+}
+
+function fieldOf(W: number, H: number, machine: UsMachine, plane: Plane, view: OtherView | undefined, r: Rng): Field {
+  const base = { linear: false, x0: 0, x1: 0, y0: 0, y1: 0, probeArc: false };
+  if (plane === 'Maternal cervix') {
+    const rp = (0.17 + 0.05 * r.next()) * H;
+    const ay = -0.55 * rp;
+    return { ...base, ax: W * (0.5 + 0.04 * (r.next() - 0.5)), ay, r0: rp, r1: 1.12 * H - ay, half: (68 + 10 * r.next()) * (Math.PI / 180), probeArc: true };
+  }
+  if (view === 'vessel' && machine === 'Aloka') {
+    return { ...base, linear: true, ax: 0, ay: 0, r0: 0, r1: 0, half: 0, x0: 0.13 * W, x1: 0.76 * W, y0: 0.04 * H, y1: 0.9 * H };
+  }
+  const voluson = machine === 'Voluson E6' || machine === 'Voluson S10';
+  const zoomed = voluson ? r.next() < 0.9 : r.next() < 0.4;
+  const ax = W * (0.5 + 0.08 * (r.next() - 0.5));
+  const half = (32 + 8 * r.next()) * (Math.PI / 180);
+  if (zoomed) {
+    const ay = -(0.25 + 0.75 * r.next()) * H;
+    const r0 = Math.max(2, -ay - 0.02 * H);
+    const r1 = Math.hypot(W / 2 + Math.abs(ax - W / 2), H - ay) * 1.01;
+    return { ...base, ax, ay, r0, r1, half };
+  }
+  const ay = (0.01 + 0.04 * r.next()) * H;
+  return { ...base, ax, ay, r0: 0.02 * H, r1: (0.9 + 0.08 * r.next()) * H - ay, half };
+}
+
+function otherViewOf(machine: UsMachine, r: Rng): OtherView {
+  // Vascular presets with a linear probe are an Aloka thing in the release's `Other` images.
+  if (machine === 'Aloka' && r.next() < 0.3) return 'vessel';
+  return OTHER_VIEWS[1 + r.int(OTHER_VIEWS.length - 1)]!;
+}
+
+/** Beam-grid cell size in output pixels: speckle grains span a few cells, wider across beams than along them. */
+const CELL_LATERAL = 3.6;
+const CELL_AXIAL = 2.2;
+
+function buildGrid(f: Field, W: number, H: number): BeamGrid {
+  let nb: number;
+  let ns: number;
+  if (f.linear) {
+    nb = Math.round((f.x1 - f.x0) / CELL_LATERAL);
+    ns = Math.round((f.y1 - f.y0) / CELL_AXIAL);
+  } else {
+    nb = Math.round((2 * f.half * (f.r0 + f.r1)) / 2 / CELL_LATERAL);
+    ns = Math.round((f.r1 - f.r0) / CELL_AXIAL);
+  }
+  const cap = (v: number, hi: number): number => Math.max(16, Math.min(hi, v));
+  nb = cap(nb, Math.max(16, Math.round(W * 0.45)));
+  ns = cap(ns, Math.max(16, Math.round(H * 0.75)));
+  const xs = new Float32Array(nb * ns);
+  const ys = new Float32Array(nb * ns);
+  const dx = new Float32Array(nb);
+  const dy = new Float32Array(nb);
+  for (let b = 0; b < nb; b++) {
+    const t = (b + 0.5) / nb;
+    if (f.linear) {
+      dx[b] = 0;
+      dy[b] = 1;
+      const x = f.x0 + t * (f.x1 - f.x0);
+      for (let s = 0; s < ns; s++) {
+        xs[b * ns + s] = x;
+        ys[b * ns + s] = f.y0 + ((s + 0.5) / ns) * (f.y1 - f.y0);
+      }
+    } else {
+      const th = -f.half + t * 2 * f.half;
+      const sn = Math.sin(th);
+      const cs = Math.cos(th);
+      dx[b] = sn;
+      dy[b] = cs;
+      for (let s = 0; s < ns; s++) {
+        const rr = f.r0 + ((s + 0.5) / ns) * (f.r1 - f.r0);
+        xs[b * ns + s] = f.ax + rr * sn;
+        ys[b * ns + s] = f.ay + rr * cs;
+      }
+    }
+  }
+  const clamp = (v: number, hi: number): number => Math.max(0, Math.min(hi, v));
+  const cover = (minX: number, minY: number, maxX: number, maxY: number): [number, number, number, number] => {
+    if (f.linear) {
+      const bs = nb / (f.x1 - f.x0);
+      const ss = ns / (f.y1 - f.y0);
+      return [clamp(Math.floor((minX - f.x0) * bs) - 1, nb), clamp(Math.ceil((maxX - f.x0) * bs) + 1, nb), clamp(Math.floor((minY - f.y0) * ss) - 1, ns), clamp(Math.ceil((maxY - f.y0) * ss) + 1, ns)];
+    }
+    if (f.ax >= minX && f.ax <= maxX && f.ay >= minY && f.ay <= maxY) return [0, nb, 0, ns];
+    let tMin = Infinity;
+    let tMax = -Infinity;
+    let rMax = 0;
+    for (const [x, y] of [
+      [minX, minY],
+      [maxX, minY],
+      [minX, maxY],
+      [maxX, maxY],
+    ] as const) {
+      const t = Math.atan2(x - f.ax, y - f.ay);
+      tMin = Math.min(tMin, t);
+      tMax = Math.max(tMax, t);
+      rMax = Math.max(rMax, Math.hypot(x - f.ax, y - f.ay));
+    }
+    // A box straddling the line straight up from the apex wraps around ±π: take every beam.
+    if (f.ay > maxY && f.ax >= minX && f.ax <= maxX) [tMin, tMax] = [-Math.PI, Math.PI];
+    const rMin = Math.hypot(Math.max(minX - f.ax, 0, f.ax - maxX), Math.max(minY - f.ay, 0, f.ay - maxY));
+    const bs = nb / (2 * f.half);
+    const ss = ns / (f.r1 - f.r0);
+    return [
+      clamp(Math.floor((tMin + f.half) * bs) - 1, nb),
+      clamp(Math.ceil((tMax + f.half) * bs) + 1, nb),
+      clamp(Math.floor((rMin - f.r0) * ss) - 1, ns),
+      clamp(Math.ceil((rMax - f.r0) * ss) + 1, ns),
+    ];
+  };
+  return { nb, ns, xs, ys, dx, dy, cover };
+}
+
+/** Pose of the anatomy for a plane, per patient-plane, then jittered per frame. */
+function poseOf(plane: Plane, f: Field, W: number, H: number, r: Rng, jitter: Rng): Pose {
+  const span = Math.min(W, 1.45 * H);
+  let s: number;
+  let rot: number;
+  switch (plane) {
+    case 'Fetal brain':
+      s = (0.27 + 0.09 * r.next()) * span;
+      rot = (r.next() - 0.5) * 0.7;
+      break;
+    case 'Fetal abdomen':
+    case 'Fetal thorax':
+      s = (0.24 + 0.09 * r.next()) * span;
+      rot = (r.next() - 0.5) * 2 * Math.PI;
+      break;
+    case 'Fetal femur':
+      s = (0.38 + 0.1 * r.next()) * span;
+      rot = (r.next() - 0.5) * 0.6;
+      break;
+    case 'Maternal cervix':
+      s = (0.33 + 0.08 * r.next()) * span;
+      rot = (r.next() - 0.5) * 1.0;
+      break;
+    default:
+      s = (0.25 + 0.12 * r.next()) * span;
+      rot = (r.next() - 0.5) * 1.2;
+  }
+  // Framed small when the whole fan is visible, as on an unzoomed Aloka screen.
+  if (!f.linear && f.ay > 0 && plane !== 'Maternal cervix') s *= 0.8;
+  const top = f.linear ? f.y0 : Math.max(0, f.ay + f.r0);
+  const bottom = f.linear ? f.y1 : Math.min(H, f.ay + f.r1);
+  let cx = W * (0.5 + 0.16 * (r.next() - 0.5));
+  let cy = top + (bottom - top) * (0.5 + 0.12 * (r.next() - 0.5));
+  if (plane === 'Maternal cervix') cy = top + (bottom - top) * (0.4 + 0.1 * r.next());
+  cx += (jitter.next() - 0.5) * 0.04 * W;
+  cy += (jitter.next() - 0.5) * 0.04 * H;
+  s *= 1 + (jitter.next() - 0.5) * 0.08;
+  rot += (jitter.next() - 0.5) * 0.1;
+  return { cx, cy, s, rot, flip: r.next() < 0.5 ? 1 : -1 };
+}
+
+/** Separable [1 2 1]/4 smoothing along beams (lateral) or samples (axial), in place. */
+function smooth(a: Float32Array, nb: number, ns: number, lateral: boolean): void {
+  const tmp = new Float32Array(a.length);
+  if (lateral) {
+    for (let b = 0; b < nb; b++) {
+      const p = Math.max(0, b - 1) * ns;
+      const c = b * ns;
+      const n = Math.min(nb - 1, b + 1) * ns;
+      for (let s = 0; s < ns; s++) tmp[c + s] = 0.25 * a[p + s]! + 0.5 * a[c + s]! + 0.25 * a[n + s]!;
+    }
+  } else {
+    for (let b = 0; b < nb; b++) {
+      const c = b * ns;
+      for (let s = 0; s < ns; s++) tmp[c + s] = 0.25 * a[c + Math.max(0, s - 1)]! + 0.5 * a[c + s]! + 0.25 * a[c + Math.min(ns - 1, s + 1)]!;
+    }
+  }
+  a.set(tmp);
+}
+
+/** Scan conversion: every output pixel looks up its beam and depth in the grid, bilinearly. */
+function scanConvert(field: Field, display: Float32Array, nb: number, ns: number, out: Float32Array, W: number, H: number): void {
+  const { linear, ax, ay, r0, r1, half, x0, x1, y0, y1 } = field;
+  const thetaScale = nb / (2 * half);
+  const rScale = ns / (r1 - r0);
+  const rMin2 = Math.max(0, r0 - 2 / rScale) ** 2;
+  const rMax2 = (r1 + 2 / rScale) ** 2;
+  const xScale = nb / (x1 - x0);
+  const yScale = ns / (y1 - y0);
+  for (let y = 0; y < H; y++) {
+    const py = y + 0.5;
+    const ddy = py - ay;
+    for (let x = 0; x < W; x++) {
+      const px = x + 0.5;
+      let fb: number;
+      let fs: number;
+      if (linear) {
+        fb = (px - x0) * xScale - 0.5;
+        fs = (py - y0) * yScale - 0.5;
+      } else {
+        const ddx = px - ax;
+        const rr2 = ddx * ddx + ddy * ddy;
+        if (rr2 < rMin2 || rr2 > rMax2) continue;
+        fs = (Math.sqrt(rr2) - r0) * rScale - 0.5;
+        fb = (Math.atan2(ddx, ddy) + half) * thetaScale - 0.5;
+      }
+      if (fb < -1 || fs < -1 || fb > nb || fs > ns) continue;
+      // Fade over the last cell at the field's edge instead of a hard, aliased border.
+      let edge = 1;
+      if (fb < 0) edge *= fb + 1;
+      else if (fb > nb - 1) edge *= nb - fb;
+      if (fs < 0) edge *= fs + 1;
+      else if (fs > ns - 1) edge *= ns - fs;
+      let b0 = Math.floor(fb);
+      let s0 = Math.floor(fs);
+      if (b0 < 0) b0 = 0;
+      else if (b0 > nb - 2) b0 = nb - 2;
+      if (s0 < 0) s0 = 0;
+      else if (s0 > ns - 2) s0 = ns - 2;
+      let tb = fb - b0;
+      let ts = fs - s0;
+      tb = tb < 0 ? 0 : tb > 1 ? 1 : tb;
+      ts = ts < 0 ? 0 : ts > 1 ? 1 : ts;
+      const i = b0 * ns + s0;
+      const a0 = display[i]!;
+      const a1 = display[i + ns]!;
+      const v0 = a0 + (display[i + 1]! - a0) * ts;
+      const v1 = a1 + (display[i + ns + 1]! - a1) * ts;
+      out[y * W + x] = (v0 + (v1 - v0) * tb) * edge;
+    }
+  }
+}
+
+/** The transvaginal probe's face: two thin bright arcs around a black disc. */
+function drawProbeArc(field: Field, out: Float32Array, W: number, H: number): void {
+  const { ax, ay, r0, half } = field;
+  const yMax = Math.min(H, Math.ceil(ay + r0 + 2));
+  const w1 = Math.max(0.6, 0.003 * H);
+  const w2 = Math.max(0.5, 0.002 * H);
+  for (let y = 0; y < yMax; y++) {
+    for (let x = 0; x < W; x++) {
+      const ddx = x + 0.5 - ax;
+      const ddy = y + 0.5 - ay;
+      const dr = Math.sqrt(ddx * ddx + ddy * ddy) - r0;
+      if (dr > 1 || dr < -0.03 * H || Math.abs(Math.atan2(ddx, ddy)) > half + 0.3) continue;
+      const ring = Math.max(0, 1 - Math.abs(dr + 0.004 * H) / w1) + 0.6 * Math.max(0, 1 - Math.abs(dr + 0.016 * H) / w2);
+      const i = y * W + x;
+      out[i] = Math.min(255, out[i]! * 0.2 + 220 * ring);
+    }
+  }
+}
+
+/**
+ * Renders one synthetic ultrasound image as 8-bit grey pixels (row-major, width × height bytes).
+ * Deterministic in the request. Frames of one patient-plane share anatomy, field and look; each frame
+ * gets its own speckle and a small shift, turn and gain change.
+ * @example const pixels = renderImage({ seed: 0, patientId: 1, plane: 'Fetal brain', planeNumber: 3, brainPlane: 'Trans-thalamic', operator: 'Op. 1', usMachine: 'Voluson E6', frame: 1, width: 128, height: 128 });
+ */
+export function renderImage(req: RenderRequest): Uint8Array {
+  const { width: W, height: H } = req;
+  const root = createRng(req.seed).fork('pixels');
+  const patient = root.fork(req.patientId);
+  const device = patient.fork(`${req.operator}|${req.usMachine}`);
+  const planeRng = patient.fork(`plane${req.planeNumber}`);
+  const frameRng = planeRng.fork(`frame${req.frame}`);
+  const style = styleOf(req.usMachine, device);
+  const view = req.plane === 'Other' ? otherViewOf(req.usMachine, planeRng.fork('view')) : 'limb';
+  const field = fieldOf(W, H, req.usMachine, req.plane, req.plane === 'Other' ? view : undefined, planeRng.fork('field'));
+  const grid = buildGrid(field, W, H);
+  const { nb, ns } = grid;
+  const n = nb * ns;
+
+  // Background tissue: smooth heterogeneity, a few bright layers of the maternal wall near the probe.
+  const refl = new Float32Array(n);
+  const att = new Float32Array(n).fill(1.5);
+  const bgRng = planeRng.fork('background');
+  const hetero = createValueNoise(bgRng, 7, 6, 0.3, 1.8);
+  const fine = createValueNoise(frameRng.fork('fine'), 16, 14, 0.7, 1.35);
+  const bandDepth = new Float32Array(ns);
+  const nBands = 2 + bgRng.int(3);
+  for (let k = 0; k < nBands; k++) {
+    const depth = 0.02 + 0.2 * bgRng.next();
+    const w = 0.006 + 0.02 * bgRng.next();
+    const amp = 0.08 + 0.25 * bgRng.next();
+    for (let s = 0; s < ns; s++) {
+      const z = (s / ns - depth) / w;
+      if (z > -3 && z < 3) bandDepth[s] = bandDepth[s]! + amp * Math.exp(-z * z);
+    }
+  }
+  const bandAcross = createValueNoise(bgRng, 5, 1, 0.2, 1.4);
+  const level = 0.04 + 0.035 * bgRng.next();
+  for (let b = 0; b < nb; b++) {
+    const u = b / nb;
+    const across = bandAcross(u, 0);
+    for (let s = 0; s < ns; s++) {
+      const d = s / ns;
+      refl[b * ns + s] = level * hetero(u, d) * fine(u, d) + bandDepth[s]! * across;
+    }
+  }
+  const pose = poseOf(req.plane, field, W, H, planeRng.fork('pose'), frameRng.fork('jitter'));
+  rasterize(grid, anatomyShapes(req.plane, req.brainPlane, pose, planeRng.fork('shape'), frameRng.fork('anatomy'), view), refl, att);
+
+  // Speckle: a complex Gaussian field, correlated over a few cells (wider across beams), whose
+  // magnitude is Rayleigh distributed and multiplies the echo.
+  const fr = new FastRandom(frameRng.fork('speckle'));
+  const re = new Float32Array(n);
+  const im = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    re[i] = fr.normal();
+    im[i] = fr.normal();
+  }
+  for (let p = 0; p < style.lateralPasses; p++) {
+    smooth(re, nb, ns, true);
+    smooth(im, nb, ns, true);
+  }
+  smooth(re, nb, ns, false);
+  smooth(im, nb, ns, false);
+  const speckle = re;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const m = Math.sqrt(re[i]! * re[i]! + im[i]! * im[i]!);
+    speckle[i] = m;
+    sum += m;
+  }
+  const norm = n / Math.max(sum, 1e-9);
+
+  // Attenuation along each beam with partial time-gain compensation, then log compression (in dB).
+  const ds = 1 / ns;
+  const tgc = 1.2;
+  const refDb = style.refDb + (frameRng.next() - 0.5) * 1.5;
+  const floorDb = refDb - style.dynamicRange;
+  const scale = 255 / style.dynamicRange;
+  const display = im;
+  for (let b = 0; b < nb; b++) {
+    let cum = 0;
+    const base = b * ns;
+    for (let s = 0; s < ns; s++) {
+      const i = base + s;
+      const db = 8.685889638 * (Math.log(refl[i]! * speckle[i]! * norm + 1e-6) + tgc * s * ds - cum);
+      cum += att[i]! * ds;
+      const x = db <= floorDb ? 0 : db >= refDb ? 255 : (db - floorDb) * scale;
+      display[i] = style.gamma === 1 ? x : 255 * (x / 255) ** style.gamma;
+    }
+  }
+  for (let p = 0; p < style.smoothPasses; p++) {
+    smooth(display, nb, ns, true);
+    smooth(display, nb, ns, false);
+  }
+
+  const canvas: Canvas = { data: new Float32Array(W * H), width: W, height: H };
+  scanConvert(field, display, nb, ns, canvas.data, W, H);
+  if (field.probeArc) drawProbeArc(field, canvas.data, W, H);
+  drawOverlay(canvas, style.ui, device, frameRng.fork('ui'), { linear: field.linear });
+  const pixels = new Uint8Array(W * H);
+  const out = canvas.data;
+  for (let i = 0; i < out.length; i++) {
+    const v = out[i]!;
+    pixels[i] = v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
+  }
+  return pixels;
+}
