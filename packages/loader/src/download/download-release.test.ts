@@ -100,14 +100,21 @@ describe('downloadRelease (against a local HTTP server)', () => {
     expect((await openDataset(out)).size).toBe(30);
   });
 
-  it('resumes from a .part file left by an earlier run', async () => {
-    const s = await serve(zipBytes, { headers: { 'content-md5': createHash('md5').update(zipBytes).digest('base64') } });
+  it('resumes from a .part file left by an earlier run, verifying against an md5 ETag', async () => {
+    const s = await serve(zipBytes, { headers: { etag: `"${md5}"` } });
     servers.push(s.server);
     const out = await tempDir();
     await writeFile(join(out, `${RELEASE_ZIP}.part`), zipBytes.subarray(0, 5000));
     const r = await downloadRelease({ out, url: s.url });
     expect(s.requests).toEqual([{ range: 'bytes=5000-' }]);
-    expect(r.checksum).toMatchObject({ verified: true, source: 'content-md5' });
+    expect(r.checksum).toMatchObject({ verified: true, source: 'etag' });
+  });
+
+  it("uses a full response's Content-MD5", async () => {
+    const s = await serve(zipBytes, { headers: { 'content-md5': createHash('md5').update(zipBytes).digest('base64') } });
+    servers.push(s.server);
+    const r = await downloadRelease({ out: await tempDir(), url: s.url });
+    expect(r.checksum).toMatchObject({ verified: true, source: 'content-md5', value: md5 });
   });
 
   it('says when the checksum does not match (FPDB_CHECKSUM) and deletes the file', async () => {

@@ -93,8 +93,9 @@ async function hashFile(file: string, algorithm: string, onProgress?: (p: Transf
   return hash.digest('hex');
 }
 
-function checksumFromHeaders(headers: Headers): { algorithm: 'md5'; value: string; source: 'content-md5' | 'etag' } | undefined {
-  const contentMd5 = headers.get('content-md5');
+function checksumFromHeaders(headers: Headers, status: number): { algorithm: 'md5'; value: string; source: 'content-md5' | 'etag' } | undefined {
+  // Content-MD5 digests the body sent, so only a full (200) response gives the whole file's md5.
+  const contentMd5 = status === 200 ? headers.get('content-md5') : null;
   if (contentMd5) {
     const hex = Buffer.from(contentMd5, 'base64').toString('hex');
     if (hex.length === 32) return { algorithm: 'md5', value: hex, source: 'content-md5' };
@@ -157,7 +158,7 @@ export async function downloadRelease(options: DownloadOptions): Promise<Downloa
             details: { value: url, status: res.status },
           });
         }
-        headerChecksum ??= checksumFromHeaders(res.headers);
+        headerChecksum ??= checksumFromHeaders(res.headers, res.status);
         let start = offset;
         if (res.status === 206) {
           const m = /bytes (\d+)-\d+\/(\d+|\*)/.exec(res.headers.get('content-range') ?? '');
