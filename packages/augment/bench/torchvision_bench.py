@@ -1,7 +1,9 @@
 """torchvision.transforms peer of bench/augment.mjs: the same transforms with the same parameters on
 batches of 32 single-channel float images in [0, 1], applied PER IMAGE (as a Dataset's transform runs in
 a DataLoader worker) with torch.set_num_threads(1), then stacked into a batch. Prints one JSON object.
-Timing is process CPU time (time.process_time), like the Node side, so a busy machine skews both alike."""
+Timing is process CPU time (time.process_time), like the Node side, so a busy machine skews both alike;
+it starts after the imports and a warm-up call, so Python and torch start-up are not counted.
+Usage: torchvision_bench.py SIZES MIN_SECONDS [ONLY] — SIZES like 128,224; ONLY a comma list of names."""
 import json, random, sys, time
 
 import torch
@@ -95,6 +97,8 @@ def cut_mix(x, y):
 
 def main():
     sizes = [int(s) for s in sys.argv[1].split(',')] if len(sys.argv) > 1 else [128, 224]
+    only = set(sys.argv[3].split(',')) if len(sys.argv) > 3 and sys.argv[3] else None
+    want = lambda name: only is None or name in only
     result = {'torch': torch.__version__, 'torchvision': torchvision.__version__, 'threads': torch.get_num_threads(), 'mode': 'per-image', 'sizes': {}}
     for size in sizes:
         x = torch.rand(BATCH, 1, size, size)
@@ -102,11 +106,15 @@ def main():
         y = torch.nn.functional.one_hot(torch.arange(BATCH) % 6, 6).float()
         row = {}
         for name, t in per_image(size).items():
-            row[name] = time_it(lambda t=t: torch.stack([t(x[i]) for i in range(BATCH)]))
+            if want(name):
+                row[name] = time_it(lambda t=t: torch.stack([t(x[i]) for i in range(BATCH)]))
         for name, t in uint8_policies().items():
-            row[name] = time_it(lambda t=t: torch.stack([t(x8[i]) for i in range(BATCH)]))
-        row['mixUp'] = time_it(lambda: mix_up(x, y))
-        row['cutMix'] = time_it(lambda: cut_mix(x, y))
+            if want(name):
+                row[name] = time_it(lambda t=t: torch.stack([t(x8[i]) for i in range(BATCH)]))
+        if want('mixUp'):
+            row['mixUp'] = time_it(lambda: mix_up(x, y))
+        if want('cutMix'):
+            row['cutMix'] = time_it(lambda: cut_mix(x, y))
         result['sizes'][str(size)] = row
     print(json.dumps(result))
 
