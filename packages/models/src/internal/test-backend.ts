@@ -9,3 +9,9 @@ export async function useCpuBackend(): Promise<void> {
   await tf.setBackend('cpu');
   await tf.ready();
 }
+
+/** Selects the wasm backend with the package's training kernels (fast enough for training tests). */
+export async function useWasmBackend(): Promise<void> {
+  const { setupBackend } = await import('../backend/setup-backend.js');
+  await setupBackend({ backend: 'wasm' });
+}

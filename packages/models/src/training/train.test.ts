@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isFpdbError } from '@fpdb/schema';
-import { useCpuBackend } from '../internal/test-backend.js';
+import { useWasmBackend } from '../internal/test-backend.js';
 import { toyData } from '../internal/toy-data.js';
 import { createModel, type Model } from '../model/create-model.js';
 import type { ModelConfig } from '../architectures/config.js';
@@ -21,7 +21,7 @@ let data: { images: tf.Tensor4D; labels: Int32Array };
 let val: { images: tf.Tensor4D; labels: Int32Array };
 
 beforeAll(async () => {
-  await useCpuBackend();
+  await useWasmBackend();
   dir = await mkdtemp(join(tmpdir(), 'fpdb-train-'));
   data = toyData(48, 4, 16, 1);
   val = toyData(24, 4, 16, 2);
