@@ -12,9 +12,9 @@ const dist = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
 
 // Runs `body` as an ES module in plain Node (not vitest) against the built package: the gradients
 // file must come from the bundle and the .wasm files from tfjs-backend-wasm, as for a user.
-function runPlainNode(body: string): string {
+function runPlainNode(body: string, flags: string[] = []): string {
   const script = `import * as tf from '@tensorflow/tfjs-core';\nimport { setupBackend } from ${JSON.stringify(dist)};\n${body}`;
-  return execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+  return execFileSync(process.execPath, [...flags, '--input-type=module', '-e', script], {
     cwd: fileURLToPath(new URL('../..', import.meta.url)),
     encoding: 'utf8',
     timeout: 60_000,
@@ -22,11 +22,11 @@ function runPlainNode(body: string): string {
 }
 
 const TRAIN_ONE_STEP = `
-const x = tf.tensor4d(Array.from({ length: 2 * 9 * 9 * 3 }, (_, i) => Math.sin(i)), [2, 9, 9, 3]);
-const w = tf.tensor4d(Array.from({ length: 3 * 3 * 3 * 4 }, (_, i) => Math.cos(i)), [3, 3, 3, 4]);
+const x = tf.tensor4d(Array.from({ length: 2 * 12 * 13 * 8 }, (_, i) => Math.sin(i)), [2, 12, 13, 8]);
+const w = tf.tensor4d(Array.from({ length: 3 * 3 * 8 * 16 }, (_, i) => Math.cos(i) / 8), [3, 3, 8, 16]);
 const f = (x, w) => tf.sum(tf.maxPool(tf.relu(tf.conv2d(x, w, 1, 'same')), 2, 2, 'valid'));
 const [gx, gw] = tf.grads(f)([x, w]);
-const out = { backend: tf.getBackend(), gx: Array.from(gx.dataSync()), gw: Array.from(gw.dataSync()),
+const out = { backend: tf.getBackend(), relaxedSimd: setup.relaxedSimd, gx: Array.from(gx.dataSync()), gw: Array.from(gw.dataSync()),
   handlers: process.listeners('unhandledRejection').length + process.listeners('uncaughtException').length };`;
 
 describe('setupBackend', () => {
@@ -56,13 +56,14 @@ describe('setupBackend', () => {
     expect(isFpdbError(error, 'FPDB_BACKEND')).toBe(true);
   });
 
-  it('trains from the built dist under plain node, on wasm as on cpu, and in a worker thread', () => {
+  const RELAXED = '--experimental-wasm-relaxed-simd';
+  it.each([[[] as string[]], [[RELAXED]]])('trains from the built dist under plain node %j, on wasm as on cpu, and in a worker thread', (flags) => {
     expect(existsSync(dist)).toBe(true);
     const results = JSON.parse(
       runPlainNode(`
 const results = [];
 for (const backend of ['cpu', 'wasm']) {
-  await setupBackend({ backend });
+  const setup = await setupBackend({ backend });
   ${TRAIN_ONE_STEP}
   results.push(out);
 }
@@ -70,17 +71,21 @@ const { Worker } = await import('node:worker_threads');
 const worker = new Worker(\`import * as tf from '@tensorflow/tfjs-core';
 import { parentPort } from 'node:worker_threads';
 import { setupBackend } from \${JSON.stringify(${JSON.stringify(dist)})};
-await setupBackend({ backend: 'wasm' });
+const setup = await setupBackend({ backend: 'wasm' });
 ${TRAIN_ONE_STEP.replace(/`/g, '\\`')}
 parentPort.postMessage(out);\`, { eval: true, type: 'module' });
 results.push(await new Promise((resolve, reject) => { worker.on('message', resolve); worker.on('error', reject); }));
 await worker.terminate();
 console.log(JSON.stringify(results));
-`).trim().split('\n').at(-1)!,
-    ) as Array<{ backend: string; gx: number[]; gw: number[]; handlers: number }>;
+`, flags).trim().split('\n').at(-1)!,
+    ) as Array<{ backend: string; relaxedSimd: boolean; gx: number[]; gw: number[]; handlers: number }>;
     const [cpu, wasm, worker] = results as [(typeof results)[0], (typeof results)[0], (typeof results)[0]];
     expect([cpu.backend, wasm.backend, worker.backend]).toEqual(['cpu', 'wasm', 'wasm']);
     expect(wasm.handlers).toBe(0);
+    // Node 20 accepts the relaxed-SIMD (FMA) build only with the flag; newer Node always does.
+    const nodeMajor = Number(process.versions.node.split('.')[0]);
+    expect(wasm.relaxedSimd).toBe(flags.includes(RELAXED) || nodeMajor >= 22);
+    expect(worker.relaxedSimd).toBe(wasm.relaxedSimd);
     for (const run of [wasm, worker]) {
       for (const key of ['gx', 'gw'] as const) {
         run[key].forEach((v, i) => expect(Math.abs(v - cpu[key][i]!)).toBeLessThanOrEqual(1e-4 + 1e-4 * Math.abs(cpu[key][i]!)));

@@ -3,7 +3,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { FpdbError } from '@fpdb/schema';
 import { registerGradients } from './register-gradients.js';
 import { registerWasmTrainingKernels } from './register-wasm-training-kernels.js';
-import { trainingKernels } from './internal/training-module.js';
+import { compileTrainingKernels, trainingKernels } from './internal/training-module.js';
 
 /** Which tfjs backend {@link setupBackend} selects; 'auto' is wasm when it loads, else cpu. */
 export type BackendChoice = 'wasm' | 'cpu' | 'auto';
@@ -31,6 +31,8 @@ export interface BackendSetup {
   simd: boolean;
   /** Kernels that were added or replaced for training (empty on cpu). */
   kernels: string[];
+  /** Whether our kernels run their relaxed-SIMD build (fused multiply-add; false on cpu). */
+  relaxedSimd: boolean;
 }
 
 const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
@@ -83,7 +85,7 @@ async function setupWasm(options: SetupBackendOptions): Promise<BackendSetup | u
   await tf.ready();
   trainingKernels(tf.backend() as BackendWasm);
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
-  return { backend: 'wasm', simd, kernels };
+  return { backend: 'wasm', simd, kernels, relaxedSimd: compileTrainingKernels().relaxedSimd };
 }
 
 async function setupCpu(): Promise<BackendSetup> {
@@ -92,7 +94,7 @@ async function setupCpu(): Promise<BackendSetup> {
     throw new FpdbError('FPDB_BACKEND', 'The tfjs cpu backend failed to initialize. Install @tensorflow/tfjs-backend-cpu 4.22.0 next to @tensorflow/tfjs-core.');
   }
   await tf.ready();
-  return { backend: 'cpu', simd: false, kernels: [] };
+  return { backend: 'cpu', simd: false, kernels: [], relaxedSimd: false };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { FpdbError } from '@fpdb/schema';
-import { TRAINING_KERNELS_WASM_BASE64 } from '../wasm/training-kernels-wasm.js';
+import { TRAINING_KERNELS_RELAXED_WASM_BASE64, TRAINING_KERNELS_WASM_BASE64 } from '../wasm/training-kernels-wasm.js';
 
 /** The exports of training-kernels.c; every pointer is a byte offset into the backend's heap. */
 export interface TrainingKernelExports {
@@ -15,7 +15,7 @@ export interface TrainingKernelExports {
   conv2d_forward(x: number, w: number, y: number, ...dims: number[]): void;
 }
 
-let compiled: WebAssembly.Module | undefined;
+let compiled: { module: WebAssembly.Module; relaxedSimd: boolean } | undefined;
 const instances = new WeakMap<object, TrainingKernelExports>();
 
 function decodeBase64(text: string): Uint8Array {
@@ -39,12 +39,25 @@ function backendMemory(backend: BackendWasm): WebAssembly.Memory {
   return memory;
 }
 
+/**
+ * Compiles the kernels once per thread: the relaxed-SIMD build (fused multiply-add) when the engine
+ * accepts it (Node >= 22, or Node 20 started with --experimental-wasm-relaxed-simd), else SIMD128.
+ */
+export function compileTrainingKernels(): { module: WebAssembly.Module; relaxedSimd: boolean } {
+  if (compiled === undefined) {
+    const relaxed = decodeBase64(TRAINING_KERNELS_RELAXED_WASM_BASE64) as Uint8Array<ArrayBuffer>;
+    const relaxedSimd = WebAssembly.validate(relaxed);
+    const bytes = relaxedSimd ? relaxed : (decodeBase64(TRAINING_KERNELS_WASM_BASE64) as Uint8Array<ArrayBuffer>);
+    compiled = { module: new WebAssembly.Module(bytes), relaxedSimd };
+  }
+  return compiled;
+}
+
 /** The training kernels instantiated on `backend`'s own memory (one instance per backend, cached). */
 export function trainingKernels(backend: BackendWasm): TrainingKernelExports {
   const cached = instances.get(backend);
   if (cached !== undefined) return cached;
-  compiled ??= new WebAssembly.Module(decodeBase64(TRAINING_KERNELS_WASM_BASE64) as Uint8Array<ArrayBuffer>);
-  const instance = new WebAssembly.Instance(compiled, { env: { memory: backendMemory(backend) } });
+  const instance = new WebAssembly.Instance(compileTrainingKernels().module, { env: { memory: backendMemory(backend) } });
   const exports = instance.exports as unknown as TrainingKernelExports;
   instances.set(backend, exports);
   return exports;

@@ -15,6 +15,15 @@
 typedef float f32;
 #define EXPORT __attribute__((visibility("default")))
 
+/* acc + a*b. Built twice: plain SIMD128 (mul then add) and with relaxed SIMD (-DRELAXED_SIMD), where
+ * V8 emits one fused multiply-add on CPUs that have FMA. The loader picks the relaxed build when the
+ * engine validates it (Node >= 22, or Node 20 with --experimental-wasm-relaxed-simd). */
+#ifdef RELAXED_SIMD
+#define MADD(acc, a, b) __builtin_wasm_relaxed_madd_f32x4((a), (b), (acc))
+#else
+#define MADD(acc, a, b) wasm_f32x4_add((acc), wasm_f32x4_mul((a), (b)))
+#endif
+
 static void zero_f32(f32 *p, int n) {
   v128_t z = wasm_f32x4_splat(0.0f);
   int i = 0;
@@ -153,16 +162,18 @@ static void tile_4x8(const f32 *xp, int xs, const f32 *dp, int ds, int n, f32 *o
   v128_t a30 = wasm_v128_load(o3), a31 = wasm_v128_load(o3 + 4);
   for (int i = 0; i < n; ++i) {
     v128_t d0 = wasm_v128_load(dp), d1 = wasm_v128_load(dp + 4);
-    v128_t x0 = wasm_v128_load32_splat(xp), x1 = wasm_v128_load32_splat(xp + 1);
-    v128_t x2 = wasm_v128_load32_splat(xp + 2), x3 = wasm_v128_load32_splat(xp + 3);
-    a00 = wasm_f32x4_add(a00, wasm_f32x4_mul(x0, d0));
-    a01 = wasm_f32x4_add(a01, wasm_f32x4_mul(x0, d1));
-    a10 = wasm_f32x4_add(a10, wasm_f32x4_mul(x1, d0));
-    a11 = wasm_f32x4_add(a11, wasm_f32x4_mul(x1, d1));
-    a20 = wasm_f32x4_add(a20, wasm_f32x4_mul(x2, d0));
-    a21 = wasm_f32x4_add(a21, wasm_f32x4_mul(x2, d1));
-    a30 = wasm_f32x4_add(a30, wasm_f32x4_mul(x3, d0));
-    a31 = wasm_f32x4_add(a31, wasm_f32x4_mul(x3, d1));
+    v128_t xv = wasm_v128_load32_splat(xp);
+    a00 = MADD(a00, xv, d0);
+    a01 = MADD(a01, xv, d1);
+    xv = wasm_v128_load32_splat(xp + 1);
+    a10 = MADD(a10, xv, d0);
+    a11 = MADD(a11, xv, d1);
+    xv = wasm_v128_load32_splat(xp + 2);
+    a20 = MADD(a20, xv, d0);
+    a21 = MADD(a21, xv, d1);
+    xv = wasm_v128_load32_splat(xp + 3);
+    a30 = MADD(a30, xv, d0);
+    a31 = MADD(a31, xv, d1);
     xp += xs;
     dp += ds;
   }
@@ -178,10 +189,10 @@ static void tile_1x16(const f32 *xp, int xs, const f32 *dp, int ds, int n, f32 *
   v128_t a2 = wasm_v128_load(out + 8), a3 = wasm_v128_load(out + 12);
   for (int i = 0; i < n; ++i) {
     v128_t xv = wasm_v128_load32_splat(xp);
-    a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(xv, wasm_v128_load(dp)));
-    a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(xv, wasm_v128_load(dp + 4)));
-    a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(xv, wasm_v128_load(dp + 8)));
-    a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(xv, wasm_v128_load(dp + 12)));
+    a0 = MADD(a0, xv, wasm_v128_load(dp));
+    a1 = MADD(a1, xv, wasm_v128_load(dp + 4));
+    a2 = MADD(a2, xv, wasm_v128_load(dp + 8));
+    a3 = MADD(a3, xv, wasm_v128_load(dp + 12));
     xp += xs;
     dp += ds;
   }
@@ -192,7 +203,7 @@ static void tile_1x16(const f32 *xp, int xs, const f32 *dp, int ds, int n, f32 *
 static void tile_1x4(const f32 *xp, int xs, const f32 *dp, int ds, int n, f32 *out) {
   v128_t a = wasm_v128_load(out);
   for (int i = 0; i < n; ++i) {
-    a = wasm_f32x4_add(a, wasm_f32x4_mul(wasm_v128_load32_splat(xp), wasm_v128_load(dp)));
+    a = MADD(a, wasm_v128_load32_splat(xp), wasm_v128_load(dp));
     xp += xs;
     dp += ds;
   }
@@ -413,8 +424,8 @@ static void conv_pixel(const f32 *xb, const f32 *w, f32 *yp, int W, int Ci, int 
     SEGMENTS({
       for (int i = 0; i < n; ++i) {
         v128_t xv = wasm_v128_load32_splat(xp + i);
-        a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(xv, wasm_v128_load(wp)));
-        a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(xv, wasm_v128_load(wp + 4)));
+        a0 = MADD(a0, xv, wasm_v128_load(wp));
+        a1 = MADD(a1, xv, wasm_v128_load(wp + 4));
         wp += Co;
       }
     })
@@ -425,7 +436,7 @@ static void conv_pixel(const f32 *xb, const f32 *w, f32 *yp, int W, int Ci, int 
     v128_t a0 = wasm_f32x4_splat(0.0f);
     SEGMENTS({
       for (int i = 0; i < n; ++i) {
-        a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load32_splat(xp + i), wasm_v128_load(wp)));
+        a0 = MADD(a0, wasm_v128_load32_splat(xp + i), wasm_v128_load(wp));
         wp += Co;
       }
     })
@@ -450,16 +461,18 @@ static void conv_tile4(const f32 *xb, const f32 *w, f32 *yp, int W, int Ci, int 
     SEGMENTS({
       for (int i = 0; i < n; ++i) {
         v128_t d0 = wasm_v128_load(wp), d1 = wasm_v128_load(wp + 4);
-        v128_t x0 = wasm_v128_load32_splat(xp + i), x1 = wasm_v128_load32_splat(xp + i + ps);
-        v128_t x2 = wasm_v128_load32_splat(xp + i + 2 * ps), x3 = wasm_v128_load32_splat(xp + i + 3 * ps);
-        a00 = wasm_f32x4_add(a00, wasm_f32x4_mul(x0, d0));
-        a01 = wasm_f32x4_add(a01, wasm_f32x4_mul(x0, d1));
-        a10 = wasm_f32x4_add(a10, wasm_f32x4_mul(x1, d0));
-        a11 = wasm_f32x4_add(a11, wasm_f32x4_mul(x1, d1));
-        a20 = wasm_f32x4_add(a20, wasm_f32x4_mul(x2, d0));
-        a21 = wasm_f32x4_add(a21, wasm_f32x4_mul(x2, d1));
-        a30 = wasm_f32x4_add(a30, wasm_f32x4_mul(x3, d0));
-        a31 = wasm_f32x4_add(a31, wasm_f32x4_mul(x3, d1));
+        v128_t xv = wasm_v128_load32_splat(xp + i);
+        a00 = MADD(a00, xv, d0);
+        a01 = MADD(a01, xv, d1);
+        xv = wasm_v128_load32_splat(xp + i + ps);
+        a10 = MADD(a10, xv, d0);
+        a11 = MADD(a11, xv, d1);
+        xv = wasm_v128_load32_splat(xp + i + 2 * ps);
+        a20 = MADD(a20, xv, d0);
+        a21 = MADD(a21, xv, d1);
+        xv = wasm_v128_load32_splat(xp + i + 3 * ps);
+        a30 = MADD(a30, xv, d0);
+        a31 = MADD(a31, xv, d1);
         wp += Co;
       }
     })
@@ -473,10 +486,10 @@ static void conv_tile4(const f32 *xb, const f32 *w, f32 *yp, int W, int Ci, int 
     SEGMENTS({
       for (int i = 0; i < n; ++i) {
         v128_t d = wasm_v128_load(wp);
-        a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load32_splat(xp + i), d));
-        a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(wasm_v128_load32_splat(xp + i + ps), d));
-        a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(wasm_v128_load32_splat(xp + i + 2 * ps), d));
-        a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(wasm_v128_load32_splat(xp + i + 3 * ps), d));
+        a0 = MADD(a0, wasm_v128_load32_splat(xp + i), d);
+        a1 = MADD(a1, wasm_v128_load32_splat(xp + i + ps), d);
+        a2 = MADD(a2, wasm_v128_load32_splat(xp + i + 2 * ps), d);
+        a3 = MADD(a3, wasm_v128_load32_splat(xp + i + 3 * ps), d);
         wp += Co;
       }
     })
