@@ -67,7 +67,8 @@ export function createProgress(options: ProgressOptions): Progress {
       }
     },
     done(status) {
-      if (!draw) return;
+      // A log already holding the 100% line needs it only again to add the final status.
+      if (!draw || (!tty && lastDecile >= 10 && !status)) return;
       stream.write(`${tty ? '\r' : ''}${render(options.total, status)}${tty ? '\x1b[K' : ''}\n`);
     },
   };

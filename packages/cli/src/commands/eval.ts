@@ -1,0 +1,83 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { reportSvgs, reportToMarkdown } from '@fpdb/metrics';
+import { loadCheckpoint, readCheckpointMetadata, setupBackend } from '@fpdb/models';
+import { FpdbError } from '@fpdb/schema';
+import type { CliCommand } from '../command.js';
+import { experimentData } from '../internal/experiment/experiment-data.js';
+import { evaluateSet } from '../internal/experiment/evaluate-set.js';
+import { experimentReporter } from '../internal/experiment/progress-reporter.js';
+import { configOfCheckpoint } from '../internal/experiment/run-of-checkpoint.js';
+
+const SPLITS = ['test', 'validation', 'train'] as const;
+
+const evalCommand: CliCommand = {
+  name: 'eval',
+  summary: "Evaluate a checkpoint on a dataset split: every metric, patient-bootstrap intervals, per-machine/operator breakdown.",
+  usage: [
+    'Usage: fpdb eval <checkpoint> [--data DIR] [--split test|validation|train] [--bootstrap N] [--out DIR] [--json]',
+    '',
+    "A checkpoint inside a run folder (<run>/checkpoints/best) is evaluated on that run's own sets (same data,",
+    'task, split and pixels), reproducing its test metrics. Any other checkpoint needs --data.',
+    '',
+    'Options:',
+    '  --data DIR      release folder (overrides the run\'s data)',
+    '  --split S       test (default) | validation | train',
+    "  --bootstrap N   patient-bootstrap resamples (default: the run's, else 1000)",
+    '  --out DIR       also write metrics.json, report.md and the SVG figures there',
+    '  --json          print the full evaluation report as one JSON object',
+  ].join('\n'),
+  options: { data: { type: 'string' }, split: { type: 'string' }, bootstrap: { type: 'string' }, out: { type: 'string' } },
+  async run({ positionals, values, json, stdout, stderr, signal }) {
+    const checkpoint = positionals[0];
+    if (!checkpoint || positionals.length > 1) throw new FpdbError('FPDB_USAGE', 'fpdb eval takes one checkpoint folder, e.g. fpdb eval runs/demo/checkpoints/best');
+    const split = (typeof values.split === 'string' ? values.split : 'test') as (typeof SPLITS)[number];
+    if (!SPLITS.includes(split)) throw new FpdbError('FPDB_USAGE', `--split must be one of ${SPLITS.join(', ')}; got ${JSON.stringify(split)}.`);
+    const metadata = await readCheckpointMetadata(checkpoint);
+    const { config } = await configOfCheckpoint(checkpoint, metadata, typeof values.data === 'string' ? values.data : process.env.FPDB_DATA || undefined);
+    const bootstrap = typeof values.bootstrap === 'string' ? Number(values.bootstrap) : config.bootstrapResamples;
+    if (!(Number.isInteger(bootstrap) && bootstrap >= 0)) throw new FpdbError('FPDB_USAGE', `--bootstrap expects an integer ≥ 0; got ${JSON.stringify(values.bootstrap)}.`);
+
+    const report = experimentReporter(stderr);
+    const data = await experimentData(config, report, signal);
+    await setupBackend({ backend: config.backend });
+    const { model } = await loadCheckpoint(checkpoint, { classes: data.space.classes });
+    try {
+      report({ kind: 'phase', message: `Evaluating ${checkpoint} on the ${split} set (${data[split].size} images)` });
+      const evaluation = await evaluateSet(model, data[split], data.space, config, {
+        bootstrapResamples: bootstrap,
+        seed: config.seed,
+        split,
+        onProgress: (p) => report({ kind: 'cache', ...p }),
+        signal,
+      });
+      if (typeof values.out === 'string') {
+        await mkdir(join(values.out, 'figures'), { recursive: true });
+        await writeFile(join(values.out, 'metrics.json'), `${JSON.stringify(evaluation, null, 2)}\n`);
+        await writeFile(join(values.out, 'report.md'), reportToMarkdown(evaluation, { title: `${checkpoint} on the ${split} set` }));
+        for (const [name, svg] of Object.entries(reportSvgs(evaluation))) await writeFile(join(values.out, 'figures', `${name}.svg`), svg);
+      }
+      if (json) {
+        stdout.write(`${JSON.stringify(evaluation)}\n`);
+      } else {
+        const s = evaluation.summary;
+        const b = evaluation.bootstrap;
+        const ci = (i: { low: number | null; high: number | null } | undefined) => (i ? ` [${i.low?.toFixed(3)}–${i.high?.toFixed(3)}]` : '');
+        stdout.write(
+          [
+            `${checkpoint} on ${split} (${evaluation.n} images, ${evaluation.patients ?? '?'} patients):`,
+            `  accuracy ${s.accuracy.toFixed(4)}${ci(b?.accuracy)}  balanced ${s.balancedAccuracy.toFixed(4)}  macro-F1 ${s.macroF1.toFixed(4)}${ci(b?.macroF1)}`,
+            `  ROC-AUC macro ${s.rocAucMacro?.toFixed(4) ?? '–'}  log loss ${s.logLoss.toFixed(4)}  ECE ${s.ece.toFixed(4)}`,
+            ...evaluation.perClass.map((c) => `  ${c.name.padEnd(18)} precision ${c.precision.toFixed(3)}  recall ${c.recall.toFixed(3)}  F1 ${c.f1.toFixed(3)}  support ${c.support}`),
+            '',
+          ].join('\n'),
+        );
+      }
+    } finally {
+      model.dispose();
+    }
+    return 0;
+  },
+};
+
+export default evalCommand;

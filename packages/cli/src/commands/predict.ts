@@ -1,0 +1,76 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { gradCam, gradCamOverlay, loadCheckpoint, predict, readGray, readImages, resizeGray, setupBackend } from '@fpdb/models';
+import { FpdbError } from '@fpdb/schema';
+import type { CliCommand } from '../command.js';
+import { createProgress } from '../internal/progress.js';
+
+const predictCommand: CliCommand = {
+  name: 'predict',
+  summary: 'Classify image files with a checkpoint: class and probabilities; --gradcam writes heatmap overlays.',
+  usage: [
+    'Usage: fpdb predict <checkpoint> <image.png...> [--tta flip] [--gradcam DIR] [--layer NAME] [--json]',
+    '',
+    "Images are prepared as the checkpoint's metadata says (input size, resize policy, normalisation).",
+    '',
+    'Options:',
+    '  --tta flip      average each image with its horizontal mirror',
+    '  --gradcam DIR   write <DIR>/<image>.gradcam.png: Grad-CAM of the predicted class over the model input',
+    '  --layer NAME    conv layer for Grad-CAM (default: the last one)',
+    '  --batch-size N  images per forward pass (default 32)',
+    '  --json          print {"classes":[…],"predictions":[{"file","class","probability","probabilities":{…}}]}',
+  ].join('\n'),
+  options: { tta: { type: 'string' }, gradcam: { type: 'string' }, layer: { type: 'string' }, 'batch-size': { type: 'string' } },
+  async run({ positionals, values, json, stdout, stderr }) {
+    const [checkpoint, ...files] = positionals;
+    if (!checkpoint || files.length === 0) throw new FpdbError('FPDB_USAGE', 'fpdb predict needs a checkpoint and at least one image, e.g. fpdb predict runs/demo/checkpoints/best scan.png');
+    const tta = values.tta === undefined ? 'none' : values.tta;
+    if (tta !== 'none' && tta !== 'flip') throw new FpdbError('FPDB_USAGE', `--tta must be flip (or omitted); got ${JSON.stringify(tta)}.`);
+    const batchSize = typeof values['batch-size'] === 'string' ? Number(values['batch-size']) : 32;
+    await setupBackend({ backend: 'auto' });
+    const { model, metadata } = await loadCheckpoint(checkpoint);
+    try {
+      const preprocess = { inputSize: metadata.inputSize, normalization: metadata.normalization, resize: metadata.resize };
+      const result = await predict(model, files, { batchSize, tta, preprocess });
+      const classes = metadata.labels.classes;
+      const rows = result.rows();
+      const predictions = files.map((file, i) => ({
+        file,
+        class: classes[result.classes[i]!]!,
+        probability: rows[i]![result.classes[i]!]!,
+        probabilities: Object.fromEntries(classes.map((c, k) => [c, rows[i]![k]!])),
+      }));
+      if (typeof values.gradcam === 'string') {
+        const dir = values.gradcam;
+        await mkdir(dir, { recursive: true });
+        const bar = createProgress({ label: 'grad-cam', total: files.length, stream: stderr as never });
+        const [h, w] = metadata.inputSize;
+        for (const [i, file] of files.entries()) {
+          const input = await readImages([file], preprocess);
+          const x = tf.tensor4d(input.data, input.shape);
+          try {
+            const cam = gradCam(model, x, { classIndex: result.classes[i]!, ...(typeof values.layer === 'string' ? { layer: values.layer } : {}) });
+            const base = { pixels: await resizeGray(await readGray(file), w, h, metadata.resize), width: w, height: h };
+            const png = await gradCamOverlay(base, { data: cam.upsampled, width: cam.inputWidth, height: cam.inputHeight });
+            await writeFile(join(dir, `${basename(file).replace(/\.png$/i, '')}.gradcam.png`), png);
+          } finally {
+            x.dispose();
+          }
+          bar.update(i + 1);
+        }
+        bar.done();
+      }
+      if (json) {
+        stdout.write(`${JSON.stringify({ checkpoint, classes, tta, predictions })}\n`);
+      } else {
+        for (const p of predictions) stdout.write(`${p.file}: ${p.class} (${(100 * p.probability).toFixed(1)}%)\n`);
+      }
+    } finally {
+      model.dispose();
+    }
+    return 0;
+  },
+};
+
+export default predictCommand;

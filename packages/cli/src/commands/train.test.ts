@@ -1,0 +1,64 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { realDir, run } from '../../test/run.js';
+
+// One tiny end-to-end run shared by the tests below: synth → train (2 workers) → run folder.
+const work = mkdtempSync(join(tmpdir(), 'fpdb-train-'));
+const out = join(work, 'run');
+const synthDir = join(work, 'synth');
+const config = join(work, 'config.json');
+
+describe('fpdb train / eval / predict', () => {
+  it('trains on tiny synthetic data and writes a complete run folder', async () => {
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(config, JSON.stringify({ synth: { images: 60, seed: 3, width: 48, height: 32, dir: synthDir }, inputSize: 32, epochs: 2, bootstrapResamples: 50 }));
+    const r = await run('train', '--config', config, '--out', out, '--json');
+    expect(r.stderr).toContain('epoch 2/2');
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.test.n).toBeGreaterThan(0);
+    for (const f of ['report.html', 'report.md', 'metrics.json', 'config.json', 'figures/training-curves.svg', 'figures/confusion-matrix.svg', 'checkpoints/best/fpdb.json', 'checkpoints/last/fpdb.json']) {
+      expect(existsSync(join(out, f)), f).toBe(true);
+    }
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain(result.test.accuracy === 0 ? '0.0%' : `${(100 * result.test.accuracy).toFixed(1)}%`);
+    expect(html).toContain('<svg');
+    expect(html).not.toMatch(/undefined|NaN%|\bTODO\b/);
+    const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+    expect(metrics.training.history).toHaveLength(2);
+  }, 300_000);
+
+  it('eval on the run checkpoint reproduces the test metrics exactly', async () => {
+    const trained = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')).test;
+    const r = await run('eval', join(out, 'checkpoints', 'best'), '--json');
+    expect(r.code).toBe(0);
+    const evaluated = JSON.parse(r.stdout);
+    expect(evaluated.summary).toEqual(trained.summary);
+    expect(evaluated.bootstrap).toEqual(trained.bootstrap);
+    expect(evaluated.confusionMatrix).toEqual(trained.confusionMatrix);
+  }, 120_000);
+
+  it('predict classifies real images (gray and re-saved RGBA) and writes Grad-CAM overlays', async () => {
+    const cams = join(work, 'cams');
+    const images = [join(realDir, 'Images', 'Patient00012_Plane1_16_of_16.png'), join(realDir, 'resaved', 'Patient00644_Plane3_1_of_3.png')];
+    const r = await run('predict', join(out, 'checkpoints', 'best'), ...images, '--gradcam', cams, '--tta', 'flip', '--json');
+    expect(r.code).toBe(0);
+    const { predictions, classes } = JSON.parse(r.stdout);
+    expect(predictions).toHaveLength(2);
+    for (const p of predictions) {
+      expect(classes).toContain(p.class);
+      const total = Object.values(p.probabilities as Record<string, number>).reduce((a, b) => a + b, 0);
+      expect(total).toBeCloseTo(1, 4);
+    }
+    expect(existsSync(join(cams, 'Patient00012_Plane1_16_of_16.gradcam.png'))).toBe(true);
+  }, 120_000);
+
+  it('refuses bad options and a checkpoint outside a run without --data', async () => {
+    expect((await run('train', '--epochs', 'x')).code).toBe(2);
+    expect((await run('train', '--task', 'organs', '--out', join(work, 'bad'))).stderr).toContain('FPDB_CONFIG');
+    expect((await run('eval', join(work, 'nowhere'))).code).toBe(1);
+    expect((await run('predict', join(out, 'checkpoints', 'best'))).code).toBe(2);
+  });
+});

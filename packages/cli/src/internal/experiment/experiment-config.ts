@@ -1,0 +1,104 @@
+import { FpdbError, TASKS, type Operator, type Task, type UsMachine } from '@fpdb/schema';
+
+/** Which images are the test set. */
+export type TestSplit = { kind: 'official' } | { kind: 'hold-out'; key: 'usMachine'; values: UsMachine[] } | { kind: 'hold-out'; key: 'operator'; values: Operator[] };
+
+/** Everything that defines a training run; written to the run folder as `config.json`. */
+export interface ExperimentConfig {
+  /** Release folder; absent → the synthetic dataset below. */
+  data?: string;
+  synth: { images: number; seed: number; width: number; height: number; dir?: string };
+  task: Task;
+  testSplit: TestSplit;
+  /** Share of the training images (by patient) held out for validation / best-epoch choice. */
+  validationFraction: number;
+  /** Restrict the training + test pool, e.g. to Aloka + Voluson E6 for cross-device runs. */
+  architecture: 'reference-cnn' | 'resnet' | 'mobilenet-v2' | 'densenet';
+  widths?: number[];
+  inputSize: number;
+  resize: 'stretch' | 'pad' | 'crop';
+  epochs: number;
+  batchSize: number;
+  optimizer: 'adam' | 'sgd';
+  learningRate: number;
+  warmupSteps: number;
+  labelSmoothing: number;
+  weightDecay: number;
+  /** `balanced`: inverse class frequency of the training set. */
+  classWeights: 'none' | 'balanced';
+  sampling: 'sequential' | 'balanced';
+  earlyStoppingPatience?: number;
+  /** `default`: @fpdb/augment's ultrasoundDefaults(); `none`; or a pipeline JSON. */
+  augment: 'default' | 'none' | Record<string, unknown>;
+  backend: 'auto' | 'wasm' | 'cpu';
+  /** Data-parallel training workers (each its own backend); 0 trains on the main thread. */
+  workers: number;
+  bootstrapResamples: number;
+  seed: number;
+  /** Run folder. */
+  out: string;
+  /** Continue from `<out>/checkpoints/last`. */
+  resume: boolean;
+}
+
+/** The defaults of `fpdb train` and the demo: a run that finishes in a few minutes on 2 cores. */
+export const DEFAULT_CONFIG: ExperimentConfig = {
+  synth: { images: 2400, seed: 1, width: 186, height: 128 },
+  task: 'planes',
+  testSplit: { kind: 'official' },
+  validationFraction: 0.15,
+  architecture: 'reference-cnn',
+  inputSize: 128,
+  resize: 'pad',
+  epochs: 6,
+  batchSize: 32,
+  optimizer: 'adam',
+  learningRate: 2e-3,
+  warmupSteps: 20,
+  labelSmoothing: 0.05,
+  weightDecay: 0,
+  classWeights: 'none',
+  sampling: 'sequential',
+  augment: 'default',
+  backend: 'auto',
+  workers: 2,
+  bootstrapResamples: 1000,
+  seed: 1,
+  out: 'runs/latest',
+  resume: false,
+};
+
+/**
+ * Checks a config and fills defaults: unknown keys and out-of-range values are an FPDB_CONFIG error naming the key.
+ * @throws FpdbError FPDB_CONFIG
+ */
+export function resolveExperimentConfig(partial: Partial<ExperimentConfig>): ExperimentConfig {
+  const known = new Set(Object.keys(DEFAULT_CONFIG).concat(['data', 'widths', 'earlyStoppingPatience']));
+  for (const key of Object.keys(partial)) {
+    if (!known.has(key)) throw new FpdbError('FPDB_CONFIG', `Unknown config key ${JSON.stringify(key)}; known keys: ${[...known].sort().join(', ')}.`, { details: { value: key } });
+  }
+  const c: ExperimentConfig = { ...DEFAULT_CONFIG, ...partial, synth: { ...DEFAULT_CONFIG.synth, ...partial.synth } };
+  const bad = (key: string, want: string): never => {
+    throw new FpdbError('FPDB_CONFIG', `Config ${key} must be ${want}; got ${JSON.stringify((c as unknown as Record<string, unknown>)[key])}.`, { details: { value: key } });
+  };
+  const posInt = (key: keyof ExperimentConfig) => {
+    const v = c[key];
+    if (!(typeof v === 'number' && Number.isInteger(v) && v >= 1)) bad(key, 'a positive integer');
+  };
+  if (!(TASKS as readonly string[]).includes(c.task)) bad('task', TASKS.join(' | '));
+  posInt('epochs');
+  posInt('batchSize');
+  posInt('inputSize');
+  if (!(c.validationFraction > 0 && c.validationFraction < 1)) bad('validationFraction', 'in (0, 1)');
+  if (!(c.learningRate > 0)) bad('learningRate', 'positive');
+  if (!(c.labelSmoothing >= 0 && c.labelSmoothing < 1)) bad('labelSmoothing', 'in [0, 1)');
+  if (!(c.weightDecay >= 0)) bad('weightDecay', '≥ 0');
+  if (!(Number.isInteger(c.workers) && c.workers >= 0)) bad('workers', 'an integer ≥ 0');
+  if (!(Number.isInteger(c.bootstrapResamples) && c.bootstrapResamples >= 0)) bad('bootstrapResamples', 'an integer ≥ 0');
+  if (!['stretch', 'pad', 'crop'].includes(c.resize)) bad('resize', 'stretch | pad | crop');
+  if (!['adam', 'sgd'].includes(c.optimizer)) bad('optimizer', 'adam | sgd');
+  if (!['auto', 'wasm', 'cpu'].includes(c.backend)) bad('backend', 'auto | wasm | cpu');
+  if (!['reference-cnn', 'resnet', 'mobilenet-v2', 'densenet'].includes(c.architecture)) bad('architecture', 'reference-cnn | resnet | mobilenet-v2 | densenet');
+  if (!(Number.isInteger(c.synth.images) && c.synth.images >= 24)) bad('synth', 'an object with images ≥ 24');
+  return c;
+}

@@ -1,0 +1,166 @@
+import { reportSvgs, trainingCurvesSvg } from '@fpdb/metrics';
+import type { RunSummary, SplitSize } from './run-summary.js';
+
+const esc = (s: unknown): string => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const num = (x: number | null | undefined, digits = 3): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits));
+const pct = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : `${(100 * x).toFixed(1)}%`);
+
+function table(head: string[], rows: (string | number)[][], cls = ''): string {
+  return `<table class="${cls}"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
+    .map((r) => `<tr>${r.map((c) => `<td>${typeof c === 'number' ? esc(c) : c}</td>`).join('')}</tr>`)
+    .join('')}</tbody></table>`;
+}
+
+function splitRow(name: string, s: SplitSize, classes: readonly string[]): (string | number)[] {
+  return [esc(name), s.images, s.patients, ...classes.map((c) => s.byClass[c] ?? 0)];
+}
+
+/** The figures of a run, as standalone SVG strings keyed by file stem. */
+export function runFigures(run: RunSummary): Record<string, string> {
+  const svgs = reportSvgs(run.evaluation);
+  return {
+    'training-curves': trainingCurvesSvg({
+      title: 'Training curves',
+      epochs: run.training.history.map((h) => ({
+        epoch: h.epoch + 1,
+        trainLoss: h.trainLoss,
+        valLoss: h.valLoss,
+        trainAccuracy: h.trainAccuracy,
+        valAccuracy: h.valAccuracy,
+        trainMacroF1: h.trainMacroF1,
+        valMacroF1: h.valMacroF1,
+      })),
+    }),
+    'confusion-matrix': svgs.confusionMatrix,
+    'confusion-matrix-counts': svgs.confusionMatrixCounts,
+    'roc-curves': svgs.rocCurves,
+    'pr-curves': svgs.prCurves,
+    'reliability-diagram': svgs.reliabilityDiagram,
+  };
+}
+
+const CSS = `
+body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1d2330;max-width:1100px;margin:2rem auto;padding:0 1.25rem}
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.25rem;margin-top:2.2rem;border-bottom:1px solid #d9dde5;padding-bottom:.3rem}
+.sub{color:#5b6475;margin-top:0}.warn{background:#fff6e0;border-left:4px solid #e69f00;padding:.5rem .8rem}
+.cards{display:flex;flex-wrap:wrap;gap:.8rem;margin:1rem 0}.card{border:1px solid #d9dde5;border-radius:8px;padding:.6rem 1rem;min-width:150px}
+.card b{display:block;font-size:1.5rem}.card span{color:#5b6475;font-size:.85rem}
+table{border-collapse:collapse;margin:.6rem 0;font-variant-numeric:tabular-nums}th,td{border-bottom:1px solid #e6e9ef;padding:.25rem .6rem;text-align:right}
+th:first-child,td:first-child{text-align:left}th{background:#f4f6f9}
+figure{margin:1rem 0}figure svg{max-width:100%;height:auto}.fig2{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
+pre{background:#f4f6f9;padding:.8rem;overflow:auto;font-size:.8rem}footer{margin-top:3rem;color:#5b6475;font-size:.85rem}
+@media (max-width:800px){.fig2{grid-template-columns:1fr}}`;
+
+/**
+ * The run's self-contained `report.html`: dataset summary, split sizes, training curves, test metrics
+ * with bootstrap intervals, per-class table, confusion matrix, calibration, ROC/PR curves, per-machine and
+ * per-operator breakdown, and the model card. No external resources: figures are inline SVG.
+ */
+export function reportHtml(run: RunSummary, figures: Record<string, string> = runFigures(run)): string {
+  const e = run.evaluation;
+  const s = e.summary;
+  const b = e.bootstrap;
+  const ci = (i: { low: number | null; high: number | null } | null | undefined): string => (i ? `${num(i.low)}–${num(i.high)}` : '–');
+  const classes = run.classes;
+  const fig = (key: string, caption: string): string => (figures[key] ? `<figure>${figures[key]}<figcaption>${esc(caption)}</figcaption></figure>` : '');
+  const groups = Object.entries(e.by)
+    .map(
+      ([key, rows]) =>
+        `<h3>By ${esc(key)}</h3>` +
+        table(
+          [key, 'images', 'accuracy', 'balanced acc.', 'macro-F1', ...classes.map((c) => `recall ${c}`)],
+          rows.map((g) => [esc(g.group), g.count, num(g.accuracy), num(g.balancedAccuracy), num(g.macroF1), ...g.recall.map((r) => num(r))]),
+        ),
+    )
+    .join('');
+  const history = table(
+    ['epoch', 'train loss', 'train acc.', 'train macro-F1', 'val loss', 'val acc.', 'val macro-F1', 'learning rate', 'seconds'],
+    run.training.history.map((h) => [
+      `${h.epoch + 1}${h.epoch === run.training.bestEpoch ? ' ★' : ''}`,
+      num(h.trainLoss),
+      num(h.trainAccuracy),
+      num(h.trainMacroF1),
+      num(h.valLoss),
+      num(h.valAccuracy),
+      num(h.valMacroF1),
+      h.learningRate.toExponential(2),
+      h.seconds.toFixed(1),
+    ]),
+  );
+  const stats = run.data.stats;
+  const countTable = (title: string, counts: Record<string, number>): string =>
+    table([title, 'images'], Object.entries(counts).map(([k, v]) => [esc(k), v]));
+
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${esc(run.title)}</title><style>${CSS}</style></head><body>
+<h1>${esc(run.title)}</h1>
+<p class="sub">${esc(run.task)} task · ${classes.length} classes · ${run.data.kind === 'synthetic' ? 'synthetic FETAL_PLANES_DB (@fpdb/synth)' : 'FETAL_PLANES_DB release'} at <code>${esc(run.data.root)}</code> · ${esc(run.finishedAt)} · ${run.seconds.toFixed(0)} s</p>
+${run.data.kind === 'synthetic' ? '<p class="warn">These numbers come from synthetic images. They show the pipeline works; they say nothing about clinical performance. Run with <code>--data</code> on the real release for real figures.</p>' : ''}
+<div class="cards">
+<div class="card"><span>test accuracy</span><b>${pct(s.accuracy)}</b><span>${b ? `95% CI ${ci(b.accuracy)}` : ''}</span></div>
+<div class="card"><span>test macro-F1</span><b>${num(s.macroF1)}</b><span>${b ? `95% CI ${ci(b.macroF1)}` : ''}</span></div>
+<div class="card"><span>balanced accuracy</span><b>${num(s.balancedAccuracy)}</b><span>${b ? `95% CI ${ci(b.balancedAccuracy)}` : ''}</span></div>
+<div class="card"><span>ROC-AUC (macro OvR)</span><b>${num(s.rocAucMacro)}</b><span>ECE ${num(s.ece)}</span></div>
+<div class="card"><span>test images / patients</span><b>${e.n}</b><span>${e.patients ?? '–'} patients</span></div>
+</div>
+
+<h2>Dataset</h2>
+<p>${stats.images} images from ${stats.patients} patients used by this run${run.data.missingSkipped ? ` (${run.data.missingSkipped} rows skipped: image missing)` : ''}. Split: ${esc(run.data.split)}; the validation set is carved out of train by patient, so no patient is in two sets.</p>
+${table(['set', 'images', 'patients', ...classes], [splitRow('train', run.splits.train, classes), splitRow('validation', run.splits.validation, classes), splitRow('test', run.splits.test, classes)])}
+<div class="fig2"><div>${countTable('US machine', stats.byMachine)}</div><div>${countTable('operator', stats.byOperator)}</div></div>
+
+<h2>Training</h2>
+<p>${esc(run.model.architecture)}, ${run.model.parameters.toLocaleString('en')} parameters, input ${run.model.inputSize}×${run.model.inputSize}×1; ${esc(run.training.optimizer)}, learning rate ${run.training.learningRate}, batch ${run.training.batchSize}, ${run.training.epochsDone} of ${run.training.epochs} epochs on ${esc(run.training.backend)} × ${run.training.workers} worker${run.training.workers === 1 ? '' : 's'}: ${run.training.trainSeconds.toFixed(0)} s, ${run.training.imagesPerSecond.toFixed(1)} images/s. Best epoch by validation macro-F1: ${run.training.bestEpoch === null ? '–' : run.training.bestEpoch + 1} (★); its weights are the checkpoint evaluated below.</p>
+${fig('training-curves', 'Loss (left) and accuracy / macro-F1 (right) per epoch; train solid, validation dashed.')}
+${history}
+
+<h2>Test results</h2>
+${table(
+  ['metric', 'value', b ? `95% CI (${b.resamples} ${b.unit} resamples)` : 'CI'],
+  [
+    ['accuracy', num(s.accuracy), ci(b?.accuracy)],
+    ['balanced accuracy', num(s.balancedAccuracy), ci(b?.balancedAccuracy)],
+    ['macro-F1', num(s.macroF1), ci(b?.macroF1)],
+    ['weighted F1', num(s.weightedF1), ''],
+    ["Cohen's kappa", num(s.cohenKappa), ''],
+    ['Matthews correlation', num(s.matthewsCorrcoef), ''],
+    ['ROC-AUC macro (OvR)', num(s.rocAucMacro), ci(b?.rocAucMacro)],
+    ['average precision (macro)', num(s.averagePrecisionMacro), ''],
+    ['log loss', num(s.logLoss), ''],
+    ['Brier score', num(s.brierScore), ''],
+    ['expected calibration error', num(s.ece), ''],
+  ],
+)}
+<h3>Per class</h3>
+${table(['class', 'precision', 'recall', 'F1', 'support', 'ROC-AUC', 'AP'], e.perClass.map((c) => [esc(c.name), num(c.precision), num(c.recall), num(c.f1), c.support, num(c.rocAuc), num(c.averagePrecision)]))}
+<div class="fig2">${fig('confusion-matrix', 'Confusion matrix, each row normalised by the true class.')}${fig('confusion-matrix-counts', 'Confusion matrix, counts.')}</div>
+<div class="fig2">${fig('roc-curves', 'ROC curves, one-vs-rest per class.')}${fig('pr-curves', 'Precision–recall curves per class.')}</div>
+${fig('reliability-diagram', 'Reliability diagram: confidence vs accuracy per bin.')}
+
+<h2>Device and operator shift</h2>
+${groups || '<p>No breakdown.</p>'}
+${e.warnings.length ? `<h3>Warnings</h3><ul>${e.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>` : ''}
+
+<h2>Model card</h2>
+${table(
+  ['field', 'value'],
+  [
+    ['architecture', esc(run.model.architecture)],
+    ['parameters', run.model.parameters.toLocaleString('en')],
+    ['input', `${run.model.inputSize}×${run.model.inputSize}×1, resize ${esc(run.model.resize)}, normalisation ${esc(run.model.normalization)}`],
+    ['classes', esc(classes.join(', '))],
+    ['intended use', 'research on maternal-fetal ultrasound plane classification; not a medical device'],
+    ['training data', `${run.splits.train.images} images / ${run.splits.train.patients} patients (${esc(run.data.kind)})`],
+    ['seed', run.seed],
+    ['training time', `${run.training.trainSeconds.toFixed(0)} s on ${esc(run.training.backend)} × ${run.training.workers}`],
+    ['machine', esc(`${run.machine.cpus} × ${run.machine.cpuModel}, ${run.machine.memoryGiB} GiB, Node ${run.machine.node}, ${run.machine.platform}`)],
+    ['started / finished', esc(`${run.startedAt} / ${run.finishedAt}`)],
+  ],
+)}
+<details><summary>Layer summary</summary><pre>${esc(run.model.summary)}</pre></details>
+<details><summary>Augmentation pipeline</summary><pre>${esc(JSON.stringify(run.training.augmentation, null, 2))}</pre></details>
+<footer>Made by fpdb. Data: Burgos-Artizzu et al., Scientific Reports 10:10200 (2020), doi:10.1038/s41598-020-67076-5 (FETAL_PLANES_DB, Zenodo 3904280, CC BY 4.0). Research use only; not a medical device.</footer>
+</body></html>
+`;
+}

@@ -1,0 +1,69 @@
+import type { DatasetStats } from '@fpdb/schema';
+import type { EvaluationReport } from '@fpdb/metrics';
+
+/** Size of one side of the experiment's split. */
+export interface SplitSize {
+  images: number;
+  patients: number;
+  /** Images per class of the task, in label-space order. */
+  byClass: Record<string, number>;
+}
+
+/** One epoch of the training history as the report shows it. */
+export interface HistoryRow {
+  epoch: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  trainMacroF1: number;
+  valLoss?: number;
+  valAccuracy?: number;
+  valMacroF1?: number;
+  learningRate: number;
+  seconds: number;
+  best: boolean;
+}
+
+/** Everything a run folder's report says: what data, what split, what model, how it trained, how it did. */
+export interface RunSummary {
+  title: string;
+  startedAt: string;
+  finishedAt: string;
+  /** Wall-clock seconds of the whole run (data, training, evaluation). */
+  seconds: number;
+  data: {
+    kind: 'synthetic' | 'release';
+    root: string;
+    /** Counts over the records the run used (after the task filter and any missing-image skip). */
+    stats: DatasetStats;
+    missingSkipped: number;
+    split: string;
+  };
+  task: string;
+  classes: string[];
+  splits: { train: SplitSize; validation: SplitSize; test: SplitSize };
+  model: {
+    architecture: string;
+    parameters: number;
+    inputSize: number;
+    summary: string;
+    normalization: string;
+    resize: string;
+  };
+  training: {
+    epochs: number;
+    epochsDone: number;
+    bestEpoch: number | null;
+    imagesPerSecond: number;
+    trainSeconds: number;
+    backend: string;
+    workers: number;
+    augmentation: unknown;
+    optimizer: string;
+    learningRate: number;
+    batchSize: number;
+    history: HistoryRow[];
+  };
+  seed: number;
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; platform: string };
+  evaluation: EvaluationReport;
+}
