@@ -79,24 +79,55 @@ function pytorch() {
 }
 
 const want = (k) => only === undefined || only.has(k);
-const result = { bench: 'train', net: 'reference-cnn', input: [SIZE, SIZE, 1], batch: BATCH, optimizer: 'adam', cpus: os.cpus().length, node: process.version };
-const ips = {};
+const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
+
+/** Runs the wasm setups in a child node (V8 flags are per process), returns its details. */
+function wasmChild(flags, keys) {
+  const passOn = process.argv.slice(2).filter((a) => !a.startsWith('--only'));
+  const r = spawnSync(process.execPath, [...flags, fileURLToPath(import.meta.url), `--only=${keys.join(',')}`, '--child', ...passOn], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (r.status !== 0) throw new Error(`wasm child ${flags.join(' ')} failed with ${r.status}`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)).details;
+}
+
 const details = {};
-if (want('wasm1')) { details.wasm1 = await single('wasm1', 'wasm', BATCH, { profile: args.has('profile') }); ips.wasm1 = details.wasm1.imagesPerSecond; }
-if (want('wasm1-missing')) { details['wasm1-missing'] = await single('wasm1-missing', 'wasm', BATCH, { profile: args.has('profile'), kernels: 'missing' }); }
-if (want('wasm2')) { details.wasm2 = await dataParallel('wasm2', 2); ips.wasm2 = details.wasm2.imagesPerSecond; }
+if (args.has('child')) {
+  if (want('wasm1')) details.wasm1 = await single('wasm1', 'wasm', BATCH, { profile: args.has('profile') });
+  if (want('wasm1-missing')) details['wasm1-missing'] = await single('wasm1-missing', 'wasm', BATCH, { profile: args.has('profile'), kernels: 'missing' });
+  if (want('wasm2')) details.wasm2 = await dataParallel('wasm2', 2);
+  console.log(JSON.stringify({ details }));
+  process.exit(0);
+}
+
+const wasmKeys = ['wasm1', 'wasm1-missing', 'wasm2'].filter(want);
+if (wasmKeys.length > 0) {
+  log('— wasm, SIMD128 kernels (Node 20 default)');
+  Object.assign(details, wasmChild([], wasmKeys));
+  if (!args.has('no-relaxed')) {
+    log(`— wasm, relaxed-SIMD (FMA) kernels: node ${RELAXED_FLAG}`);
+    for (const [k, v] of Object.entries(wasmChild([RELAXED_FLAG], wasmKeys.filter((k) => k !== 'wasm1-missing')))) details[`${k}Fma`] = v;
+  }
+}
 if (want('cpu')) {
   details.cpu = await single('cpu', 'cpu', CPU_BATCH, { steps: 1, warmup: 0 });
   details.cpu.note = `one step at batch ${CPU_BATCH}, extrapolated per image (a batch-32 step takes minutes)`;
-  ips.cpu = details.cpu.imagesPerSecond;
 }
-if (want('pytorch')) { const t = pytorch(); if (t) { details.pytorch = t; ips.pytorch = t.imagesPerSecond; } }
+if (want('pytorch')) { const t = pytorch(); if (t) details.pytorch = t; }
+
 const round = (x) => (x === undefined ? null : Math.round(x * 100) / 100);
-const best = Math.max(ips.wasm1 ?? 0, ips.wasm2 ?? 0);
-result.imagesPerSecond = Object.fromEntries(['cpu', 'wasm1', 'wasm2', 'pytorch'].map((k) => [k, round(ips[k])]));
-result.ratioToPytorch = ips.pytorch ? round(best / ips.pytorch) : null;
-result.ratioBasis = 'max(wasm1, wasm2) / pytorch';
-result.msPerStep = Object.fromEntries(Object.entries(details).map(([k, v]) => [k, v.msPerStep]));
-result.notes = { cpu: details.cpu?.note, pytorch: details.pytorch ? `torch ${details.pytorch.version}, set_num_threads(2)` : 'not installed: skipped' };
+const ips = (k) => details[k]?.imagesPerSecond;
+const torch = ips('pytorch');
+const ratio = (...keys) => (torch ? round(Math.max(...keys.map((k) => ips(k) ?? 0)) / torch) : null);
+const result = { bench: 'train', net: 'reference-cnn', input: [SIZE, SIZE, 1], batch: BATCH, optimizer: 'adam', cpus: os.cpus().length, node: process.version };
+result.msPerStep = Object.fromEntries(Object.entries(details).map(([k, v]) => [k, Math.round(v.msPerStep)]));
+result.imagesPerSecondFma = { wasm1: round(ips('wasm1Fma')), wasm2: round(ips('wasm2Fma')) };
+result.ratioToPytorchFma = ratio('wasm1Fma', 'wasm2Fma');
+result.notes = {
+  cpu: details.cpu?.note,
+  wasm: `wasm1/wasm2: SIMD128 kernels (what Node 20 runs by default); *Fma: the relaxed-SIMD build, node ${RELAXED_FLAG} (default from Node 22)`,
+  pytorch: details.pytorch ? `torch ${details.pytorch.version}, set_num_threads(${details.pytorch.threads})` : 'not installed: skipped',
+  ratioToPytorch: 'max(wasm1, wasm2) / pytorch',
+};
 if (args.has('profile')) result.profile = Object.fromEntries(Object.entries(details).filter(([, v]) => v.profile).map(([k, v]) => [k, v.profile]));
+result.imagesPerSecond = Object.fromEntries(['cpu', 'wasm1', 'wasm2', 'pytorch'].map((k) => [k, round(ips(k))]));
+result.ratioToPytorch = ratio('wasm1', 'wasm2');
 console.log(JSON.stringify(result));
