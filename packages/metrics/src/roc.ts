@@ -175,7 +175,7 @@ function checkAverage(average: unknown): asserts average is 'macro' | 'weighted'
 /**
  * Area under the ROC curve from class probabilities [n, K], like scikit-learn
  * `roc_auc_score(yTrue, yProb, multi_class='ovr', labels=range(K))`; with K = 2 it is the binary
- * AUC of `yProb[:, 1]` (a number for every average).
+ * AUC of `yProb[:, 1]` for every average except null (which gives both classes one-vs-rest).
  * @throws FpdbError FPDB_EMPTY, FPDB_LENGTH_MISMATCH, FPDB_LABEL, FPDB_SHAPE, FPDB_PROBABILITIES,
  *   FPDB_UNDEFINED_METRIC (a class with no positives, or no negatives, in yTrue)
  * @example rocAuc([0, 1, 2, 2], [[0.8, 0.1, 0.1], [0.2, 0.5, 0.3], [0.1, 0.3, 0.6], [0.3, 0.3, 0.4]]) // 1
