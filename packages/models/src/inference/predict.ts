@@ -40,51 +40,55 @@ export async function predict(model: Model, input: tf.Tensor4D | readonly string
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new FpdbError('FPDB_INVALID_ARGUMENT', `batchSize must be a positive integer but is ${batchSize}.`, { details: { value: batchSize } });
   }
-  let images: tf.Tensor4D;
-  let owned = false;
+  const k = model.config.numClasses;
+  const forward = (x: tf.Tensor4D): Float32Array =>
+    tf.tidy(() => {
+      const probs = tf.softmax(model.apply(x));
+      const p = options.tta === 'flip' ? tf.div(tf.add(probs, tf.softmax(model.apply(tf.reverse(x, 2)))), 2) : probs;
+      return p.dataSync() as Float32Array;
+    });
+  let n: number;
+  let probabilities: Float32Array;
   if (input instanceof tf.Tensor) {
-    images = input;
+    if (input.rank !== 4 || input.shape[3] !== 1) {
+      throw new FpdbError('FPDB_SHAPE', `predict needs images [N, H, W, 1] but got [${input.shape.join(', ')}].`, { details: { value: input.shape } });
+    }
+    n = input.shape[0];
+    probabilities = new Float32Array(n * k);
+    for (let start = 0; start < n; start += batchSize) {
+      const size = Math.min(batchSize, n - start);
+      const x = tf.slice(input, [start, 0, 0, 0], [size, -1, -1, -1]);
+      probabilities.set(forward(x), start * k);
+      x.dispose();
+    }
   } else {
-    const { data, shape } = await readImages(input, {
+    // Files are decoded one batch at a time, so memory stays at one batch of pixels.
+    n = input.length;
+    probabilities = new Float32Array(n * k);
+    const preprocess: ImagePreprocess = {
       inputSize: options.preprocess?.inputSize ?? model.config.inputSize,
       ...(options.preprocess?.normalization ? { normalization: options.preprocess.normalization } : {}),
       ...(options.preprocess?.resize ? { resize: options.preprocess.resize } : {}),
-    });
-    images = tf.tensor4d(data, shape, 'float32');
-    owned = true;
-  }
-  try {
-    if (images.rank !== 4 || images.shape[3] !== 1) {
-      throw new FpdbError('FPDB_SHAPE', `predict needs images [N, H, W, 1] but got [${images.shape.join(', ')}].`, { details: { value: images.shape } });
-    }
-    const n = images.shape[0];
-    const k = model.config.numClasses;
-    const probabilities = new Float32Array(n * k);
-    for (let start = 0; start < n; start += batchSize) {
-      const size = Math.min(batchSize, n - start);
-      const p = tf.tidy(() => {
-        const x = tf.slice(images, [start, 0, 0, 0], [size, -1, -1, -1]);
-        const probs = tf.softmax(model.apply(x));
-        if (options.tta !== 'flip') return probs;
-        return tf.div(tf.add(probs, tf.softmax(model.apply(tf.reverse(x, 2)))), 2);
-      });
-      probabilities.set(p.dataSync() as Float32Array, start * k);
-      p.dispose();
-    }
-    const classes = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      let best = 0;
-      for (let c = 1; c < k; c++) if (probabilities[i * k + c]! > probabilities[i * k + best]!) best = c;
-      classes[i] = best;
-    }
-    return {
-      probabilities,
-      classes,
-      numClasses: k,
-      count: n,
-      rows: () => Array.from({ length: n }, (_, i) => Array.from(probabilities.subarray(i * k, (i + 1) * k))),
     };
-  } finally {
-    if (owned) images.dispose();
+    for (let start = 0; start < n; start += batchSize) {
+      const { data, shape } = await readImages(input.slice(start, start + batchSize), preprocess);
+      const x = tf.tensor4d(data, shape, 'float32');
+      probabilities.set(forward(x), start * k);
+      x.dispose();
+    }
   }
+  const classes = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let c = 1; c < k; c++) if (probabilities[i * k + c]! > probabilities[i * k + best]!) best = c;
+    classes[i] = best;
+  }
+  const probs = probabilities;
+  return {
+    probabilities: probs,
+    classes,
+    numClasses: k,
+    count: n,
+    rows: () => Array.from({ length: n }, (_, i) => Array.from(probs.subarray(i * k, (i + 1) * k))),
+  };
 }
