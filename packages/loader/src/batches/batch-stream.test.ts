@@ -133,6 +133,17 @@ describe('createBatchStream', () => {
       return draws;
     };
     expect(await seen(0)).toEqual(await seen(4));
+    // A label-mixing hook returning `soft` (as @fpdb/augment's asLoaderHook does) sets the yielded oneHot.
+    const mixing = createBatchStream(records, fakeSource(), {
+      augment: (b) => {
+        const soft = (b as typeof b & { soft: Float32Array }).soft.map((v) => v * 0.5 + 0.5 / 6);
+        return { ...b, images: b.images.map(() => 1), soft };
+      },
+    });
+    const [mixed] = await collect(mixing.epoch(0));
+    expect(mixed!.oneHot.every((v) => Math.abs(v - 0.5 / 6) < 1e-6 || Math.abs(v - (0.5 + 0.5 / 6)) < 1e-6)).toBe(true);
+    expect(mixed!.oneHot.some((v) => Math.abs(v - (0.5 + 0.5 / 6)) < 1e-6)).toBe(true);
+    expect('soft' in mixed!).toBe(false);
     const bad = createBatchStream(records, fakeSource(), { augment: (b) => ({ ...b, images: new Float32Array(3) }) });
     await expect(collect(bad.epoch(0))).rejects.toMatchObject({ code: 'FPDB_SHAPE' });
   });

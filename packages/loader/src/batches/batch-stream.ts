@@ -27,8 +27,10 @@ export interface TypedBatch {
 /**
  * The augmentation hook: receives a batch and a seeded generator (derived from the stream seed, the
  * epoch and the batch index, so results do not depend on prefetch timing) and returns the batch to
- * yield. It may change `images` in place or return new arrays of the same shape, and may change
- * `oneHot` (MixUp). `@fpdb/augment`'s `asLoaderHook(pipeline)` returns one.
+ * yield. It may change `images` in place or return new arrays of the same shape (pixel values as
+ * `normalization` says: [0, 1] by default). Mixed labels (MixUp) go in `oneHot`, or in `soft` — the
+ * batch passed in also carries `soft` (the same array as `oneHot`), and a returned `soft` of shape
+ * `[B, C]` becomes the yielded `oneHot`. `@fpdb/augment`'s `asLoaderHook(pipeline)` returns one.
  */
 export type AugmentHook = (batch: TypedBatch, rng: Rng) => TypedBatch | Promise<TypedBatch>;
 
@@ -192,7 +194,11 @@ export function createBatchStream(records: readonly FpdbRecord[], source: PixelS
       batch.oneHot[j * numClasses + labels[i]!] = 1;
     });
     if (!augment) return batch;
-    const out = await augment(batch, root.fork(`augment:${epoch}:${index}`));
+    // `soft` mirrors `oneHot` for hooks that mix labels (MixUp, CutMix) under that name, as @fpdb/augment's do.
+    const out = await augment(Object.assign(batch, { soft: batch.oneHot }), root.fork(`augment:${epoch}:${index}`));
+    const soft = (out as { soft?: unknown }).soft;
+    if (soft instanceof Float32Array && soft !== out.oneHot && soft.length === out.batchSize * numClasses) out.oneHot = soft;
+    delete (out as { soft?: unknown }).soft;
     if (out.images.length !== out.batchSize * out.height * out.width || out.labels.length !== out.batchSize) {
       throw new FpdbError(
         'FPDB_SHAPE',
