@@ -159,9 +159,9 @@ function abdomen(k: Sketch, shape: Rng, rng: Rng): void {
   k.path([0.55, 0.1, 0.3, 0.12, 0.12, 0.02, 0.05, -0.12], 0.05, 0.012, { mode: 'set' });
   // The spine: three ossification centres at the back, shadowing what lies behind them.
   const sv = b * 0.78;
-  k.ellipse(-0.05, sv, 0.05, 0.035, BONE, { att: 60, specular: 0.3 });
-  k.ellipse(0.05, sv, 0.05, 0.035, BONE, { att: 60, specular: 0.3 });
-  k.ellipse(0, sv - 0.12, 0.05, 0.035, BONE * 0.9, { att: 60, specular: 0.3 });
+  k.ellipse(-0.05, sv, 0.05, 0.035, BONE, { att: 22, specular: 0.3 });
+  k.ellipse(0.05, sv, 0.05, 0.035, BONE, { att: 22, specular: 0.3 });
+  k.ellipse(0, sv - 0.12, 0.05, 0.035, BONE * 0.9, { att: 22, specular: 0.3 });
   k.segment(0.9, -0.25, 0.96, 0.05, 0.03, BONE * 0.5, { att: 20, specular: 0.4 });
   k.segment(-0.9, -0.25, -0.96, 0.05, 0.03, BONE * 0.5, { att: 20, specular: 0.4 });
 }
@@ -176,7 +176,7 @@ function thorax(k: Sketch, shape: Rng, rng: Rng): void {
     const t = (i / 6) * Math.PI * 2 + shape.next() * 0.4;
     const u = Math.cos(t);
     const v = Math.sin(t) * b;
-    k.segment(u * 0.97, v * 0.97, Math.cos(t + 0.25) * 0.97, Math.sin(t + 0.25) * b * 0.97, 0.035, BONE * 0.7, { att: 40, specular: 0.5 });
+    k.segment(u * 0.97, v * 0.97, Math.cos(t + 0.25) * 0.97, Math.sin(t + 0.25) * b * 0.97, 0.035, BONE * 0.7, { att: 15, specular: 0.5 });
   }
   clutter(k, rng, 4, 0.7, 0.05);
   // Four-chamber heart: a myocardial ellipse with four dark chambers and a bright crux.
@@ -198,8 +198,8 @@ function thorax(k: Sketch, shape: Rng, rng: Rng): void {
   k.segment(hu - 0.36 * ay, hv + 0.36 * ax, hu + 0.36 * ay, hv - 0.36 * ax, 0.03, 0.08, { specular: 0.4 });
   k.segment(hu - 0.3 * ax, hv - 0.3 * ay, hu + 0.3 * ax, hv + 0.3 * ay, 0.02, 0.06, { specular: 0.4 });
   const sv = b * 0.78;
-  k.ellipse(0.3, sv, 0.05, 0.035, BONE, { att: 60, specular: 0.3 });
-  k.ellipse(0.4, sv - 0.06, 0.05, 0.035, BONE, { att: 60, specular: 0.3 });
+  k.ellipse(0.3, sv, 0.05, 0.035, BONE, { att: 22, specular: 0.3 });
+  k.ellipse(0.4, sv - 0.06, 0.05, 0.035, BONE, { att: 22, specular: 0.3 });
   k.ellipse(0.2, sv - 0.15, 0.06, 0.06, FLUID, { edge: 0.01 });
 }
 
@@ -209,7 +209,8 @@ function femur(k: Sketch, shape: Rng, rng: Rng): void {
   clutter(k, rng, 4, 0.6, 0.05);
   const bow = -0.02 - 0.04 * shape.next();
   const len = 0.72 + 0.1 * shape.next();
-  k.path([-len, 0, 0, bow, len, 0], 0.05, BONE * (0.6 + 0.4 * shape.next()), { att: 45, specular: 0.5 });
+  // One straight shaft (a polyline would double the attenuation where its segments overlap).
+  k.segment(-len, bow / 2, len, -bow / 2, 0.05, BONE * (0.6 + 0.4 * shape.next()), { att: 80, specular: 0.5 });
   k.ellipse(-len - 0.07, 0.01, 0.07, 0.06, 0.02, { edge: 0.02 });
   k.ellipse(len + 0.07, 0.01, 0.07, 0.06, 0.02, { edge: 0.02 });
   if (shape.next() < 0.5) k.path([-0.9, 0.45, 0.1, 0.55, 0.6, 0.62], 0.04, BONE * 0.5, { att: 60, specular: 0.6 });
@@ -257,7 +258,7 @@ function other(k: Sketch, view: OtherView, shape: Rng, rng: Rng): void {
       for (let i = -6; i <= 6; i++) {
         const u = i * 0.13;
         const v = bend * (u * u);
-        k.ellipse(u, v - 0.1, 0.045, 0.03, BONE, { att: 60, specular: 0.3 });
+        k.ellipse(u, v - 0.1, 0.045, 0.03, BONE, { att: 22, specular: 0.3 });
         k.ellipse(u, v + 0.1, 0.045, 0.03, BONE * 0.8, { att: 60, specular: 0.3 });
       }
       k.path([-1, -0.45, 0, -0.5, 1, -0.42], 0.03, 0.3, { specular: 0.5 });

@@ -71,7 +71,7 @@ function fieldOf(W: number, H: number, machine: UsMachine, plane: Plane, view: O
     return { ...base, linear: true, ax: 0, ay: 0, r0: 0, r1: 0, half: 0, x0: 0.13 * W, x1: 0.76 * W, y0: 0.04 * H, y1: 0.9 * H };
   }
   const voluson = machine === 'Voluson E6' || machine === 'Voluson S10';
-  const zoomed = voluson ? r.next() < 0.9 : r.next() < 0.4;
+  const zoomed = voluson ? r.next() < 0.9 : r.next() < 0.7;
   const ax = W * (0.5 + 0.08 * (r.next() - 0.5));
   const half = (32 + 8 * r.next()) * (Math.PI / 180);
   if (zoomed) {
