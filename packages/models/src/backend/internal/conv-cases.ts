@@ -27,6 +27,9 @@ export const CONV_CASES: ConvCase[] = [
   { x: [1, 7, 8, 4], filter: [3, 3, 4, 6], strides: [1, 1], pad: 1 },
   { x: [1, 7, 8, 2], filter: [3, 3, 2, 3], strides: [1, 1], pad: [[0, 0], [3, 1], [0, 0], [0, 0]] },
   { x: [3, 12, 12, 8], filter: [3, 3, 8, 24], strides: [3, 3], pad: 'same' },
+  { x: [1, 9, 8, 8], filter: [3, 3, 8, 8], strides: [2, 2], pad: [[0, 0], [1, 1], [0, 2], [0, 0]] },
+  { x: [2, 8, 8, 8], filter: [1, 1, 8, 16], strides: [2, 2], pad: 'valid' },
+  { x: [1, 10, 10, 19], filter: [3, 3, 19, 7], strides: [2, 2], pad: 'same' },
 ];
 
 /** Depthwise cases: filter [kh, kw, C, multiplier]. */

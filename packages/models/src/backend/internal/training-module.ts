@@ -13,6 +13,7 @@ export interface TrainingKernelExports {
   sum_rows(x: number, out: number, scratch: number, rows: number, cols: number): void;
   add_bias(x: number, bias: number, out: number, rows: number, cols: number): void;
   conv2d_forward(x: number, w: number, y: number, ...dims: number[]): void;
+  conv2d_backprop_input(dy: number, wt: number, dx: number, ...dims: number[]): void;
 }
 
 let compiled: { module: WebAssembly.Module; relaxedSimd: boolean } | undefined;

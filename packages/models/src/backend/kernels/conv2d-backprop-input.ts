@@ -7,8 +7,9 @@ import { conv2dForwardInto } from './conv2d.js';
 
 /**
  * Conv2DBackpropInput on wasm. Stride 1 (NHWC, pads within the kernel extent: every 'same'/'valid'
- * case) runs as our SIMD Conv2D of dy with the filter rotated 180° and its channels swapped;
- * other cases go to the wasm backend's own kernel.
+ * case) runs as our SIMD Conv2D of dy with the filter rotated 180° and its channels swapped; other
+ * strides gather, per input pixel, the taps that reach it (SIMD over input channels). NCHW goes to
+ * the wasm backend's own kernel.
  */
 export function conv2dBackpropInputWasm(args: {
   inputs: Conv2DBackpropInputInputs;
@@ -32,19 +33,44 @@ export function conv2dBackpropInputWasm(args: {
   );
   const { filterHeight: kh, filterWidth: kw, inChannels, outChannels } = info;
   const { top, bottom, left, right } = info.padInfo;
-  const fast =
-    format === 'channelsLast' &&
-    dy.dtype === 'float32' &&
-    filter.dtype === 'float32' &&
+  const nhwcFloat = format === 'channelsLast' && dy.dtype === 'float32' && filter.dtype === 'float32';
+  if (!nhwcFloat) return runOriginal(Conv2DBackpropInput, backend, { dy, filter }, attrs as unknown as Record<string, never>);
+  const stride1 =
     info.strideHeight === 1 &&
     info.strideWidth === 1 &&
     Math.max(top, bottom) <= kh - 1 &&
     Math.max(left, right) <= kw - 1 &&
     Math.min(top, bottom, left, right) >= 0;
-  if (!fast) return runOriginal(Conv2DBackpropInput, backend, { dy, filter }, attrs as unknown as Record<string, never>);
   assertFloat32(Conv2DBackpropInput, [dy, filter]);
   const rotated = backend.makeOutput([kh, kw, outChannels, inChannels], 'float32');
-  trainingKernels(backend).rotate_filter_swap_channels(heapOffset(backend, filter), heapOffset(backend, rotated), kh, kw, inChannels, outChannels);
+  const kernels = trainingKernels(backend);
+  kernels.rotate_filter_swap_channels(heapOffset(backend, filter), heapOffset(backend, rotated), kh, kw, inChannels, outChannels);
+  if (!stride1) {
+    try {
+      const dx = backend.makeOutput(info.inShape, 'float32');
+      kernels.conv2d_backprop_input(
+        heapOffset(backend, dy),
+        heapOffset(backend, rotated),
+        heapOffset(backend, dx),
+        info.batchSize,
+        info.inHeight,
+        info.inWidth,
+        inChannels,
+        info.outHeight,
+        info.outWidth,
+        outChannels,
+        kh,
+        kw,
+        info.strideHeight,
+        info.strideWidth,
+        top,
+        left,
+      );
+      return dx;
+    } finally {
+      backend.disposeData(rotated.dataId);
+    }
+  }
   try {
     const pads: backend_util.ExplicitPadding = [
       [0, 0],

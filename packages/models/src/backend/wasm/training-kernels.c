@@ -544,3 +544,59 @@ EXPORT void conv2d_forward(const f32 *x, const f32 *w, f32 *y, int B, int H, int
     }
   }
 }
+
+/*
+ * Conv2DBackpropInput for any stride (NHWC): dx[b,iy,ix,ci] = sum over taps with
+ * iy = oy*sh + ky - pt, ix = ox*sw + kx - pl (oy, ox integer and in range) and co of
+ * dy[b,oy,ox,co] * w[ky,kx,ci,co]. `wt` is the filter from rotate_filter_swap_channels,
+ * [kh, kw, Co, Ci] with taps reversed, so each input pixel accumulates contiguous ci vectors.
+ */
+EXPORT void conv2d_backprop_input(const f32 *dy, const f32 *wt, f32 *dx, int B, int H, int W, int Ci,
+                                  int Ho, int Wo, int Co, int kh, int kw, int sh, int sw, int pt, int pl) {
+  for (int b = 0; b < B; ++b)
+    for (int iy = 0; iy < H; ++iy)
+      for (int ix = 0; ix < W; ++ix) {
+        f32 *xp = dx + ((b * H + iy) * W + ix) * Ci;
+        int ci = 0;
+        for (; ci + 8 <= Ci; ci += 8) {
+          v128_t a0 = wasm_f32x4_splat(0.0f), a1 = a0;
+          for (int ky = (iy + pt) % sh; ky < kh; ky += sh) {
+            int oy = (iy + pt - ky) / sh;
+            if (oy < 0) break;
+            if (oy >= Ho) continue;
+            for (int kx = (ix + pl) % sw; kx < kw; kx += sw) {
+              int ox = (ix + pl - kx) / sw;
+              if (ox < 0) break;
+              if (ox >= Wo) continue;
+              const f32 *g = dy + ((b * Ho + oy) * Wo + ox) * Co;
+              const f32 *wp = wt + ((kh - 1 - ky) * kw + (kw - 1 - kx)) * Co * Ci + ci;
+              for (int co = 0; co < Co; ++co) {
+                v128_t gv = wasm_v128_load32_splat(g + co);
+                a0 = MADD(a0, gv, wasm_v128_load(wp));
+                a1 = MADD(a1, gv, wasm_v128_load(wp + 4));
+                wp += Ci;
+              }
+            }
+          }
+          wasm_v128_store(xp + ci, a0);
+          wasm_v128_store(xp + ci + 4, a1);
+        }
+        for (; ci < Ci; ++ci) {
+          f32 a = 0.0f;
+          for (int ky = (iy + pt) % sh; ky < kh; ky += sh) {
+            int oy = (iy + pt - ky) / sh;
+            if (oy < 0) break;
+            if (oy >= Ho) continue;
+            for (int kx = (ix + pl) % sw; kx < kw; kx += sw) {
+              int ox = (ix + pl - kx) / sw;
+              if (ox < 0) break;
+              if (ox >= Wo) continue;
+              const f32 *g = dy + ((b * Ho + oy) * Wo + ox) * Co;
+              const f32 *wp = wt + ((kh - 1 - ky) * kw + (kw - 1 - kx)) * Co * Ci + ci;
+              for (int co = 0; co < Co; ++co) a += g[co] * wp[co * Ci];
+            }
+          }
+          xp[ci] = a;
+        }
+      }
+}
