@@ -98,7 +98,8 @@ if (args.has('child')) {
   process.exit(0);
 }
 
-const wasmKeys = ['wasm1', 'wasm1-missing', 'wasm2'].filter(want);
+// wasm1-missing (the backend's own kernels: minutes per run) only when asked for by --only.
+const wasmKeys = ['wasm1', 'wasm1-missing', 'wasm2'].filter((k) => (k === 'wasm1-missing' ? only?.has(k) === true : want(k)));
 if (wasmKeys.length > 0) {
   log('— wasm, SIMD128 kernels (Node 20 default)');
   Object.assign(details, wasmChild([], wasmKeys));
