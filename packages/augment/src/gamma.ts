@@ -40,7 +40,8 @@ class Gamma extends Transform {
 
 /**
  * Gamma (and gain) jitter: `gain·v^γ` with γ and gain drawn per image, clamped to [0, 1]
- * (torchvision's adjust_gamma). Black stays black.
+ * (torchvision's adjust_gamma). Black stays black. Computed from a per-image table over the float's exponent and
+ * top mantissa bits: relative error < 8e-6 (< 1e-6 for γ in [0.5, 2]); exact pow for γ > 2.56.
  * @throws FpdbError `FPDB_INVALID_ARGUMENT` for a bad range or p.
  * @example gamma({ gamma: [0.7, 1.5] }).apply(batch, 1)
  */

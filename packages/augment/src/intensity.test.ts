@@ -28,6 +28,19 @@ describe('brightness, contrast, gamma', () => {
     const sq = gamma({ gamma: [0.5, 0.5], gain: [0.5, 0.5] }).apply(makeBatch(1, 1, 3, (x) => [0, 0.25, 1][x]!), 1);
     expect([...sq.data].map((v) => +v.toFixed(5))).toEqual([0, 0.25, 0.5]);
   });
+  it('gamma stays within 1e-5 relative of gain·v^γ from tiny values to 1, for γ below and above 1', () => {
+    const w = 64;
+    const b = makeBatch(1, 64, w, (x, y) => 10 ** (-7 * (1 - (y * w + x) / (w * 64 - 1))));
+    b.data[0] = 0;
+    b.data[1] = 1e-40; // subnormal
+    for (const g of [0.5, 0.8, 1.25, 2.2, 3]) {
+      const out = gamma({ gamma: [g, g], gain: [0.9, 0.9] }).apply(b, 1);
+      for (let k = 0; k < b.data.length; k++) {
+        const want = Math.min(1, 0.9 * b.data[k]! ** g);
+        expect(Math.abs(out.data[k]! - want)).toBeLessThanOrEqual(1e-5 * want + 1e-12);
+      }
+    }
+  });
 });
 
 describe('noise', () => {
