@@ -3,9 +3,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '@fpdb/schema';
 import type { ModelConfig } from './config.js';
 import { createModel } from '../model/create-model.js';
-import { useCpuBackend } from '../internal/test-backend.js';
+import { useWasmBackend } from '../internal/test-backend.js';
 
-beforeAll(useCpuBackend);
+// The training backend: wasm with the package's backprop kernels (the whole stack training uses).
+beforeAll(useWasmBackend);
 
 const TINY: Record<string, ModelConfig> = {
   'reference-cnn': { architecture: 'reference-cnn', numClasses: 3, inputSize: 16, widths: [3, 4, 4, 5] },
