@@ -48,6 +48,7 @@ const evalCommand: CliCommand = {
         bootstrapResamples: bootstrap,
         seed: config.seed,
         split,
+        trainMachines: config.trainMachines,
         onProgress: (p) => report({ kind: 'cache', ...p }),
         signal,
       });

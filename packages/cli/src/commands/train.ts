@@ -41,6 +41,9 @@ async function configFrom({ values }: CommandContext): Promise<ExperimentConfig>
   if (str('sampling')) over.sampling = str('sampling') as ExperimentConfig['sampling'];
   if (str('hold-out-machine')) over.testSplit = { kind: 'hold-out', key: 'usMachine', values: str('hold-out-machine')!.split(',') as never };
   if (str('hold-out-operator')) over.testSplit = { kind: 'hold-out', key: 'operator', values: str('hold-out-operator')!.split(',') as never };
+  if (str('train-machines')) over.trainMachines = str('train-machines')!.split(',') as never;
+  const k = num('k-fold');
+  if (k !== undefined) over.testSplit = { kind: 'k-fold', k, fold: num('fold') ?? 0 };
   const numbers: [string, keyof ExperimentConfig][] = [
     ['epochs', 'epochs'],
     ['batch-size', 'batchSize'],
@@ -86,6 +89,8 @@ const train: CliCommand = {
     `  --class-weights none|balanced [${d.classWeights}]   --sampling sequential|balanced [${d.sampling}]`,
     `  --augment default|none|FILE.json [${d.augment}]`,
     `  --validation-fraction X [${d.validationFraction}]   --hold-out-machine "Voluson S10,Other"   --hold-out-operator "Op. 3"`,
+    '  --train-machines "Aloka,Voluson E6"   train only on these machines; the report adds an in-domain/shifted breakdown',
+    '  --k-fold K --fold I       test on fold I (0-based) of a K-fold split by patient of the official train set',
     `  --backend auto|wasm|cpu [${d.backend}]   --workers N [${d.workers}] (data-parallel worker threads; 0 = main thread)`,
     `  --bootstrap N [${d.bootstrapResamples}]   --seed N [${d.seed}]   --synth-images N [${d.synth.images}]`,
     '  --resume                  continue from <out>/checkpoints/last after an interruption',
@@ -115,6 +120,9 @@ const train: CliCommand = {
     'validation-fraction': { type: 'string' },
     'hold-out-machine': { type: 'string' },
     'hold-out-operator': { type: 'string' },
+    'train-machines': { type: 'string' },
+    'k-fold': { type: 'string' },
+    fold: { type: 'string' },
     backend: { type: 'string' },
     workers: { type: 'string' },
     bootstrap: { type: 'string' },

@@ -21,7 +21,7 @@ export async function evaluateSet(
   set: Dataset,
   space: LabelSpace,
   pixels: EvalPixels,
-  options: { bootstrapResamples: number; seed: number; split: string; onProgress?: (p: { done: number; total: number }) => void; signal?: AbortSignal },
+  options: { bootstrapResamples: number; seed: number; split: string; trainMachines?: readonly string[]; onProgress?: (p: { done: number; total: number }) => void; signal?: AbortSignal },
 ): Promise<EvaluationReport> {
   const stream = await createBatches(set, {
     height: pixels.inputSize,
@@ -43,7 +43,11 @@ export async function evaluateSet(
       yProb: p.probabilities,
       classes: space.classes,
       groups: p.records.map((r) => r.patientId),
-      by: { 'US machine': p.records.map((r) => r.usMachine), operator: p.records.map((r) => r.operator) },
+      by: {
+        'US machine': p.records.map((r) => r.usMachine),
+        operator: p.records.map((r) => r.operator),
+        ...(options.trainMachines ? { domain: p.records.map((r) => (options.trainMachines!.includes(r.usMachine) ? 'in-domain' : 'shifted')) } : {}),
+      },
       bootstrap: options.bootstrapResamples > 0 ? { resamples: options.bootstrapResamples, seed: options.seed } : false,
       meta: { task: pixels.task, split: options.split },
     });

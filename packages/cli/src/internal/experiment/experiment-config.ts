@@ -1,7 +1,12 @@
 import { FpdbError, TASKS, type Operator, type Task, type UsMachine } from '@fpdb/schema';
 
 /** Which images are the test set. */
-export type TestSplit = { kind: 'official' } | { kind: 'hold-out'; key: 'usMachine'; values: UsMachine[] } | { kind: 'hold-out'; key: 'operator'; values: Operator[] };
+export type TestSplit =
+  | { kind: 'official' }
+  | { kind: 'hold-out'; key: 'usMachine'; values: UsMachine[] }
+  | { kind: 'hold-out'; key: 'operator'; values: Operator[] }
+  /** Fold `fold` (0-based) of a stratified k-fold by patient over the official train split is the test set. */
+  | { kind: 'k-fold'; k: number; fold: number };
 
 /** Everything that defines a training run; written to the run folder as `config.json`. */
 export interface ExperimentConfig {
@@ -12,7 +17,11 @@ export interface ExperimentConfig {
   testSplit: TestSplit;
   /** Share of the training images (by patient) held out for validation / best-epoch choice. */
   validationFraction: number;
-  /** Restrict the training + test pool, e.g. to Aloka + Voluson E6 for cross-device runs. */
+  /**
+   * Train (and validate) only on these US machines; the test set keeps every machine and the report
+   * adds a `domain` breakdown (in-domain vs shifted) — the cross-device setting.
+   */
+  trainMachines?: UsMachine[];
   architecture: 'reference-cnn' | 'resnet' | 'mobilenet-v2' | 'densenet';
   widths?: number[];
   inputSize: number;
@@ -73,7 +82,7 @@ export const DEFAULT_CONFIG: ExperimentConfig = {
  * @throws FpdbError FPDB_CONFIG
  */
 export function resolveExperimentConfig(partial: Partial<ExperimentConfig>): ExperimentConfig {
-  const known = new Set(Object.keys(DEFAULT_CONFIG).concat(['data', 'widths', 'earlyStoppingPatience']));
+  const known = new Set(Object.keys(DEFAULT_CONFIG).concat(['data', 'widths', 'earlyStoppingPatience', 'trainMachines']));
   for (const key of Object.keys(partial)) {
     if (!known.has(key)) throw new FpdbError('FPDB_CONFIG', `Unknown config key ${JSON.stringify(key)}; known keys: ${[...known].sort().join(', ')}.`, { details: { value: key } });
   }
@@ -100,5 +109,8 @@ export function resolveExperimentConfig(partial: Partial<ExperimentConfig>): Exp
   if (!['auto', 'wasm', 'cpu'].includes(c.backend)) bad('backend', 'auto | wasm | cpu');
   if (!['reference-cnn', 'resnet', 'mobilenet-v2', 'densenet'].includes(c.architecture)) bad('architecture', 'reference-cnn | resnet | mobilenet-v2 | densenet');
   if (!(Number.isInteger(c.synth.images) && c.synth.images >= 24)) bad('synth', 'an object with images ≥ 24');
+  const t = c.testSplit;
+  if (t.kind === 'k-fold' && !(Number.isInteger(t.k) && t.k >= 2 && Number.isInteger(t.fold) && t.fold >= 0 && t.fold < t.k)) bad('testSplit', 'k-fold with integers k ≥ 2 and 0 ≤ fold < k');
+  if (t.kind === 'hold-out' && !(Array.isArray(t.values) && t.values.length > 0)) bad('testSplit', 'hold-out with at least one value');
   return c;
 }

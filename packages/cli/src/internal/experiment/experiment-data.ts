@@ -55,8 +55,12 @@ async function ensureSynth(c: ExperimentConfig, onEvent: (e: DataEvent) => void,
   return dir;
 }
 
-function testPool(ds: Dataset, t: TestSplit): { train: Dataset; test: Dataset; description: string } {
+function testPool(ds: Dataset, t: TestSplit, seed: number): { train: Dataset; test: Dataset; description: string } {
   if (t.kind === 'official') return { ...ds.officialSplit(), description: 'official patient-disjoint train/test split' };
+  if (t.kind === 'k-fold') {
+    const fold = ds.officialSplit().train.kFold({ k: t.k, seed })[t.fold]!;
+    return { train: fold.train, test: fold.validation, description: `fold ${t.fold + 1} of a ${t.k}-fold split by patient of the official train set (stratified, seed ${seed})` };
+  }
   const h = t.key === 'usMachine' ? ds.holdOut({ key: 'usMachine', values: t.values }) : ds.holdOut({ key: 'operator', values: t.values });
   return { train: h.train, test: h.test, description: `hold-out: test = ${t.key} ${t.values.join(', ')} (${h.dropped.size} images of patients on both sides dropped)` };
 }
@@ -72,9 +76,12 @@ export async function experimentData(config: ExperimentConfig, onEvent: (e: Data
   const all = await openDataset(root, { missing: 'skip' });
   const space = labelSpace(config.task);
   const dataset = all.filter({ task: config.task });
-  const pool = testPool(dataset, config.testSplit);
-  const { train, validation } = pool.train.validationSplit({ fraction: config.validationFraction, seed: config.seed });
-  return { root, missingSkipped: all.check.missing.length, dataset, space, train, validation, test: pool.test, splitDescription: pool.description };
+  const pool = testPool(dataset, config.testSplit, config.seed);
+  const machines = config.trainMachines;
+  const trainPool = machines ? pool.train.filter({ usMachine: machines }) : pool.train;
+  const { train, validation } = trainPool.validationSplit({ fraction: config.validationFraction, seed: config.seed });
+  const description = machines ? `${pool.description}; training and validation only on ${machines.join(' + ')}` : pool.description;
+  return { root, missingSkipped: all.check.missing.length, dataset, space, train, validation, test: pool.test, splitDescription: description };
 }
 
 /** Images, patients and per-class counts of a set. */

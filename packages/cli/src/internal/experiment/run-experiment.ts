@@ -127,6 +127,7 @@ export async function runExperiment(config: ExperimentConfig, options: { onEvent
       bootstrapResamples: config.bootstrapResamples,
       seed: config.seed,
       split: 'test',
+      trainMachines: config.trainMachines,
       onProgress: cacheProgress,
       signal: options.signal,
     });
