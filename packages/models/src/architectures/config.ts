@@ -12,7 +12,7 @@ export interface CommonConfig {
 export interface ReferenceCnnConfig extends CommonConfig {
   architecture: 'reference-cnn';
   /** Filters per block (default [16, 32, 64, 64]). */
-  widths?: number[];
+  widths?: readonly number[];
   /** Batch norm after each conv (default false: conv + bias + ReLU as the benchmark defines it). */
   batchNorm?: boolean;
 }
@@ -23,13 +23,13 @@ export interface ResNetConfig extends CommonConfig {
   /** Channels of the first stage; stages double it (default 64 → 64, 128, 256, 512). */
   width?: number;
   /** Basic blocks per stage (default [2, 2, 2, 2] = ResNet-18). */
-  blocks?: number[];
+  blocks?: readonly number[];
   /** 'imagenet': 7×7/2 conv + 3×3/2 max-pool (default); 'compact': one 3×3/1 conv, for small inputs. */
   stem?: 'imagenet' | 'compact';
 }
 
 /** One MobileNetV2 stage: expansion t, output channels c (before the multiplier), repeats n, first stride s. */
-export type MobileNetV2Stage = [t: number, c: number, n: number, s: number];
+export type MobileNetV2Stage = readonly [t: number, c: number, n: number, s: number];
 
 /** MobileNetV2 (inverted residuals, linear bottlenecks, ReLU6) with a width multiplier. */
 export interface MobileNetV2Config extends CommonConfig {
@@ -37,7 +37,7 @@ export interface MobileNetV2Config extends CommonConfig {
   /** Width multiplier α (default 1). Channels are rounded to multiples of 8 as in the paper. */
   alpha?: number;
   /** Stages (default: the paper's 7 stages from 16 to 320 channels). */
-  stages?: MobileNetV2Stage[];
+  stages?: readonly MobileNetV2Stage[];
   /** Channels of the last 1×1 conv (default 1280, scaled by α when α > 1). */
   lastChannels?: number;
 }
@@ -48,7 +48,7 @@ export interface DenseNetConfig extends CommonConfig {
   /** Growth rate k (default 32). */
   growthRate?: number;
   /** Layers per dense block (default [6, 12, 32, 32] = DenseNet-169). */
-  blocks?: number[];
+  blocks?: readonly number[];
   /** Transition compression θ (default 0.5). */
   compression?: number;
   /** Bottleneck width as a multiple of k (default 4). */

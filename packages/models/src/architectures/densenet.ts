@@ -8,7 +8,7 @@ export function resolveDenseNet(c: DenseNetConfig, inputSize: [number, number]):
     numClasses: c.numClasses,
     inputSize,
     growthRate: c.growthRate ?? 32,
-    blocks: c.blocks ?? [6, 12, 32, 32],
+    blocks: [...(c.blocks ?? [6, 12, 32, 32])],
     compression: c.compression ?? 0.5,
     bottleneck: c.bottleneck ?? 4,
     stem: c.stem ?? 'imagenet',

@@ -7,7 +7,7 @@ export function resolveReferenceCnn(c: ReferenceCnnConfig, inputSize: [number, n
     architecture: 'reference-cnn',
     numClasses: c.numClasses,
     inputSize,
-    widths: c.widths ?? [16, 32, 64, 64],
+    widths: [...(c.widths ?? [16, 32, 64, 64])],
     batchNorm: c.batchNorm ?? false,
     dropout: c.dropout ?? 0,
   };

@@ -8,7 +8,7 @@ export function resolveResNet(c: ResNetConfig, inputSize: [number, number]): Res
     numClasses: c.numClasses,
     inputSize,
     width: c.width ?? 64,
-    blocks: c.blocks ?? [2, 2, 2, 2],
+    blocks: [...(c.blocks ?? [2, 2, 2, 2])],
     stem: c.stem ?? 'imagenet',
     dropout: c.dropout ?? 0,
   };
