@@ -4,7 +4,7 @@ import { knownOriginal, rememberOriginal } from './internal/original-kernels.js'
 import { addWasmConfig } from './kernels/add.js';
 import { batchMatMulWasmConfig } from './kernels/batch-mat-mul.js';
 import { castWasmConfig } from './kernels/cast.js';
-import { conv2dWasmConfig } from './kernels/conv2d.js';
+import { conv2dWasmConfig, fusedConv2dWasmConfig } from './kernels/conv2d.js';
 import { identityWasmConfig } from './kernels/identity.js';
 import { conv2dBackpropFilterWasmConfig } from './kernels/conv2d-backprop-filter.js';
 import { conv2dBackpropInputWasmConfig } from './kernels/conv2d-backprop-input.js';
@@ -23,6 +23,7 @@ export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
   batchMatMulWasmConfig,
   sumWasmConfig,
   conv2dWasmConfig,
+  fusedConv2dWasmConfig,
   identityWasmConfig,
   castWasmConfig,
   addWasmConfig,

@@ -516,8 +516,30 @@ static void conv_tile4(const f32 *xb, const f32 *w, f32 *yp, int W, int Ci, int 
   }
 }
 
+/* Bias (if not null) and activation (0 linear, 1 relu, 2 relu6) over one output row, still in cache. */
+static void epilogue(f32 *row, const f32 *bias, int n, int Co, int act) {
+  v128_t zero = wasm_f32x4_splat(0.0f), six = wasm_f32x4_splat(6.0f);
+  for (int p = 0; p < n; ++p, row += Co) {
+    int c = 0;
+    for (; c + 4 <= Co; c += 4) {
+      v128_t v = wasm_v128_load(row + c);
+      if (bias) v = wasm_f32x4_add(v, wasm_v128_load(bias + c));
+      if (act >= 1) v = wasm_f32x4_pmax(v, zero);
+      if (act == 2) v = wasm_f32x4_pmin(v, six);
+      wasm_v128_store(row + c, v);
+    }
+    for (; c < Co; ++c) {
+      f32 v = row[c] + (bias ? bias[c] : 0.0f);
+      if (act >= 1 && v < 0.0f) v = 0.0f;
+      if (act == 2 && v > 6.0f) v = 6.0f;
+      row[c] = v;
+    }
+  }
+}
+
 EXPORT void conv2d_forward(const f32 *x, const f32 *w, f32 *y, int B, int H, int W, int Ci, int Ho,
-                           int Wo, int Co, int kh, int kw, int sh, int sw, int dh, int dwl, int pt, int pl) {
+                           int Wo, int Co, int kh, int kw, int sh, int sw, int dh, int dwl, int pt, int pl,
+                           const f32 *bias, int act) {
   /* Interior columns: every tap inside the image, ox*sw - pl >= 0 and ox*sw + (kw-1)*dwl - pl < W. */
   int oxa = first_valid(-pl, sw);
   int oxb = end_valid((kw - 1) * dwl - pl, sw, W, Wo);
@@ -541,6 +563,7 @@ EXPORT void conv2d_forward(const f32 *x, const f32 *w, f32 *y, int B, int H, int
         conv_pixel(xb, w, yrow + ox * Co, W, Ci, Co, kw, ky0, ky1, iy0, dh, first_valid(ix0, dwl),
                    end_valid(ix0, dwl, W, kw), ix0, dwl);
       }
+      if (bias || act) epilogue(yrow, bias, Wo, Co, act);
     }
   }
 }
