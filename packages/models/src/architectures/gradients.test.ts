@@ -35,7 +35,7 @@ function randomLike(shape: number[], seed: number): tf.Tensor {
 }
 
 describe.each(Object.entries(TINY))('%s forward/backward', (_, config) => {
-  it('analytic gradients of every parameter match central finite differences', () => {
+  it('analytic gradients of every parameter match central finite differences', async () => {
     const before = tf.memory().numTensors;
     const model = createModel(config, { seed: 3 });
     const [h, w] = model.config.inputSize;
@@ -73,9 +73,14 @@ describe.each(Object.entries(TINY))('%s forward/backward', (_, config) => {
       expect(best, name).toBeLessThan(tolerance);
     });
 
-    // Inference mode runs too and has the right shape.
+    // Inference frees activations after their last use: same logits as keeping them all, lower peak memory.
     const logits = model.apply(x);
     expect(logits.shape).toEqual([3, config.numClasses]);
+    const kept = model.apply(x, { hook: () => undefined });
+    expect(Array.from(logits.dataSync())).toEqual(Array.from(kept.dataSync()));
+    kept.dispose();
+    const peak = async (options: object): Promise<number> => (await tf.profile(() => void model.apply(x, options).dispose())).peakBytes;
+    expect(await peak({})).toBeLessThan(await peak({ hook: () => undefined }));
     tf.dispose([logits, x, probe, ...grads]);
     model.dispose();
     expect(tf.memory().numTensors).toBe(before);

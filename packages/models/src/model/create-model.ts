@@ -5,6 +5,7 @@ import { defineNetwork } from '../architectures/define.js';
 import { resolveConfig } from '../architectures/resolve-config.js';
 import { initValues } from '../internal/init-values.js';
 import { ShapeBuilder } from './shape-builder.js';
+import { FreeingBuilder, UseCounter } from './inference-builder.js';
 import { TensorBuilder, type ForwardOptions } from './tensor-builder.js';
 import type { ParamSpec, SummaryRow } from './types.js';
 
@@ -89,6 +90,7 @@ export function createModel(config: ModelConfig, options: CreateModelOptions = {
 function wrapModel(config: ResolvedConfig, specs: ParamSpec[], rows: SummaryRow[], variables: Map<string, tf.Variable>): Model {
   const byName = new Map(specs.map((s) => [s.name, s]));
   let disposed = false;
+  let uses: number[] | undefined;
   const run = (get: (name: string) => tf.Tensor, x: tf.Tensor4D, options: ForwardOptions = {}): tf.Tensor2D => {
     if (disposed) throw new FpdbError('FPDB_INVALID_ARGUMENT', 'This model was disposed; create or load it again.');
     if (x.rank !== 4 || x.shape[3] !== 1) {
@@ -96,7 +98,16 @@ function wrapModel(config: ResolvedConfig, specs: ParamSpec[], rows: SummaryRow[
         details: { value: x.shape },
       });
     }
-    return tf.tidy(() => defineNetwork(new TensorBuilder(get, options), x, config) as tf.Tensor2D);
+    const builder = new TensorBuilder(get, options);
+    if (options.training || options.hook || tf.engine().state.gradientDepth > 0) return tf.tidy(() => defineNetwork(builder, x, config) as tf.Tensor2D);
+    // Inference: free each activation after its last use (gradients cannot need them).
+    uses ??= (() => {
+      const counter = new UseCounter();
+      defineNetwork(counter, -1, config);
+      return counter.uses;
+    })();
+    const plan = uses;
+    return tf.tidy(() => defineNetwork(new FreeingBuilder(builder, plan, x), x, config) as tf.Tensor2D);
   };
   const variable = (name: string): tf.Variable => {
     const v = variables.get(name);
