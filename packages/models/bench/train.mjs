@@ -38,7 +38,7 @@ async function single(name, backend, batch, { steps = STEPS, warmup = WARMUP, pr
   const r = await w.ask({ cmd: 'train', steps, warmup, profile });
   await w.worker.terminate();
   const ms = median(r.msPerStep);
-  log(`${name}: ${setup.backend} B=${batch} ms/step ${r.msPerStep.map((m) => m.toFixed(0)).join(' ')} → median ${ms.toFixed(0)}; ${(batch * 1000 / ms).toFixed(1)} img/s`);
+  log(`${name}: ${setup.backend} B=${batch} ms/step ${r.msPerStep.map((m) => m.toFixed(0)).join(' ')} → median ${ms.toFixed(0)}; ${(batch * 1000 / ms).toPrecision(3)} img/s`);
   if (r.profile) log(`${name} profile (ms, one step): ${JSON.stringify(r.profile)}`);
   return { msPerStep: Math.round(ms), msPerStepMin: Math.round(Math.min(...r.msPerStep)), batch, imagesPerSecond: (batch * 1000) / ms, profile: r.profile, kernels: setup.kernels, relaxedSimd: setup.relaxedSimd };
 }
@@ -115,7 +115,7 @@ if (want('cpu')) {
 }
 if (want('pytorch')) { const t = pytorch(); if (t) details.pytorch = t; }
 
-const round = (x) => (x === undefined ? null : Math.round(x * 100) / 100);
+const round = (x) => (x === undefined ? null : Number(x.toPrecision(4)));
 const ips = (k) => details[k]?.imagesPerSecond;
 const torch = ips('pytorch');
 const ratio = (...keys) => (torch ? round(Math.max(...keys.map((k) => ips(k) ?? 0)) / torch) : null);
