@@ -56,6 +56,24 @@ describe('noise', () => {
     for (let k = 0; k + 1 < out.data.length; k++) c += (out.data[k]! - 0.6) * (out.data[k + 1]! - 0.6);
     expect(Math.abs(c / out.data.length / 0.0025)).toBeLessThan(0.03);
   });
+  it('Gaussian noise has normal tails (the ziggurat wedges and tail beyond 3.65σ are drawn)', () => {
+    const b = makeBatch(8, 128, 128, () => 0);
+    const z = gaussianNoise({ std: [1, 1], clip: false }).apply(b, 5).data;
+    const n = z.length;
+    const beyond = (k: number): number => z.filter((v) => Math.abs(v) > k).length / n;
+    // two-sided normal tail probabilities, checked to within 4 binomial standard errors
+    for (const [k, p] of [[0.5, 0.617075], [1, 0.317311], [2, 0.0455003], [3, 0.0026998]] as const) {
+      expect(Math.abs(beyond(k) - p)).toBeLessThan(4 * Math.sqrt((p * (1 - p)) / n));
+    }
+    let m4 = 0;
+    let max = 0;
+    for (const v of z) {
+      m4 += v ** 4;
+      max = Math.max(max, Math.abs(v));
+    }
+    expect(Math.abs(m4 / n - 3)).toBeLessThan(0.1);
+    expect(max).toBeGreaterThan(3.65);
+  });
   it('speckle noise is multiplicative: std = v·σ, mean unchanged, black stays black', () => {
     const b = makeBatch(8, 64, 64, (x) => (x < 8 ? 0 : 0.5));
     const out = speckleNoise({ std: [0.1, 0.1] }).apply(b, 12);
