@@ -1,3 +1,4 @@
+import { clamp01, clampMax1 } from './clamp.js';
 import { ZIG_K, ZIG_W, zigguratSlow, zigState } from './ziggurat.js';
 
 // Per-sample intensity kernels on [0, 1] floats, in place, clamped to [0, 1] (as torchvision does for
@@ -7,8 +8,7 @@ import { ZIG_K, ZIG_W, zigguratSlow, zigState } from './ziggurat.js';
 export function brightnessKernel(d: Float32Array, off: number, n: number, f: number): void {
   const end = off + n;
   for (let k = off; k < end; k++) {
-    const v = d[k]! * f;
-    d[k] = v > 1 ? 1 : v;
+    d[k] = clampMax1(d[k]! * f);
   }
 }
 
@@ -19,8 +19,7 @@ export function contrastKernel(d: Float32Array, off: number, n: number, f: numbe
   for (let k = off; k < end; k++) sum += d[k]!;
   const shift = (1 - f) * (sum / n);
   for (let k = off; k < end; k++) {
-    const v = f * d[k]! + shift;
-    d[k] = v < 0 ? 0 : v > 1 ? 1 : v;
+    d[k] = clamp01(f * d[k]! + shift);
   }
 }
 
@@ -62,16 +61,14 @@ export function gammaKernel(d: Float32Array, off: number, n: number, gamma: numb
     // Normal floats in (0, 1): biased exponent 1 … 126, sign 0.
     if (b >= 0x00800000 && b < 0x3f800000) {
       const j = (b >> 14) & 0x1fe;
-      const v = o[b >> 23]! * (t[j]! + (b & 0x7fff) * t[j + 1]!);
-      d[k] = v > 1 ? 1 : v;
+      d[k] = clampMax1(o[b >> 23]! * (t[j]! + (b & 0x7fff) * t[j + 1]!));
     } else d[k] = gammaExact(d[k]!, gamma, gain);
   }
 }
 
 function gammaExact(x: number, gamma: number, gain: number): number {
   if (!(x > 0)) return 0;
-  const v = gain * Math.pow(x, gamma);
-  return v > 1 ? 1 : v;
+  return clampMax1(gain * Math.pow(x, gamma));
 }
 
 // The noise loops inline Mulberry32 (seeded per image from the pipeline's Rng) and the fast path of the
@@ -102,8 +99,6 @@ export function gaussianNoiseKernel(d: Float32Array, off: number, n: number, mea
   const at = rejectedAt;
   const draw = rejectedDraw;
   let rejected = 0;
-  const lo = clip ? 0 : -Infinity;
-  const hi = clip ? 1 : Infinity;
   const end = off + n;
   for (let k = off; k < end; k++) {
     let t = (s = (s + 0x6d2b79f5) | 0);
@@ -117,13 +112,13 @@ export function gaussianNoiseKernel(d: Float32Array, off: number, n: number, mea
       draw[rejected++] = hz;
       continue;
     }
-    d[k] = r < lo ? lo : r > hi ? hi : r;
+    d[k] = clip ? clamp01(r) : r;
   }
   zigState.s = s;
   for (let j = 0; j < rejected; j++) {
     const k = at[j]!;
     const r = d[k]! + mean + std * zigguratSlow(draw[j]!);
-    d[k] = r < lo ? lo : r > hi ? hi : r;
+    d[k] = clip ? clamp01(r) : r;
   }
 }
 
@@ -140,8 +135,6 @@ export function speckleNoiseKernel(d: Float32Array, off: number, n: number, std:
   const at = rejectedAt;
   const draw = rejectedDraw;
   let rejected = 0;
-  const lo = clip ? 0 : -Infinity;
-  const hi = clip ? 1 : Infinity;
   const end = off + n;
   for (let k = off; k < end; k++) {
     const x = d[k]!;
@@ -157,45 +150,53 @@ export function speckleNoiseKernel(d: Float32Array, off: number, n: number, std:
       draw[rejected++] = hz;
       continue;
     }
-    d[k] = r < lo ? lo : r > hi ? hi : r;
+    d[k] = clip ? clamp01(r) : r;
   }
   zigState.s = s;
   for (let j = 0; j < rejected; j++) {
     const k = at[j]!;
     const r = d[k]! * (1 + std * zigguratSlow(draw[j]!));
-    d[k] = r < lo ? lo : r > hi ? hi : r;
+    d[k] = clip ? clamp01(r) : r;
   }
 }
 
 /**
  * torchvision's adjust_sharpness: blend with the image smoothed by [[1,1,1],[1,5,1],[1,1,1]]/13 (border
  * pixels kept): f·v + (1 − f)·smooth. `tmp` holds ≥ w·h floats.
+ *
+ * With box = the plain 3×3 sum, f·v + (1 − f)(box + 4v)/13 = a·v + b·box (a = f + 4(1 − f)/13,
+ * b = (1 − f)/13); box comes from running column sums, so each pixel costs three loads.
  */
 export function sharpenKernel(d: Float32Array, off: number, w: number, h: number, f: number, tmp: Float32Array): void {
   const n = w * h;
-  for (let k = 0; k < n; k++) tmp[k] = d[off + k]!;
-  const g = 1 - f;
+  const t = tmp;
+  t.set(d.subarray(off, off + n));
+  const b = (1 - f) / 13;
+  const a = f + 4 * b;
   for (let y = 1; y < h - 1; y++) {
-    const r = y * w;
+    const c = y * w;
+    const u = c - w;
+    const l = c + w;
+    let left = t[u]! + t[c]! + t[l]!;
+    let mid = t[u + 1]! + t[c + 1]! + t[l + 1]!;
+    let centre = t[c + 1]!;
+    const o = off + c;
     for (let x = 1; x < w - 1; x++) {
-      const i = r + x;
-      const c = tmp[i]!;
-      const s = (tmp[i - w - 1]! + tmp[i - w]! + tmp[i - w + 1]! + tmp[i - 1]! + 5 * c + tmp[i + 1]! + tmp[i + w - 1]! + tmp[i + w]! + tmp[i + w + 1]!) / 13;
-      const v = f * c + g * s;
-      d[off + i] = v < 0 ? 0 : v > 1 ? 1 : v;
+      const next = t[c + x + 1]!;
+      const right = t[u + x + 1]! + next + t[l + x + 1]!;
+      d[o + x] = clamp01(a * centre + b * (left + mid + right));
+      left = mid;
+      mid = right;
+      centre = next;
     }
   }
   // Border pixels: blend of the pixel with itself.
   for (let x = 0; x < w; x++) {
-    d[off + x] = clamp01(tmp[x]!);
-    d[off + (h - 1) * w + x] = clamp01(tmp[(h - 1) * w + x]!);
+    d[off + x] = clamp01(t[x]!);
+    d[off + (h - 1) * w + x] = clamp01(t[(h - 1) * w + x]!);
   }
   for (let y = 0; y < h; y++) {
-    d[off + y * w] = clamp01(tmp[y * w]!);
-    d[off + y * w + w - 1] = clamp01(tmp[y * w + w - 1]!);
+    d[off + y * w] = clamp01(t[y * w]!);
+    d[off + y * w + w - 1] = clamp01(t[y * w + w - 1]!);
   }
-}
-
-function clamp01(v: number): number {
-  return v < 0 ? 0 : v > 1 ? 1 : v;
 }
