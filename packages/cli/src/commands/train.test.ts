@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { realDir, run } from '../../test/run.js';
+import { realDir, run, runWith } from '../../test/run.js';
 
 // One tiny end-to-end run shared by the tests below: synth → train (2 workers) → run folder.
 const work = mkdtempSync(join(tmpdir(), 'fpdb-train-'));
@@ -54,6 +54,23 @@ describe('fpdb train / eval / predict', () => {
     }
     expect(existsSync(join(cams, 'Patient00012_Plane1_16_of_16.gradcam.png'))).toBe(true);
   }, 120_000);
+
+  it('stops cleanly on Ctrl-C keeping the last checkpoint, and --resume finishes with the same numbers', async () => {
+    const interrupted = join(work, 'interrupted');
+    const controller = new AbortController();
+    const stopped = await runWith({ signal: controller.signal, onStderr: (text) => text.includes('epoch 1/2:') && controller.abort() }, 'train', '--config', config, '--out', interrupted);
+    expect(stopped.code).toBe(130);
+    expect(stopped.stderr).toContain('FPDB_ABORTED');
+    expect(stopped.stderr).toContain('--resume');
+    expect(existsSync(join(interrupted, 'checkpoints', 'last', 'fpdb.json'))).toBe(true);
+    expect(existsSync(join(interrupted, 'report.html'))).toBe(false);
+    const resumed = await run('train', '--config', join(interrupted, 'config.json'), '--resume', '--json');
+    expect(resumed.code).toBe(0);
+    const uninterrupted = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+    const after = JSON.parse(readFileSync(join(interrupted, 'metrics.json'), 'utf8'));
+    expect(after.test.summary).toEqual(uninterrupted.test.summary);
+    expect(after.training.history.map((h: { trainLoss: number }) => h.trainLoss)).toEqual(uninterrupted.training.history.map((h: { trainLoss: number }) => h.trainLoss));
+  }, 300_000);
 
   it('refuses bad options and a checkpoint outside a run without --data', async () => {
     expect((await run('train', '--epochs', 'x')).code).toBe(2);

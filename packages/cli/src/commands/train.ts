@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { FpdbError, type Task } from '@fpdb/schema';
+import { FpdbError, isFpdbError, type Task } from '@fpdb/schema';
 import type { CliCommand, CommandContext } from '../command.js';
 import { DEFAULT_CONFIG, resolveExperimentConfig, type ExperimentConfig } from '../internal/experiment/experiment-config.js';
 import { experimentReporter } from '../internal/experiment/progress-reporter.js';
@@ -133,7 +133,16 @@ const train: CliCommand = {
   async run(context) {
     if (context.positionals.length > 0) throw new FpdbError('FPDB_USAGE', `fpdb train takes no positional arguments (got ${context.positionals.join(' ')}); use --data DIR.`);
     const config = await configFrom(context);
-    const { out, summary } = await runExperiment(config, { onEvent: experimentReporter(context.stderr), signal: context.signal });
+    let result;
+    try {
+      result = await runExperiment(config, { onEvent: experimentReporter(context.stderr), signal: context.signal });
+    } catch (error) {
+      if (!isFpdbError(error, 'FPDB_ABORTED')) throw error;
+      context.stderr.write(`${error.message}\n[${error.code}]\nResume with: fpdb train --config ${config.out}/config.json --resume\n`);
+      if (context.json) context.stdout.write(`${JSON.stringify({ error: { code: error.code, message: error.message }, resume: `fpdb train --config ${config.out}/config.json --resume` })}\n`);
+      return 130;
+    }
+    const { out, summary } = result;
     const e = summary.evaluation;
     if (context.json) {
       context.stdout.write(
