@@ -2,7 +2,7 @@
 // Messages in: {cmd:'init', backend, kernels, batch, size, seed} → {ready}
 //   {cmd:'grads', step}  → {grads: {name: Float32Array}, ms}     (data-parallel half step)
 //   {cmd:'apply', grads} → {applied}                             (Adam with the averaged gradients)
-//   {cmd:'train', steps, warmup, profile} → {msPerStep[], profile} (single-worker steps)
+//   {cmd:'train', steps, warmup, profile} → {msPerStep[], cpuMsPerStep[], profile} (single-worker steps)
 import { parentPort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { setupBackend } from '../dist/index.js';
@@ -68,14 +68,18 @@ parentPort.on('message', async (msg) => {
     } else if (msg.cmd === 'train') {
       for (let s = 0; s < msg.warmup; s += 1) trainStep(s);
       const msPerStep = [];
+      const cpuMsPerStep = [];
       for (let s = 0; s < msg.steps; s += 1) {
         const t0 = performance.now();
+        const c0 = process.cpuUsage();
         trainStep(msg.warmup + s);
         params['dense.bias'].dataSync();
+        const c = process.cpuUsage(c0);
         msPerStep.push(performance.now() - t0);
+        cpuMsPerStep.push((c.user + c.system) / 1000);
       }
       const profile = msg.profile ? await profileStep(msg.warmup + msg.steps) : undefined;
-      parentPort.postMessage({ msPerStep, profile, numTensors: tf.memory().numTensors });
+      parentPort.postMessage({ msPerStep, cpuMsPerStep, profile, numTensors: tf.memory().numTensors });
     }
   } catch (error) {
     parentPort.postMessage({ error: String(error?.stack ?? error) });

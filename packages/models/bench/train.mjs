@@ -40,7 +40,7 @@ async function single(name, backend, batch, { steps = STEPS, warmup = WARMUP, pr
   const ms = median(r.msPerStep);
   log(`${name}: ${setup.backend} B=${batch} ms/step ${r.msPerStep.map((m) => m.toFixed(0)).join(' ')} → median ${ms.toFixed(0)}; ${(batch * 1000 / ms).toPrecision(3)} img/s`);
   if (r.profile) log(`${name} profile (ms, one step): ${JSON.stringify(r.profile)}`);
-  return { msPerStep: Math.round(ms), msPerStepMin: Math.round(Math.min(...r.msPerStep)), batch, imagesPerSecond: (batch * 1000) / ms, profile: r.profile, kernels: setup.kernels, relaxedSimd: setup.relaxedSimd };
+  return { msPerStep: Math.round(ms), msPerStepMin: Math.round(Math.min(...r.msPerStep)), cpuMsPerImage: median(r.cpuMsPerStep) / batch, batch, imagesPerSecond: (batch * 1000) / ms, profile: r.profile, kernels: setup.kernels, relaxedSimd: setup.relaxedSimd };
 }
 
 async function dataParallel(name, workers) {
@@ -48,8 +48,10 @@ async function dataParallel(name, workers) {
   const ws = Array.from({ length: workers }, (_, i) => startWorker({ backend: 'wasm', batch: shard, size: SIZE, seed: 1 + i }));
   await Promise.all(ws.map((w) => w.ready));
   const times = [];
+  const cpuTimes = [];
   for (let step = 0; step < WARMUP + STEPS; step += 1) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const parts = await Promise.all(ws.map((w) => w.ask({ cmd: 'grads', step })));
     const avg = {};
     for (const key of Object.keys(parts[0].grads)) {
@@ -59,23 +61,27 @@ async function dataParallel(name, workers) {
       avg[key] = sum;
     }
     await Promise.all(ws.map((w) => w.ask({ cmd: 'apply', grads: avg })));
-    if (step >= WARMUP) times.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    if (step >= WARMUP) {
+      times.push(performance.now() - t0);
+      cpuTimes.push((c.user + c.system) / 1000);
+    }
   }
   await Promise.all(ws.map((w) => w.worker.terminate()));
   const ms = median(times);
   log(`${name}: ${workers} workers × B=${shard} ms/step ${times.map((m) => m.toFixed(0)).join(' ')} → median ${ms.toFixed(0)}; ${(BATCH * 1000 / ms).toFixed(1)} img/s`);
-  return { msPerStep: Math.round(ms), msPerStepMin: Math.round(Math.min(...times)), batch: BATCH, workers, imagesPerSecond: (BATCH * 1000) / ms };
+  return { msPerStep: Math.round(ms), msPerStepMin: Math.round(Math.min(...times)), cpuMsPerImage: median(cpuTimes) / BATCH, batch: BATCH, workers, imagesPerSecond: (BATCH * 1000) / ms };
 }
 
-function pytorch() {
+function pytorch(threads) {
   const py = '/usr/bin/python3';
   const probe = spawnSync(py, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
   if (probe.status !== 0) { log('pytorch: skipped (no torch for /usr/bin/python3)'); return undefined; }
-  const r = spawnSync(py, [here('./train_torch.py'), `--size=${SIZE}`, `--batch=${BATCH}`, `--steps=${Math.max(STEPS, 5)}`, `--warmup=${WARMUP}`, '--threads=2'], { encoding: 'utf8' });
+  const r = spawnSync(py, [here('./train_torch.py'), `--size=${SIZE}`, `--batch=${BATCH}`, `--steps=${Math.max(STEPS, 5)}`, `--warmup=${WARMUP}`, `--threads=${threads}`], { encoding: 'utf8' });
   if (r.status !== 0) { log('pytorch failed', r.stderr); return undefined; }
   const out = JSON.parse(r.stdout.trim().split('\n').at(-1));
   out.msPerStepMin = Math.min(...out.msPerStepAll);
-  log(`pytorch ${out.version}: ${out.threads} threads B=${BATCH} median ${out.msPerStep.toFixed(0)} ms/step; ${out.imagesPerSecond.toFixed(1)} img/s`);
+  log(`pytorch ${out.version}: ${out.threads} thread(s) B=${BATCH} median ${out.msPerStep.toFixed(0)} ms/step; ${out.imagesPerSecond.toFixed(1)} img/s; ${out.cpuMsPerImage.toFixed(2)} CPU ms/image`);
   return out;
 }
 
@@ -113,7 +119,13 @@ if (want('cpu')) {
   details.cpu = await single('cpu', 'cpu', CPU_BATCH, { steps: 1, warmup: 0 });
   details.cpu.note = `one step at batch ${CPU_BATCH}, extrapolated per image (a batch-32 step takes minutes)`;
 }
-if (want('pytorch')) { const t = pytorch(); if (t) details.pytorch = t; }
+if (want('pytorch')) {
+  const t = pytorch(2);
+  if (t) details.pytorch = t;
+  // One thread: its CPU time is the compute cost (two OpenMP threads also count their spin-waits).
+  const t1 = t ? pytorch(1) : undefined;
+  if (t1) details.pytorch1 = t1;
+}
 
 const round = (x) => (x === undefined ? null : Number(x.toPrecision(4)));
 const ips = (k) => details[k]?.imagesPerSecond;
@@ -124,6 +136,13 @@ result.msPerStep = Object.fromEntries(Object.entries(details).map(([k, v]) => [k
 // The fastest step of each setup: less sensitive than the median to other load on a shared machine.
 result.msPerStepMin = Object.fromEntries(Object.entries(details).map(([k, v]) => [k, Math.round(v.msPerStepMin ?? v.msPerStep)]));
 result.load = os.loadavg().map((l) => Math.round(l * 10) / 10);
+// CPU time (all threads of the process) per image: what a step costs, nearly independent of other
+// load on a shared machine. ratioToPytorchByCpuTime = pytorch's (one thread) / ours (best wasm setup).
+result.cpuMsPerImage = Object.fromEntries(Object.entries(details).filter(([, v]) => v.cpuMsPerImage).map(([k, v]) => [k, round(v.cpuMsPerImage)]));
+const bestCpu = (...keys) => Math.min(...keys.map((k) => details[k]?.cpuMsPerImage ?? Infinity));
+const torchCpu = details.pytorch1?.cpuMsPerImage;
+result.ratioToPytorchByCpuTime = torchCpu ? round(torchCpu / bestCpu('wasm1', 'wasm2')) : null;
+result.ratioToPytorchByCpuTimeFma = torchCpu && details.wasm1Fma ? round(torchCpu / bestCpu('wasm1Fma', 'wasm2Fma')) : null;
 result.imagesPerSecondFma = { wasm1: round(ips('wasm1Fma')), wasm2: round(ips('wasm2Fma')) };
 result.ratioToPytorchFma = ratio('wasm1Fma', 'wasm2Fma');
 result.notes = {
