@@ -10,7 +10,7 @@ const config = resolveExperimentConfig({
   trainMachines: ['Aloka', 'Voluson E6'],
   out,
   ...(data ? { data } : {}),
-  ...(smoke ? { ...SMOKE, synth: { ...SMOKE.synth, images: 300 } } : { epochs: 10, synth: { images: 4000, seed: 1, width: 186, height: 128 } }),
+  ...(smoke ? { ...SMOKE, synth: { ...SMOKE.synth, images: 300 } } : { epochs: 8, synth: { images: 3000, seed: 1, width: 186, height: 128 } }),
 });
 const { summary } = await runExperiment(config, { onEvent: experimentReporter(process.stderr) });
 const domain = Object.fromEntries(summary.evaluation.by.domain.map((g) => [g.group, g]));

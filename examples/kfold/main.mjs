@@ -12,7 +12,7 @@ for (let fold = 0; fold < k; fold++) {
     testSplit: { kind: 'k-fold', k, fold },
     out: `${out}/fold-${fold + 1}`,
     ...(data ? { data } : {}),
-    ...(smoke ? { ...SMOKE, epochs: 1 } : { epochs: 6 }),
+    ...(smoke ? { ...SMOKE, epochs: 1 } : { epochs: 4 }),
   });
   process.stderr.write(`\n== fold ${fold + 1}/${k} ==\n`);
   const { summary } = await runExperiment(config, { onEvent: experimentReporter(process.stderr) });
