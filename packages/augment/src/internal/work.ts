@@ -1,5 +1,5 @@
 import { IDENTITY, isFlip, isIdentity, multiply, type Mat } from './affine.js';
-import { flipMaskInPlace, flipRowsInPlace, warpAffine, warpMaskAffine } from './warp.js';
+import { flipMaskInPlace, flipRowsInPlace, resizeCropInPlace, warpAffine, warpMaskAffine } from './warp.js';
 
 /**
  * The mutable state one pipeline run works on: a float copy of the batch in [0, 1] scale, the
@@ -56,8 +56,10 @@ export class Work {
       flipRowsInPlace(this.data, off, w, h);
       if (this.mask) flipMaskInPlace(this.mask, off, w, h);
     } else {
-      warpAffine(this.data, off, this.tmp, 0, w, h, m);
-      this.data.set(this.tmp, off);
+      if (!resizeCropInPlace(this.data, off, w, h, m)) {
+        warpAffine(this.data, off, this.tmp, 0, w, h, m);
+        this.data.set(this.tmp, off);
+      }
       if (this.mask) {
         this.maskTmp ??= new Uint8Array(size);
         warpMaskAffine(this.mask, off, this.maskTmp, 0, w, h, m);
