@@ -46,19 +46,55 @@ class CutMix extends Transform {
     const y0 = Math.max(0, cy - (ch >> 1));
     const y1 = Math.min(H, cy + ch - (ch >> 1));
     const kept = 1 - ((x1 - x0) * (y1 - y0)) / n;
-    const src = work.data.slice();
-    const srcMask = work.mask?.slice();
+    pasteBoxes(work.data, perm, n, W, x0, x1, y0, y1);
+    if (work.mask) pasteBoxes(work.mask, perm, n, W, x0, x1, y0, y1);
     const srcSoft = soft.slice();
     for (let i = 0; i < work.batch; i++) {
       const j = perm[i]!;
-      for (let y = y0; y < y1; y++) {
-        const a = i * n + y * W;
-        const b = j * n + y * W;
-        work.data.set(src.subarray(b + x0, b + x1), a + x0);
-        if (work.mask && srcMask) work.mask.set(srcMask.subarray(b + x0, b + x1), a + x0);
-      }
       for (let c = 0; c < classes; c++) soft[i * classes + c] = kept * srcSoft[i * classes + c]! + (1 - kept) * srcSoft[j * classes + c]!;
     }
+  }
+}
+
+let boxScratch = new Float32Array(0);
+let maskScratch = new Uint8Array(0);
+
+/**
+ * Puts box [x0, x1)×[y0, y1) of image perm[i] into image i, for every i, in place: each cycle of the
+ * permutation is walked once, moving every box one step along it with `copyWithin` (row by row); only
+ * the first box of each cycle is saved aside. No copy of the whole batch.
+ */
+function pasteBoxes(data: Float32Array | Uint8Array, perm: Int32Array, n: number, W: number, x0: number, x1: number, y0: number, y1: number): void {
+  const bw = x1 - x0;
+  const bh = y1 - y0;
+  if (bw <= 0 || bh <= 0) return;
+  let saved: Float32Array | Uint8Array;
+  if (data instanceof Float32Array) {
+    if (boxScratch.length < bw * bh) boxScratch = new Float32Array(bw * bh);
+    saved = boxScratch;
+  } else {
+    if (maskScratch.length < bw * bh) maskScratch = new Uint8Array(bw * bh);
+    saved = maskScratch;
+  }
+  const done = new Uint8Array(perm.length);
+  for (let start = 0; start < perm.length; start++) {
+    if (done[start] || perm[start] === start) continue;
+    for (let y = 0; y < bh; y++) {
+      const a = start * n + (y0 + y) * W + x0;
+      saved.set(data.subarray(a, a + bw), y * bw);
+    }
+    let i = start;
+    for (;;) {
+      done[i] = 1;
+      const j = perm[i]!;
+      if (j === start) break;
+      for (let y = y0; y < y1; y++) {
+        const b = j * n + y * W + x0;
+        data.copyWithin(i * n + y * W + x0, b, b + bw);
+      }
+      i = j;
+    }
+    for (let y = 0; y < bh; y++) data.set(saved.subarray(y * bw, (y + 1) * bw), i * n + (y0 + y) * W + x0);
   }
 }
 

@@ -12,8 +12,7 @@ export class Work {
   readonly width: number;
   readonly size: number;
   data: Float32Array;
-  /** One w·h float scratch image, reused by every per-sample kernel. */
-  readonly tmp: Float32Array;
+  private scratch: Float32Array | undefined;
   /** Inverse maps still to apply, one per sample (identity when none). */
   readonly pending: Mat[];
   /** 1 where the sample has a pending non-identity map. */
@@ -33,10 +32,15 @@ export class Work {
     this.height = height;
     this.width = width;
     this.size = height * width;
-    this.tmp = new Float32Array(this.size);
     this.pending = Array.from({ length: batch }, () => [...IDENTITY] as Mat);
     this.hasPending = new Uint8Array(batch);
     this.active = new Uint8Array(batch).fill(1);
+  }
+
+  /** One w·h float scratch image, reused by every per-sample kernel (allocated on first use). */
+  get tmp(): Float32Array {
+    this.scratch ??= new Float32Array(this.size);
+    return this.scratch;
   }
 
   /** Composes the inverse map `m` (of a geometric transform applied now) onto sample `i`'s pending map. */
