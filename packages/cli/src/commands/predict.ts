@@ -1,7 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { gradCam, gradCamOverlay, loadCheckpoint, predict, readGray, readImages, resizeGray, setupBackend } from '@fpdb/models';
+import { normalizeInto } from '@fpdb/loader';
+import { readImage } from '@fpdb/loader/node';
+import { gradCam, gradCamOverlay, loadCheckpoint, predict, setupBackend } from '@fpdb/models';
 import { FpdbError } from '@fpdb/schema';
 import type { CliCommand } from '../command.js';
 import { createProgress } from '../internal/progress.js';
@@ -12,7 +14,8 @@ const predictCommand: CliCommand = {
   usage: [
     'Usage: fpdb predict <checkpoint> <image.png...> [--tta flip] [--gradcam DIR] [--layer NAME] [--json]',
     '',
-    "Images are prepared as the checkpoint's metadata says (input size, resize policy, normalisation).",
+    "Images are decoded exactly as in training (@fpdb/loader: any PNG mode to one channel, the checkpoint's",
+    'input size, resize policy and normalisation).',
     '',
     'Options:',
     '  --tta flip      average each image with its horizontal mirror',
@@ -31,8 +34,12 @@ const predictCommand: CliCommand = {
     await setupBackend({ backend: 'auto' });
     const { model, metadata } = await loadCheckpoint(checkpoint);
     try {
-      const preprocess = { inputSize: metadata.inputSize, normalization: metadata.normalization, resize: metadata.resize };
-      const result = await predict(model, files, { batchSize, tta, preprocess });
+      const [h, w] = metadata.inputSize;
+      const pixels = await Promise.all(files.map((file) => readImage(file, { height: h, width: w, policy: metadata.resize })));
+      const data = new Float32Array(files.length * h * w);
+      pixels.forEach((p, i) => normalizeInto(p, data, i * h * w, metadata.normalization));
+      const images = tf.tensor4d(data, [files.length, h, w, 1]);
+      const result = await predict(model, images, { batchSize, tta }).finally(() => images.dispose());
       const classes = metadata.labels.classes;
       const rows = result.rows();
       const predictions = files.map((file, i) => ({
@@ -45,14 +52,11 @@ const predictCommand: CliCommand = {
         const dir = values.gradcam;
         await mkdir(dir, { recursive: true });
         const bar = createProgress({ label: 'grad-cam', total: files.length, stream: stderr as never });
-        const [h, w] = metadata.inputSize;
         for (const [i, file] of files.entries()) {
-          const input = await readImages([file], preprocess);
-          const x = tf.tensor4d(input.data, input.shape);
+          const x = tf.tensor4d(data.subarray(i * h * w, (i + 1) * h * w), [1, h, w, 1]);
           try {
             const cam = gradCam(model, x, { classIndex: result.classes[i]!, ...(typeof values.layer === 'string' ? { layer: values.layer } : {}) });
-            const base = { pixels: await resizeGray(await readGray(file), w, h, metadata.resize), width: w, height: h };
-            const png = await gradCamOverlay(base, { data: cam.upsampled, width: cam.inputWidth, height: cam.inputHeight });
+            const png = await gradCamOverlay({ pixels: pixels[i]!, width: w, height: h }, { data: cam.upsampled, width: cam.inputWidth, height: cam.inputHeight });
             await writeFile(join(dir, `${basename(file).replace(/\.png$/i, '')}.gradcam.png`), png);
           } finally {
             x.dispose();

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,7 +12,6 @@ const config = join(work, 'config.json');
 
 describe('fpdb train / eval / predict', () => {
   it('trains on tiny synthetic data and writes a complete run folder', async () => {
-    const { writeFileSync } = await import('node:fs');
     writeFileSync(config, JSON.stringify({ synth: { images: 60, seed: 3, width: 48, height: 32, dir: synthDir }, inputSize: 32, epochs: 2, bootstrapResamples: 50 }));
     const r = await run('train', '--config', config, '--out', out, '--json');
     expect(r.stderr).toContain('epoch 2/2');
@@ -77,5 +76,10 @@ describe('fpdb train / eval / predict', () => {
     expect((await run('train', '--task', 'organs', '--out', join(work, 'bad'))).stderr).toContain('FPDB_CONFIG');
     expect((await run('eval', join(work, 'nowhere'))).code).toBe(1);
     expect((await run('predict', join(out, 'checkpoints', 'best'))).code).toBe(2);
+    const fake = join(work, 'fake.png');
+    writeFileSync(fake, 'not a png at all');
+    const notPng = await run('predict', join(out, 'checkpoints', 'best'), fake);
+    expect(notPng.code).toBe(1);
+    expect(notPng.stderr).toContain('FPDB_IMAGE_NOT_PNG');
   });
 });

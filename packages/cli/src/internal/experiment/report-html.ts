@@ -48,7 +48,7 @@ h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.25rem;margin-top:2.2rem;b
 table{border-collapse:collapse;margin:.6rem 0;font-variant-numeric:tabular-nums}th,td{border-bottom:1px solid #e6e9ef;padding:.25rem .6rem;text-align:right}
 th:first-child,td:first-child{text-align:left}th{background:#f4f6f9}
 figure{margin:1rem 0}figure svg{max-width:100%;height:auto}.fig2{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
-pre{background:#f4f6f9;padding:.8rem;overflow:auto;font-size:.8rem}footer{margin-top:3rem;color:#5b6475;font-size:.85rem}
+table.kv td,table.kv th{text-align:left}pre{background:#f4f6f9;padding:.8rem;overflow:auto;font-size:.8rem}footer{margin-top:3rem;color:#5b6475;font-size:.85rem}
 @media (max-width:800px){.fig2{grid-template-columns:1fr}}`;
 
 /**
@@ -157,6 +157,7 @@ ${table(
     ['machine', esc(`${run.machine.cpus} × ${run.machine.cpuModel}, ${run.machine.memoryGiB} GiB, Node ${run.machine.node}, ${run.machine.platform}`)],
     ['started / finished', esc(`${run.startedAt} / ${run.finishedAt}`)],
   ],
+  'kv',
 )}
 <details><summary>Layer summary</summary><pre>${esc(run.model.summary)}</pre></details>
 <details><summary>Augmentation pipeline</summary><pre>${esc(JSON.stringify(run.training.augmentation, null, 2))}</pre></details>
