@@ -1,6 +1,11 @@
 // Shared by the examples' scripts: `--smoke` for the tiny CI run, `--data DIR` (or FPDB_DATA) for the
 // real release, `--out DIR` for the run folder. Everything else comes from each example.
 import { parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+
+// As the fpdb command does: let Node 20 run @fpdb/models' relaxed-SIMD (FMA) kernels, ~1.3× faster
+// training. Takes effect because no WebAssembly is compiled before setupBackend runs.
+if (process.env.FPDB_RELAXED_SIMD !== '0') setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 /** Parses the examples' common flags. */
 export function exampleArgs(name) {
