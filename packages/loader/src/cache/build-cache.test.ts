@@ -33,8 +33,14 @@ describe('buildCache', () => {
       expect(await cache.read(r.imageName)).toEqual(await readImage(info.path, size));
     }
     await cache.close();
+    const before = await stat(first.file);
     const second = await buildCache(ds, { ...size, dir });
     expect(second).toMatchObject({ decoded: 0, reused: 60 });
+    // A subset of a current cache is served by it: nothing is decoded or rewritten.
+    const subset = await buildCache(ds.filter({ split: 'test' }), { ...size, dir });
+    expect(subset.decoded).toBe(0);
+    expect((await stat(first.file)).mtimeMs).toBe(before.mtimeMs);
+    expect((await openCache(ds, { ...size, dir }))!.valid).toBe(60);
   });
 
   it('re-decodes only an image whose source changed', async () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import { lockCache } from './cache-lock.js';
 import { join } from 'node:path';
 import { FpdbError, isFpdbError, type ValidationIssue } from '@fpdb/schema';
 import type { Dataset } from '../dataset/dataset.js';
@@ -85,7 +86,8 @@ async function readJournal(file: string): Promise<{ head: JournalHead; done: Map
  * name with each source file's identity (size + mtime). Decodes in parallel; images whose source is
  * unchanged are copied from the previous cache; an interrupted build resumes where it stopped
  * (journal + partial file); the data file and index are written under temporary names and renamed
- * when complete, so a reader never sees a half-written cache.
+ * when complete, so a reader never sees a half-written cache. Concurrent builds of the same cache (two
+ * runs at once) take turns through a lock file; the second then reuses what the first wrote.
  * @throws FpdbError FPDB_CACHE (no writable folder, I/O error), FPDB_ABORTED (signal), and decode errors
  *   (FPDB_IMAGE_DECODE, FPDB_IMAGE_NOT_PNG, FPDB_IMAGE_TOO_LARGE, FPDB_IMAGE_MISSING) naming file and CSV line when onError is `error`.
  * @example
@@ -94,6 +96,17 @@ async function readJournal(file: string): Promise<{ head: JournalHead; done: Map
  */
 export async function buildCache(dataset: Dataset, options: BuildCacheOptions): Promise<CacheBuildResult> {
   checkPixelOptions(options);
+  const location = await resolveCacheDir(dataset.root, options.dir);
+  const stem = cacheStem({ height: options.height, width: options.width, policy: options.policy ?? 'stretch', kernel: options.kernel ?? 'lanczos3' });
+  const unlock = await lockCache(join(location.dir, `${stem}.bin`), options.signal);
+  try {
+    return await buildUnlocked(dataset, options);
+  } finally {
+    await unlock();
+  }
+}
+
+async function buildUnlocked(dataset: Dataset, options: BuildCacheOptions): Promise<CacheBuildResult> {
   const { height, width, policy = 'stretch', kernel = 'lanczos3', concurrency = 4, onError = 'error', onProgress, signal } = options;
   const key: CacheKey = { height, width, policy, kernel };
   const location = await resolveCacheDir(dataset.root, options.dir);
@@ -132,6 +145,12 @@ export async function buildCache(dataset: Dataset, options: BuildCacheOptions): 
     }
   }
   const previous = await openCache(dataset, { ...key, dir: location.dir }).catch(() => undefined);
+  // A complete, current cache of these images: nothing to decode or write.
+  if (previous && !resumed && names.every((name) => previous.has(name))) {
+    await previous.close();
+    onProgress?.({ done: total, total, decoded: 0, reused: total });
+    return { ...location, file, indexFile, total, decoded: 0, reused: total, resumed: false, skipped: [], bytes: (await stat(file)).size };
+  }
 
   let data: FileHandle;
   let log: FileHandle;

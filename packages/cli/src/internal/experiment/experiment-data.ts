@@ -13,6 +13,8 @@ export type DataEvent = { kind: 'phase'; message: string } | { kind: 'synth'; do
 /** The data of a run: the dataset (task records only), its label space, and the three patient-disjoint sets. */
 export interface ExperimentData {
   root: string;
+  /** Every record of the folder (all tasks); the pixel cache is built over these once. */
+  all: Dataset;
   /** Rows skipped because their image is missing. */
   missingSkipped: number;
   dataset: Dataset;
@@ -81,7 +83,7 @@ export async function experimentData(config: ExperimentConfig, onEvent: (e: Data
   const trainPool = machines ? pool.train.filter({ usMachine: machines }) : pool.train;
   const { train, validation } = trainPool.validationSplit({ fraction: config.validationFraction, seed: config.seed });
   const description = machines ? `${pool.description}; training and validation only on ${machines.join(' + ')}` : pool.description;
-  return { root, missingSkipped: all.check.missing.length, dataset, space, train, validation, test: pool.test, splitDescription: description };
+  return { root, all, missingSkipped: all.check.missing.length, dataset, space, train, validation, test: pool.test, splitDescription: description };
 }
 
 /** Images, patients and per-class counts of a set. */

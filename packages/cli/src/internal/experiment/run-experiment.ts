@@ -2,7 +2,7 @@ import { cpus, platform, release, totalmem } from 'node:os';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { asLoaderHook, pipelineFromJSON, ultrasoundDefaults } from '@fpdb/augment';
-import { createBatches } from '@fpdb/loader/node';
+import { buildCache, createBatches } from '@fpdb/loader/node';
 import { tensorBatches } from '@fpdb/loader/tfjs';
 import { reportToMarkdown } from '@fpdb/metrics';
 import { createModel, formatSummary, restoreCheckpoint, setupBackend, summarize, train, type Batch, type EpochLog, type ModelConfig, type StepLog } from '@fpdb/models';
@@ -68,6 +68,8 @@ export async function runExperiment(config: ExperimentConfig, options: { onEvent
   const cacheProgress = (p: { done: number; total: number }) => onEvent({ kind: 'cache', done: p.done, total: p.total });
   const pixels = { height: config.inputSize, width: config.inputSize, policy: config.resize, cache: 'build' as const, normalization: 'unit' as const, task: config.task };
   onEvent({ kind: 'phase', message: `Preparing pixels (${config.inputSize}×${config.inputSize}, ${config.resize}; cached for later runs)` });
+  // One cache over every image of the folder, so train, validation, test and later runs (any task) decode nothing.
+  await buildCache(data.all, { height: config.inputSize, width: config.inputSize, policy: config.resize, onError: 'skip', onProgress: cacheProgress, signal: options.signal });
   const stream = (set: typeof data.train, augment: boolean) =>
     createBatches(set, {
       ...pixels,
