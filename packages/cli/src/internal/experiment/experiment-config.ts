@@ -59,7 +59,7 @@ export const DEFAULT_CONFIG: ExperimentConfig = {
   architecture: 'reference-cnn',
   inputSize: 128,
   resize: 'pad',
-  epochs: 6,
+  epochs: 8,
   batchSize: 32,
   optimizer: 'adam',
   learningRate: 2e-3,
