@@ -1,4 +1,4 @@
-import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { FpdbError } from '@fpdb/schema';
 import { TRAINING_KERNELS_RELAXED_WASM_BASE64, TRAINING_KERNELS_WASM_BASE64 } from '../wasm/training-kernels-wasm.js';
@@ -93,4 +93,32 @@ export function heapAlloc(backend: BackendWasm, bytes: number): number {
 /** Releases scratch from {@link heapAlloc}. */
 export function heapFree(backend: BackendWasm, pointer: number): void {
   (backend.wasm as unknown as EmscriptenHeap)._free(pointer);
+}
+
+/** Fifteen numbers: see {@link convGeometry}. */
+export type ConvGeometry = [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
+
+/**
+ * The geometry arguments every conv kernel of the module takes, in its order: batch, input H/W/C,
+ * output H/W, output channels (or the depthwise channel multiplier), filter H/W, strides, dilations,
+ * top/left padding.
+ */
+export function convGeometry(info: backend_util.Conv2DInfo, depthwise = false): ConvGeometry {
+  return [
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.outHeight,
+    info.outWidth,
+    depthwise ? info.outChannels / info.inChannels : info.outChannels,
+    info.filterHeight,
+    info.filterWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.dilationHeight,
+    info.dilationWidth,
+    info.padInfo.top,
+    info.padInfo.left,
+  ];
 }

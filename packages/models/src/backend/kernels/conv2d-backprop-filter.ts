@@ -2,7 +2,7 @@ import { backend_util, Conv2DBackpropFilter } from '@tensorflow/tfjs-core';
 import type { Conv2DBackpropFilterAttrs, Conv2DBackpropFilterInputs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { FpdbError } from '@fpdb/schema';
-import { assertFloat32, heapOffset, trainingKernels } from '../internal/training-module.js';
+import { assertFloat32, convGeometry, heapOffset, trainingKernels } from '../internal/training-module.js';
 
 /** Conv2DBackpropFilter on wasm: the filter gradient [kh, kw, inC, outC] of an NHWC conv, in SIMD wasm. */
 export function conv2dBackpropFilterWasm(args: {
@@ -34,21 +34,7 @@ export function conv2dBackpropFilterWasm(args: {
     heapOffset(backend, x),
     heapOffset(backend, dy),
     heapOffset(backend, out),
-    info.batchSize,
-    info.inHeight,
-    info.inWidth,
-    info.inChannels,
-    info.outHeight,
-    info.outWidth,
-    info.outChannels,
-    info.filterHeight,
-    info.filterWidth,
-    info.strideHeight,
-    info.strideWidth,
-    info.dilationHeight,
-    info.dilationWidth,
-    info.padInfo.top,
-    info.padInfo.left,
+    ...convGeometry(info),
   );
   return out;
 }

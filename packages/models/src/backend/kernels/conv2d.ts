@@ -1,7 +1,7 @@
 import { backend_util, Conv2D, FusedConv2D, util } from '@tensorflow/tfjs-core';
 import type { Conv2DAttrs, Conv2DInputs, FusedConv2DAttrs, FusedConv2DInputs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { heapOffset, trainingKernels } from '../internal/training-module.js';
+import { convGeometry, heapOffset, trainingKernels } from '../internal/training-module.js';
 import { runOriginal } from '../internal/original-kernels.js';
 
 /** Activation codes of the C kernel's epilogue. */
@@ -24,21 +24,7 @@ export function conv2dForwardInto(
     heapOffset(backend, x),
     heapOffset(backend, filter),
     heapOffset(backend, out),
-    info.batchSize,
-    info.inHeight,
-    info.inWidth,
-    info.inChannels,
-    info.outHeight,
-    info.outWidth,
-    info.outChannels,
-    info.filterHeight,
-    info.filterWidth,
-    info.strideHeight,
-    info.strideWidth,
-    info.dilationHeight,
-    info.dilationWidth,
-    info.padInfo.top,
-    info.padInfo.left,
+    ...convGeometry(info),
     bias === undefined ? 0 : heapOffset(backend, bias),
     EPILOGUE_ACTIVATIONS[activation],
   );

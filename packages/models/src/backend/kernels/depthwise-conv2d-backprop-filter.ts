@@ -7,7 +7,7 @@ import type {
   TensorInfo,
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { assertFloat32, heapOffset, trainingKernels } from '../internal/training-module.js';
+import { assertFloat32, convGeometry, heapOffset, trainingKernels } from '../internal/training-module.js';
 
 /** DepthwiseConv2dNativeBackpropFilter on wasm: filter gradient [kh, kw, C, multiplier] (NHWC), in wasm. */
 export function depthwiseConv2dBackpropFilterWasm(args: {
@@ -34,21 +34,7 @@ export function depthwiseConv2dBackpropFilterWasm(args: {
     heapOffset(backend, x),
     heapOffset(backend, dy),
     heapOffset(backend, out),
-    info.batchSize,
-    info.inHeight,
-    info.inWidth,
-    info.inChannels,
-    info.outHeight,
-    info.outWidth,
-    info.outChannels / info.inChannels,
-    info.filterHeight,
-    info.filterWidth,
-    info.strideHeight,
-    info.strideWidth,
-    info.dilationHeight,
-    info.dilationWidth,
-    info.padInfo.top,
-    info.padInfo.left,
+    ...convGeometry(info, true),
   );
   return out;
 }

@@ -7,7 +7,7 @@ import type {
   TensorInfo,
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { assertFloat32, heapOffset, trainingKernels } from '../internal/training-module.js';
+import { assertFloat32, convGeometry, heapOffset, trainingKernels } from '../internal/training-module.js';
 
 /** DepthwiseConv2dNativeBackpropInput on wasm: the input gradient [B, H, W, C] of a depthwise conv, in wasm. */
 export function depthwiseConv2dBackpropInputWasm(args: {
@@ -34,21 +34,7 @@ export function depthwiseConv2dBackpropInputWasm(args: {
     heapOffset(backend, dy),
     heapOffset(backend, filter),
     heapOffset(backend, dx),
-    info.batchSize,
-    info.inHeight,
-    info.inWidth,
-    info.inChannels,
-    info.outHeight,
-    info.outWidth,
-    info.outChannels / info.inChannels,
-    info.filterHeight,
-    info.filterWidth,
-    info.strideHeight,
-    info.strideWidth,
-    info.dilationHeight,
-    info.dilationWidth,
-    info.padInfo.top,
-    info.padInfo.left,
+    ...convGeometry(info, true),
   );
   return dx;
 }
