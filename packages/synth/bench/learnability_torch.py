@@ -1,5 +1,6 @@
 # PyTorch peer of bench/synth.mjs: a small CNN (conv 16-32-64-64, max-pool, global average pool, linear)
-# trained briefly on synthetic 64x64 images; prints one JSON line with the test predictions.
+# trained briefly on synthetic 64x64 images (meta.json "epochs", default 8; the bench gives both tasks about the
+# same number of steps); prints one JSON line with the test predictions.
 import json, sys, time
 import numpy as np
 import torch
@@ -21,7 +22,7 @@ for cout in (16, 32, 64, 64):
     cin = cout
 model = nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(cin, k))
 opt = torch.optim.Adam(model.parameters(), lr=2e-3)
-epochs = 8
+epochs = int(meta.get("epochs", 8))
 t = time.time()
 for epoch in range(epochs):
     model.train()

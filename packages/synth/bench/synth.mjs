@@ -117,7 +117,7 @@ function score(pred, truth, k) {
   return { accuracy: +(ok / pred.length).toFixed(3), macroF1: +macroF1(pred, truth, k).toFixed(3) };
 }
 
-function torchPeer(images, labels, trainIdx, testIdx, k, name) {
+function torchPeer(images, labels, trainIdx, testIdx, k, name, epochs) {
   const probe = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' });
   if (probe.status !== 0) return null;
   const dir = join(root, `torch-${name}`);
@@ -125,7 +125,7 @@ function torchPeer(images, labels, trainIdx, testIdx, k, name) {
   const pack = (idx) => { const buf = Buffer.alloc(idx.length * SIDE * SIDE); idx.forEach((i, n) => buf.set(images[i], n * SIDE * SIDE)); return buf; };
   writeFileSync(join(dir, 'train.u8'), pack(trainIdx));
   writeFileSync(join(dir, 'test.u8'), pack(testIdx));
-  writeFileSync(join(dir, 'meta.json'), JSON.stringify({ side: SIDE, classes: k, trainY: trainIdx.map((i) => labels[i]), testY: testIdx.map((i) => labels[i]) }));
+  writeFileSync(join(dir, 'meta.json'), JSON.stringify({ side: SIDE, classes: k, trainY: trainIdx.map((i) => labels[i]), testY: testIdx.map((i) => labels[i]), epochs }));
   const script = fileURLToPath(new URL('./learnability_torch.py', import.meta.url));
   const r = spawnSync('/usr/bin/python3', [script, dir], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) { log('torch peer failed:', r.stderr.slice(-500)); return null; }
@@ -142,6 +142,8 @@ async function learnability() {
   for (const row of csv) images.push(await sharp(join(outDir, 'Images', `${row[0]}.png`)).extractChannel(0).raw().toBuffer());
   const split = csv.map((r) => (r[6].trim() === '1' ? 'train' : 'test'));
   const result = {};
+  // The CNN gets the same number of optimiser steps on both tasks: 8 epochs of the planes' training set.
+  let planeImagesSeen = 0;
   for (const [task, classes, labelOf] of [
     ['planes', PLANES, (r) => PLANES.indexOf(r[2])],
     ['brain', BRAIN, (r) => BRAIN.indexOf(r[3])],
@@ -155,7 +157,8 @@ async function learnability() {
     const pred = logisticRegression(features(images, trainIdx), trainIdx.map((i) => labels[i]), features(images, testIdx), classes.length);
     const logreg = { ...score(pred, testY, classes.length), seconds: +((performance.now() - t) / 1000).toFixed(1) };
     log(task, 'logreg', JSON.stringify(logreg));
-    const cnn = torchPeer(images, labels, trainIdx, testIdx, classes.length, task);
+    if (task === 'planes') planeImagesSeen = 8 * trainIdx.length;
+    const cnn = torchPeer(images, labels, trainIdx, testIdx, classes.length, task, Math.max(8, Math.round(planeImagesSeen / trainIdx.length)));
     log(task, 'cnn', JSON.stringify(cnn));
     result[task] = { classes: classes.length, trainImages: trainIdx.length, testImages: testIdx.length, chance: +(1 / classes.length).toFixed(3), majority: +(Math.max(...counts) / testY.length).toFixed(3), logisticRegression32: logreg, cnn64: cnn };
   }

@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { encodeGrayPng, planDataset, renderImage } from '../dist/index.js';
 
-const TW = 200;
-const TH = 138;
+const TW = 192;
+const TH = 132;
 const GAP = 4;
 const PER_ROW = 4;
 const rows = [

@@ -75,7 +75,12 @@ function fluid(k: Sketch, rng: Rng, a: number, b: number): void {
   }
 }
 
-/** The fetal head: skull ellipse, midline, and the cues of the brain plane (TT, TC, TV or an off-standard view). */
+/**
+ * The fetal head: skull ellipse, midline, and the cues of the brain plane (TT, TC, TV or an off-standard view).
+ * Units: the skull's half-length is 1 (u, positive toward the forehead), its half-width `aspect` ≈ 0.78 (v,
+ * positive away from the probe). Cue sizes follow fetal anatomy at mid-gestation relative to the biparietal
+ * diameter (cavum ≈ 0.1 of it wide, thalami ≈ 0.25 long, cerebellum ≈ 0.4 across, atrium ≈ 0.12 wide).
+ */
 function brain(k: Sketch, brainPlane: BrainPlane, shapeRng: Rng, cue: number, rng: Rng): void {
   // The head is the same in every frame of a patient; the cues' layout is fixed per brain plane.
   const head = shapeRng.fork('head');
@@ -83,66 +88,104 @@ function brain(k: Sketch, brainPlane: BrainPlane, shapeRng: Rng, cue: number, rn
   const aspect = 0.74 + head.next() * 0.08;
   fluid(k, head.fork('fluid'), 1.3, 1.1);
   k.ellipse(0, 0, 1.08, 1.08 * aspect + 0.05, 0.04, { edge: 0.03 });
-  k.ellipse(0, 0, 1, aspect, 0.015 + 0.012 * head.next(), { edge: 0.03, att: 1 });
+  const inside = 0.015 + 0.012 * head.next();
+  k.ellipse(0, 0, 1, aspect, inside, { edge: 0.03, att: 1 });
   const skull = 0.3 + 0.3 * head.next();
   k.ring(0, 0, 1.01, aspect + 0.01, 0.06, skull, { att: 25, specular: 0.85 });
   k.ring(0, 0, 1.07, aspect + 0.07, 0.04, 0.05, { specular: 0.5 });
   clutter(k, rng, 6, 0.75, 0.03);
-  // Cue strength varies per image; fine planes are told apart by small, low-contrast structures.
-  const c = cue;
+  // Cue strength varies per image, uniform in 0.2–1: some frames barely show their plane's structures.
+  const c = 0.2 + (0.8 * (cue - 0.35)) / 0.65;
+  const dark = (v: number): number => lerp(inside, v, c);
   const midline = 0.12 * (0.6 + 0.4 * head.next());
-  const csp = (u: number): void => {
-    k.ellipse(u, 0, 0.1, 0.04, lerp(0.02, FLUID, c), { edge: 0.01 });
-    k.ring(u, 0, 0.1, 0.04, 0.012, 0.08 * c, { specular: 0.5 });
+  const jitter = (amount: number): number => (shape.next() - 0.5) * 2 * amount + (rng.next() - 0.5) * amount;
+  const falx = (u0: number, u1: number): void => {
+    k.segment(u0, 0, u1, 0, 0.014, midline, { specular: 0.6 });
   };
-  const jitter = (): number => (shape.next() - 0.5) * 0.08;
+  // Cavum septi pellucidi: a box of fluid on the midline, its two leaves bright.
+  const cavum = (u: number, len: number, w: number, strength: number): void => {
+    k.segment(u - len / 2, 0, u + len / 2, 0, w, lerp(inside, FLUID, strength), { mode: 'set' });
+    k.segment(u - len / 2, -w / 2, u + len / 2, -w / 2, 0.02, 0.14 * strength, { specular: 0.4 });
+    k.segment(u - len / 2, w / 2, u + len / 2, w / 2, 0.02, 0.14 * strength, { specular: 0.4 });
+  };
+  // Thalami: paired hypoechoic ovals either side of the slit of the third ventricle, heart-shaped.
+  const thalami = (u: number, strength: number): void => {
+    const t = lerp(inside, 0.004, strength * c);
+    k.ellipse(u, -0.14, 0.22, 0.13, t, { rot: 0.35, edge: 0.04 });
+    k.ellipse(u, 0.14, 0.22, 0.13, t, { rot: -0.35, edge: 0.04 });
+    k.segment(u - 0.2, 0, u + 0.16, 0, 0.018, 0.1 * strength * c, { specular: 0.3 });
+    // The ambient cisterns: bright curves hugging the thalami from behind.
+    k.path([u - 0.05, -0.27, u - 0.22, -0.19, u - 0.27, -0.05], 0.02, 0.1 * strength * c, { specular: 0.4 });
+    k.path([u - 0.05, 0.27, u - 0.22, 0.19, u - 0.27, 0.05], 0.02, 0.1 * strength * c, { specular: 0.4 });
+  };
   switch (brainPlane) {
     case 'Trans-thalamic': {
-      k.segment(-0.95, 0, -0.3, 0, 0.014, midline, { specular: 0.6 });
-      k.segment(0.52, 0, 0.95, 0, 0.014, midline, { specular: 0.6 });
-      csp(0.38 + jitter());
-      const tu = 0.02 + jitter();
-      k.ellipse(tu, -0.12, 0.2, 0.1, lerp(0.02, 0.008, c), { rot: 0.3, edge: 0.04 });
-      k.ellipse(tu, 0.12, 0.2, 0.1, lerp(0.02, 0.008, c), { rot: -0.3, edge: 0.04 });
-      k.segment(tu - 0.18, 0, tu + 0.18, 0, 0.012, 0.05 * c);
+      const cu = 0.4 + jitter(0.05);
+      const tu = 0.0 + jitter(0.06);
+      cavum(cu, 0.22, 0.13, c);
+      falx(cu + 0.11, 0.95);
+      falx(-0.95, tu - 0.3);
+      thalami(tu, 1);
+      // Tilted a little toward the posterior fossa: part of the cerebellum shows, faintly.
+      if (shape.next() < 0.25) {
+        const w = 0.13;
+        k.ellipse(-0.6, -w, w, w, lerp(inside, 0.03, 0.3 * c), { edge: 0.03 });
+        k.ellipse(-0.6, w, w, w, lerp(inside, 0.03, 0.3 * c), { edge: 0.03 });
+      }
       break;
     }
     case 'Trans-cerebellum': {
-      k.segment(-0.95, 0, -0.78, 0, 0.014, midline, { specular: 0.6 });
-      k.segment(0.52, 0, 0.95, 0, 0.014, midline, { specular: 0.6 });
-      csp(0.36 + jitter());
-      const cu = -0.5 + jitter();
-      k.ellipse(cu - 0.27, 0, 0.12, 0.17, lerp(0.02, FLUID, c), { edge: 0.03 });
-      k.ellipse(cu, -0.13, 0.13, 0.13, lerp(0.02, 0.05, c), { edge: 0.02 });
-      k.ellipse(cu, 0.13, 0.13, 0.13, lerp(0.02, 0.05, c), { edge: 0.02 });
-      k.ring(cu, -0.13, 0.13, 0.13, 0.015, 0.12 * c, { specular: 0.4 });
-      k.ring(cu, 0.13, 0.13, 0.13, 0.015, 0.12 * c, { specular: 0.4 });
-      k.segment(cu - 0.1, 0, cu + 0.1, 0, 0.05, 0.1 * c);
-      k.ellipse(0.02, 0, 0.14, 0.16, lerp(0.02, 0.012, c), { edge: 0.04 });
+      const cu = 0.38 + jitter(0.05);
+      const bu = -0.55 + jitter(0.05);
+      const w = 0.14 + 0.03 * shape.next();
+      cavum(cu, 0.18, 0.1, c * 0.8);
+      falx(cu + 0.09, 0.95);
+      falx(-0.95, bu - 0.2);
+      // Brain stem and peduncles ahead of the cerebellum, faint thalami further forward.
+      k.ellipse(bu + 0.27, 0, 0.11, 0.13, dark(0.008), { edge: 0.03 });
+      thalami(bu + 0.55, 0.2 + 0.45 * shape.next());
+      // Cisterna magna: anechoic behind the cerebellum, against the occipital bone.
+      k.ellipse(bu - 0.2, 0, 0.1, 0.22, dark(FLUID), { edge: 0.02, mode: 'set' });
+      // Cerebellum: two round hemispheres joined by the bright vermis — a dumbbell across the midline.
+      k.ellipse(bu, -w, w, w * 1.05, dark(0.03), { edge: 0.02 });
+      k.ellipse(bu, w, w, w * 1.05, dark(0.03), { edge: 0.02 });
+      k.ring(bu, -w, w, w * 1.05, 0.025, 0.16 * c, { specular: 0.4 });
+      k.ring(bu, w, w, w * 1.05, 0.025, 0.16 * c, { specular: 0.4 });
+      k.ellipse(bu, 0, 0.08, 0.06, lerp(inside, 0.22, c), { edge: 0.02, mode: 'set' });
       break;
     }
     case 'Trans-ventricular': {
-      k.segment(-0.95, 0, 0.95, 0, 0.014, midline, { specular: 0.6 });
-      csp(0.4 + jitter());
-      const side = shape.next() < 0.7 ? 1 : -1;
-      const vu = -0.38 + jitter();
-      k.ellipse(vu, 0.36 * side, 0.32, 0.085, lerp(0.02, FLUID, c), { rot: 0.15 * side, edge: 0.02 });
-      k.ellipse(vu - 0.03, 0.36 * side, 0.17, 0.055, lerp(0.02, 0.25, c), { rot: 0.15 * side, edge: 0.015 });
-      k.ellipse(0.25, 0.14 * side, 0.12, 0.035, lerp(0.02, FLUID, c), { rot: -0.2 * side, edge: 0.01 });
+      const cu = 0.42 + jitter(0.05);
+      cavum(cu, 0.2, 0.11, c * 0.8);
+      falx(-0.95, cu - 0.1);
+      falx(cu + 0.1, 0.95);
+      // Frontal horns either side of the cavum.
+      k.ellipse(cu + 0.12, -0.13, 0.1, 0.035, dark(FLUID), { rot: -0.5, edge: 0.02 });
+      k.ellipse(cu + 0.12, 0.13, 0.1, 0.035, dark(FLUID), { rot: 0.5, edge: 0.02 });
+      // Atrium of the lateral ventricle in the far hemisphere: a dark elongated space with walls, the bright
+      // choroid plexus filling its back half.
+      if (shape.next() < 0.4) thalami(0.02, 0.2 + 0.3 * shape.next());
+      const side = shape.next() < 0.9 ? 1 : -1;
+      const vu = -0.35 + jitter(0.06);
+      const vv = (0.37 + jitter(0.04)) * side;
+      const tilt = (0.2 + jitter(0.08)) * side;
+      k.ellipse(vu, vv, 0.34, 0.11, dark(FLUID), { rot: tilt, edge: 0.02, mode: 'set' });
+      k.ring(vu, vv, 0.35, 0.12, 0.02, 0.1 * c, { rot: tilt, specular: 0.5 });
+      k.ellipse(vu - 0.08, vv, 0.19, 0.075, lerp(inside, 0.35, c), { rot: tilt, edge: 0.02, mode: 'set' });
       break;
     }
     default: {
       // Off-standard brain views: a mix of partial cues, or none, at low contrast.
       const kind = shape.int(3);
-      k.segment(-0.9, 0, 0.9, 0, 0.014, midline * 0.6, { specular: 0.6 });
+      falx(-0.9, 0.9);
       if (kind === 0) {
         k.ellipse(0.55, -0.3, 0.12, 0.12, FLUID, { edge: 0.02 });
         k.ellipse(0.55, 0.3, 0.12, 0.12, FLUID, { edge: 0.02 });
       } else if (kind === 1) {
-        csp(0.35);
-        k.ellipse(-0.45, 0.3, 0.25, 0.06, lerp(0.02, FLUID, c * 0.6), { edge: 0.02 });
+        cavum(0.35, 0.18, 0.1, c * 0.6);
+        k.ellipse(-0.45, 0.3, 0.25, 0.06, dark(FLUID * 0.6), { edge: 0.02 });
       } else {
-        k.ellipse(-0.5, 0, 0.18, 0.22, lerp(0.02, 0.045, c), { edge: 0.03 });
+        k.ellipse(-0.5, 0, 0.18, 0.22, dark(0.045), { edge: 0.03 });
       }
     }
   }

@@ -90,23 +90,45 @@ function otherViewOf(machine: UsMachine, r: Rng): OtherView {
   return OTHER_VIEWS[1 + r.int(OTHER_VIEWS.length - 1)]!;
 }
 
-/** Beam-grid cell size in output pixels: speckle grains span a few cells, wider across beams than along them. */
+/** Beam-grid cell size in output pixels at real sizes: speckle grains span a few cells, wider across beams than along them. */
 const CELL_LATERAL = 3.6;
 const CELL_AXIAL = 2.2;
+/**
+ * Below this span (max(width, 1.45 × height), px) an image is a downscaled screen: the grain shrinks with
+ * the image, down to cells of about a pixel, and each cell then averages several grains (lower speckle
+ * contrast), as resizing a real image would. Every real size but 384×259 is at or above it.
+ */
+const REFERENCE_SPAN = 640;
+const MIN_CELL_LATERAL = 1;
+const MIN_CELL_AXIAL = 0.8;
 
-function buildGrid(f: Field, W: number, H: number): BeamGrid {
+/** Cell size (px) and how many speckle grains each cell averages (1 at real sizes). */
+interface Cells {
+  lateral: number;
+  axial: number;
+  grains: number;
+}
+
+function cellsOf(W: number, H: number): Cells {
+  const k = Math.min(1, Math.max(W, 1.45 * H) / REFERENCE_SPAN);
+  const lateral = Math.max(MIN_CELL_LATERAL, CELL_LATERAL * k);
+  const axial = Math.max(MIN_CELL_AXIAL, CELL_AXIAL * k);
+  return { lateral, axial, grains: (lateral / (CELL_LATERAL * k)) * (axial / (CELL_AXIAL * k)) };
+}
+
+function buildGrid(f: Field, W: number, H: number, cells: Cells): BeamGrid {
   let nb: number;
   let ns: number;
   if (f.linear) {
-    nb = Math.round((f.x1 - f.x0) / CELL_LATERAL);
-    ns = Math.round((f.y1 - f.y0) / CELL_AXIAL);
+    nb = Math.round((f.x1 - f.x0) / cells.lateral);
+    ns = Math.round((f.y1 - f.y0) / cells.axial);
   } else {
-    nb = Math.round((2 * f.half * (f.r0 + f.r1)) / 2 / CELL_LATERAL);
-    ns = Math.round((f.r1 - f.r0) / CELL_AXIAL);
+    nb = Math.round((2 * f.half * (f.r0 + f.r1)) / 2 / cells.lateral);
+    ns = Math.round((f.r1 - f.r0) / cells.axial);
   }
   const cap = (v: number, hi: number): number => Math.max(16, Math.min(hi, v));
-  nb = cap(nb, Math.max(16, Math.round(W * 0.45)));
-  ns = cap(ns, Math.max(16, Math.round(H * 0.75)));
+  nb = cap(nb, Math.max(16, Math.round(W * 1.5)));
+  ns = cap(ns, Math.max(16, Math.round(H * 1.5)));
   const xs = new Float32Array(nb * ns);
   const ys = new Float32Array(nb * ns);
   const dx = new Float32Array(nb);
@@ -319,7 +341,8 @@ export function renderImage(req: RenderRequest): Uint8Array {
   const style = styleOf(req.usMachine, device);
   const view = req.plane === 'Other' ? otherViewOf(req.usMachine, planeRng.fork('view')) : 'limb';
   const field = fieldOf(W, H, req.usMachine, req.plane, req.plane === 'Other' ? view : undefined, planeRng.fork('field'));
-  const grid = buildGrid(field, W, H);
+  const cells = cellsOf(W, H);
+  const grid = buildGrid(field, W, H, cells);
   const { nb, ns } = grid;
   const n = nb * ns;
 
@@ -376,6 +399,12 @@ export function renderImage(req: RenderRequest): Uint8Array {
     sum += m;
   }
   const norm = n / Math.max(sum, 1e-9);
+  if (cells.grains > 1) {
+    // A cell averaging several grains: same mean, contrast down by √grains.
+    const k = 1 / Math.sqrt(cells.grains);
+    const offset = (1 - k) / norm;
+    for (let i = 0; i < n; i++) speckle[i] = speckle[i]! * k + offset;
+  }
 
   // Attenuation along each beam with partial time-gain compensation, then log compression (in dB).
   const ds = 1 / ns;
