@@ -28,6 +28,11 @@ export function experimentReporter(stderr: NodeJS.WritableStream): (e: Experimen
         if (e.done === e.total) bar?.done();
         break;
       case 'cache':
+        // A cache that is already complete reports once, at 100%: say so instead of drawing a bar.
+        if (e.done === e.total && barKey !== `cache-${e.total}`) {
+          stderr.write(`pixels: all ${e.total} images served from the cache\n`);
+          break;
+        }
         open(`cache-${e.total}`, 'decode+cache', e.total).update(e.done);
         if (e.done === e.total) bar?.done();
         break;
