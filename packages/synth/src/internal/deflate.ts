@@ -6,7 +6,7 @@
  */
 
 const LENGTH_BASE = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258];
-const LENGTH_EXTRA = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0];
+const LENGTH_EXTRA = Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0]);
 const CODE_LENGTH_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
 /** Symbols per block: small enough to adapt to black borders vs speckle, large enough to amortise the tables. */
 const BLOCK_SYMBOLS = 1 << 15;
@@ -23,8 +23,9 @@ LENGTH_CODE[258] = 28;
 class BitWriter {
   buf: Uint8Array;
   pos = 0;
-  private bits = 0;
-  private count = 0;
+  /** Pending bits (fewer than 8 between calls) and how many. */
+  bits = 0;
+  count = 0;
   constructor(capacity: number) {
     this.buf = new Uint8Array(Math.max(capacity, 1024));
   }
@@ -32,6 +33,10 @@ class BitWriter {
     const next = new Uint8Array(this.buf.length * 2);
     next.set(this.buf);
     this.buf = next;
+  }
+  /** Makes room for `bytes` more bytes, so a caller may write into `buf` directly. */
+  reserve(bytes: number): void {
+    while (this.pos + bytes > this.buf.length) this.grow();
   }
   /** Writes `n` (≤ 24) bits of `value`, least significant first. */
   write(value: number, n: number): void {
@@ -126,9 +131,8 @@ function canonicalCodes(lengths: Uint8Array): Uint16Array {
   return codes;
 }
 
-function writeBlock(out: BitWriter, syms: Uint16Array, extras: Uint16Array, count: number, last: boolean): void {
-  const litFreq = new Uint32Array(286);
-  for (let i = 0; i < count; i++) litFreq[syms[i]!]!++;
+/** Writes one dynamic-Huffman block of `count` symbols; `litFreq` holds their counts (the end-of-block symbol is added). */
+function writeBlock(out: BitWriter, syms: Uint16Array, extras: Uint16Array, count: number, litFreq: Uint32Array, last: boolean): void {
   litFreq[256] = 1;
   const litLen = codeLengths(litFreq, 15);
   // Only distance 1 is used; two 1-bit distance codes make a complete tree every inflater accepts.
@@ -190,27 +194,40 @@ function writeBlock(out: BitWriter, syms: Uint16Array, extras: Uint16Array, coun
     else if (s === 18) out.write(clExtra[i]!, 7);
   }
   const litCodes = canonicalCodes(litLen);
+  // The symbols, with the bit buffer in locals: at most 15 + 5 + 1 bits (3 bytes) per symbol.
+  out.reserve(3 * count + 8);
+  const buf = out.buf;
+  let pos = out.pos;
+  let bits = out.bits;
+  let nbits = out.count;
   for (let i = 0; i < count; i++) {
     const s = syms[i]!;
-    out.write(litCodes[s]!, litLen[s]!);
+    let v = litCodes[s]!;
+    let n = litLen[s]!;
     if (s > 256) {
-      const c = s - 257;
-      const eb = LENGTH_EXTRA[c]!;
-      if (eb) out.write(extras[i]!, eb);
-      out.write(0, 1); // distance code 0 (distance 1), 1 bit, canonical code 0
+      // Length extra bits, then distance code 0 (distance 1): one 0 bit.
+      v |= extras[i]! << n;
+      n += LENGTH_EXTRA[s - 257]! + 1;
+    }
+    bits |= v << nbits;
+    nbits += n;
+    while (nbits >= 8) {
+      buf[pos++] = bits & 0xff;
+      bits >>>= 8;
+      nbits -= 8;
     }
   }
+  out.pos = pos;
+  out.bits = bits;
+  out.count = nbits;
   out.write(litCodes[256]!, litLen[256]!);
 }
 
-/**
- * Compresses `data` to a raw DEFLATE stream (no zlib header). Same input, same bytes, on any machine.
- * @example const raw = deflateRaw(new Uint8Array(1000)); // inflateRawSync(raw) gives the zeros back
- */
-export function deflateRaw(data: Uint8Array): Uint8Array {
-  const out = new BitWriter((data.length >> 1) + 1024);
+/** Appends the DEFLATE stream of `data` to `out` (run-length matches at distance 1, dynamic Huffman blocks). */
+function deflateInto(out: BitWriter, data: Uint8Array): void {
   const syms = new Uint16Array(BLOCK_SYMBOLS);
   const extras = new Uint16Array(BLOCK_SYMBOLS);
+  const litFreq = new Uint32Array(286);
   let count = 0;
   let i = 0;
   const n = data.length;
@@ -224,20 +241,32 @@ export function deflateRaw(data: Uint8Array): Uint8Array {
     if (run >= 3) {
       const c = LENGTH_CODE[run]!;
       syms[count] = 257 + c;
+      litFreq[257 + c]!++;
       extras[count] = run - LENGTH_BASE[c]!;
       i += run;
     } else {
       syms[count] = v;
+      litFreq[v]!++;
       i += 1;
     }
     count++;
     if (count === BLOCK_SYMBOLS) {
-      writeBlock(out, syms, extras, count, i >= n);
+      writeBlock(out, syms, extras, count, litFreq, i >= n);
+      litFreq.fill(0);
       count = 0;
     }
   }
-  if (count > 0 || n === 0) writeBlock(out, syms, extras, count, true);
+  if (count > 0 || n === 0) writeBlock(out, syms, extras, count, litFreq, true);
   out.flush();
+}
+
+/**
+ * Compresses `data` to a raw DEFLATE stream (no zlib header). Same input, same bytes, on any machine.
+ * @example const raw = deflateRaw(new Uint8Array(1000)); // inflateRawSync(raw) gives the zeros back
+ */
+export function deflateRaw(data: Uint8Array): Uint8Array {
+  const out = new BitWriter((data.length >> 1) + 1024);
+  deflateInto(out, data);
   return out.bytes();
 }
 
@@ -258,18 +287,30 @@ export function adler32(data: Uint8Array): number {
   return ((b << 16) | a) >>> 0;
 }
 
+/**
+ * The zlib stream (RFC 1950) of `data` in a buffer with `before` free bytes in front of it and at least
+ * `after` free bytes behind it, so a container (a PNG chunk) can be written around it without a copy.
+ * The stream is `buf[start, end)`.
+ */
+export function zlibCompressFramed(data: Uint8Array, before: number, after: number): { buf: Uint8Array; start: number; end: number } {
+  const out = new BitWriter(before + (data.length >> 1) + 1024 + after);
+  out.buf[before] = 0x78;
+  out.buf[before + 1] = 0x01;
+  out.pos = before + 2;
+  deflateInto(out, data);
+  out.reserve(4 + after);
+  const buf = out.buf;
+  const k = out.pos;
+  const sum = adler32(data);
+  buf[k] = sum >>> 24;
+  buf[k + 1] = (sum >>> 16) & 0xff;
+  buf[k + 2] = (sum >>> 8) & 0xff;
+  buf[k + 3] = sum & 0xff;
+  return { buf, start: before, end: k + 4 };
+}
+
 /** zlib stream (RFC 1950) around {@link deflateRaw}. */
 export function zlibCompress(data: Uint8Array): Uint8Array {
-  const raw = deflateRaw(data);
-  const out = new Uint8Array(raw.length + 6);
-  out[0] = 0x78;
-  out[1] = 0x01;
-  out.set(raw, 2);
-  const sum = adler32(data);
-  const k = raw.length + 2;
-  out[k] = sum >>> 24;
-  out[k + 1] = (sum >>> 16) & 0xff;
-  out[k + 2] = (sum >>> 8) & 0xff;
-  out[k + 3] = sum & 0xff;
-  return out;
+  const { buf, end } = zlibCompressFramed(data, 0, 0);
+  return buf.slice(0, end);
 }

@@ -90,6 +90,21 @@ function otherViewOf(machine: UsMachine, r: Rng): OtherView {
   return OTHER_VIEWS[1 + r.int(OTHER_VIEWS.length - 1)]!;
 }
 
+/** The float buffers of one render, reused from image to image: rendering is synchronous, one image at a time per thread. */
+const Slot = { Xs: 0, Ys: 1, Refl: 2, Att: 3, Re: 4, Im: 5, Scratch: 6, Canvas: 7 } as const;
+type Slot = (typeof Slot)[keyof typeof Slot];
+const pool: Float32Array[] = [];
+
+/** A float buffer of `length` for `slot`; its contents are whatever the last image left (callers overwrite or fill). */
+function floats(slot: Slot, length: number): Float32Array {
+  let b = pool[slot];
+  if (!b || b.length < length) {
+    b = new Float32Array(Math.ceil(length * 1.25));
+    pool[slot] = b;
+  }
+  return b.subarray(0, length);
+}
+
 /** Beam-grid cell size in output pixels at real sizes: speckle grains span a few cells, wider across beams than along them. */
 const CELL_LATERAL = 3.6;
 const CELL_AXIAL = 2.2;
@@ -129,8 +144,8 @@ function buildGrid(f: Field, W: number, H: number, cells: Cells): BeamGrid {
   const cap = (v: number, hi: number): number => Math.max(16, Math.min(hi, v));
   nb = cap(nb, Math.max(16, Math.round(W * 1.5)));
   ns = cap(ns, Math.max(16, Math.round(H * 1.5)));
-  const xs = new Float32Array(nb * ns);
-  const ys = new Float32Array(nb * ns);
+  const xs = floats(Slot.Xs, nb * ns);
+  const ys = floats(Slot.Ys, nb * ns);
   const dx = new Float32Array(nb);
   const dy = new Float32Array(nb);
   for (let b = 0; b < nb; b++) {
@@ -234,9 +249,22 @@ function poseOf(plane: Plane, f: Field, W: number, H: number, r: Rng, jitter: Rn
   return { cx, cy, s, rot, flip: r.next() < 0.5 ? 1 : -1 };
 }
 
-/** Separable [1 2 1]/4 smoothing along beams (lateral) or samples (axial), in place. */
-function smooth(a: Float32Array, nb: number, ns: number, lateral: boolean): void {
-  const tmp = new Float32Array(a.length);
+/** Display gamma 255·(x/255)^γ by table (linear between 1,025 knots; within 0.01 grey of the power). */
+const GAMMA_STEPS = 1024;
+const GAMMA_PER_LEVEL = GAMMA_STEPS / 255;
+const gammaTables = new Map<number, Float32Array>();
+function gammaTable(g: number): Float32Array {
+  let t = gammaTables.get(g);
+  if (!t) {
+    t = new Float32Array(GAMMA_STEPS + 1);
+    for (let j = 0; j <= GAMMA_STEPS; j++) t[j] = 255 * (j / GAMMA_STEPS) ** g;
+    gammaTables.set(g, t);
+  }
+  return t;
+}
+
+/** Separable [1 2 1]/4 smoothing along beams (lateral) or samples (axial), in place; `tmp` is scratch of the same length. */
+function smooth(a: Float32Array, nb: number, ns: number, lateral: boolean, tmp: Float32Array): void {
   if (lateral) {
     for (let b = 0; b < nb; b++) {
       const p = Math.max(0, b - 1) * ns;
@@ -247,61 +275,105 @@ function smooth(a: Float32Array, nb: number, ns: number, lateral: boolean): void
   } else {
     for (let b = 0; b < nb; b++) {
       const c = b * ns;
-      for (let s = 0; s < ns; s++) tmp[c + s] = 0.25 * a[c + Math.max(0, s - 1)]! + 0.5 * a[c + s]! + 0.25 * a[c + Math.min(ns - 1, s + 1)]!;
+      const last = c + ns - 1;
+      tmp[c] = 0.75 * a[c]! + 0.25 * a[c + 1]!;
+      for (let i = c + 1; i < last; i++) tmp[i] = 0.25 * a[i - 1]! + 0.5 * a[i]! + 0.25 * a[i + 1]!;
+      tmp[last] = 0.25 * a[last - 1]! + 0.75 * a[last]!;
     }
   }
   a.set(tmp);
 }
 
-/** Scan conversion: every output pixel looks up its beam and depth in the grid, bilinearly. */
+/**
+ * atan(t) to about 1e-7 rad (Cephes' single-precision range reduction and polynomial): only + − × ÷, so
+ * the same bits on every machine, and several times faster than Math.atan2 in the per-pixel loop.
+ */
+function fastAtan(t: number): number {
+  const neg = t < 0;
+  let x = neg ? -t : t;
+  let base = 0;
+  if (x > 2.414213562373095) {
+    base = Math.PI / 2;
+    x = -1 / x;
+  } else if (x > 0.4142135623730951) {
+    base = Math.PI / 4;
+    x = (x - 1) / (x + 1);
+  }
+  const z = x * x;
+  const r = base + ((((0.0805374449538 * z - 0.138776856032) * z + 0.199777106478) * z - 0.333329491539) * z * x + x);
+  return neg ? -r : r;
+}
+
+/** Bilinear lookup of the beam grid at fractional (beam, sample), fading over the last cell at the field's edge. */
+function sampleGrid(display: Float32Array, nb: number, ns: number, fb: number, fs: number): number {
+  let edge = 1;
+  if (fb < 0) edge *= fb + 1;
+  else if (fb > nb - 1) edge *= nb - fb;
+  if (fs < 0) edge *= fs + 1;
+  else if (fs > ns - 1) edge *= ns - fs;
+  // fb, fs ≥ −1: truncation differs from floor only on [−1, 0), which the clamp maps to 0 either way.
+  let b0 = fb | 0;
+  let s0 = fs | 0;
+  if (b0 < 0) b0 = 0;
+  else if (b0 > nb - 2) b0 = nb - 2;
+  if (s0 < 0) s0 = 0;
+  else if (s0 > ns - 2) s0 = ns - 2;
+  let tb = fb - b0;
+  let ts = fs - s0;
+  tb = tb < 0 ? 0 : tb > 1 ? 1 : tb;
+  ts = ts < 0 ? 0 : ts > 1 ? 1 : ts;
+  const i = b0 * ns + s0;
+  const a0 = display[i]!;
+  const a1 = display[i + ns]!;
+  const v0 = a0 + (display[i + 1]! - a0) * ts;
+  const v1 = a1 + (display[i + ns + 1]! - a1) * ts;
+  return (v0 + (v1 - v0) * tb) * edge;
+}
+
+/**
+ * Scan conversion: every output pixel looks up its beam and depth in the grid, bilinearly. Pixels outside
+ * the field stay 0; in a sector, each row only visits the span the fan can reach.
+ */
 function scanConvert(field: Field, display: Float32Array, nb: number, ns: number, out: Float32Array, W: number, H: number): void {
   const { linear, ax, ay, r0, r1, half, x0, x1, y0, y1 } = field;
+  if (linear) {
+    const xScale = nb / (x1 - x0);
+    const yScale = ns / (y1 - y0);
+    for (let y = 0; y < H; y++) {
+      const fs = (y + 0.5 - y0) * yScale - 0.5;
+      if (fs < -1 || fs > ns) continue;
+      for (let x = 0; x < W; x++) {
+        const fb = (x + 0.5 - x0) * xScale - 0.5;
+        if (fb < -1 || fb > nb) continue;
+        out[y * W + x] = sampleGrid(display, nb, ns, fb, fs);
+      }
+    }
+    return;
+  }
   const thetaScale = nb / (2 * half);
   const rScale = ns / (r1 - r0);
   const rMin2 = Math.max(0, r0 - 2 / rScale) ** 2;
   const rMax2 = (r1 + 2 / rScale) ** 2;
-  const xScale = nb / (x1 - x0);
-  const yScale = ns / (y1 - y0);
+  // The fan (with its one-beam fade) never reaches 90° from the axis: rows above the apex are empty.
+  const reach = Math.tan(Math.min(half + 2 / thetaScale, 1.5));
   for (let y = 0; y < H; y++) {
-    const py = y + 0.5;
-    const ddy = py - ay;
-    for (let x = 0; x < W; x++) {
-      const px = x + 0.5;
-      let fb: number;
-      let fs: number;
-      if (linear) {
-        fb = (px - x0) * xScale - 0.5;
-        fs = (py - y0) * yScale - 0.5;
-      } else {
-        const ddx = px - ax;
-        const rr2 = ddx * ddx + ddy * ddy;
-        if (rr2 < rMin2 || rr2 > rMax2) continue;
-        fs = (Math.sqrt(rr2) - r0) * rScale - 0.5;
-        fb = (Math.atan2(ddx, ddy) + half) * thetaScale - 0.5;
-      }
+    const ddy = y + 0.5 - ay;
+    if (ddy <= 0) continue;
+    const room = rMax2 - ddy * ddy;
+    if (room <= 0) continue;
+    const span = Math.min(ddy * reach, Math.sqrt(room));
+    const xs = Math.max(0, Math.floor(ax - span - 0.5));
+    const xe = Math.min(W - 1, Math.ceil(ax + span - 0.5));
+    const inv = 1 / ddy;
+    const row = y * W;
+    for (let x = xs; x <= xe; x++) {
+      const ddx = x + 0.5 - ax;
+      const rr2 = ddx * ddx + ddy * ddy;
+      if (rr2 < rMin2 || rr2 > rMax2) continue;
+      const fs = (Math.sqrt(rr2) - r0) * rScale - 0.5;
+      const fb = (fastAtan(ddx * inv) + half) * thetaScale - 0.5;
       if (fb < -1 || fs < -1 || fb > nb || fs > ns) continue;
-      // Fade over the last cell at the field's edge instead of a hard, aliased border.
-      let edge = 1;
-      if (fb < 0) edge *= fb + 1;
-      else if (fb > nb - 1) edge *= nb - fb;
-      if (fs < 0) edge *= fs + 1;
-      else if (fs > ns - 1) edge *= ns - fs;
-      let b0 = Math.floor(fb);
-      let s0 = Math.floor(fs);
-      if (b0 < 0) b0 = 0;
-      else if (b0 > nb - 2) b0 = nb - 2;
-      if (s0 < 0) s0 = 0;
-      else if (s0 > ns - 2) s0 = ns - 2;
-      let tb = fb - b0;
-      let ts = fs - s0;
-      tb = tb < 0 ? 0 : tb > 1 ? 1 : tb;
-      ts = ts < 0 ? 0 : ts > 1 ? 1 : ts;
-      const i = b0 * ns + s0;
-      const a0 = display[i]!;
-      const a1 = display[i + ns]!;
-      const v0 = a0 + (display[i + 1]! - a0) * ts;
-      const v1 = a1 + (display[i + ns + 1]! - a1) * ts;
-      out[y * W + x] = (v0 + (v1 - v0) * tb) * edge;
+      out[row + x] = sampleGrid(display, nb, ns, fb, fs);
     }
   }
 }
@@ -347,8 +419,8 @@ export function renderImage(req: RenderRequest): Uint8Array {
   const n = nb * ns;
 
   // Background tissue: smooth heterogeneity, a few bright layers of the maternal wall near the probe.
-  const refl = new Float32Array(n);
-  const att = new Float32Array(n).fill(1.5);
+  const refl = floats(Slot.Refl, n);
+  const att = floats(Slot.Att, n).fill(1.5);
   const bgRng = planeRng.fork('background');
   const hetero = createValueNoise(bgRng, 7, 6, 0.3, 1.8);
   const fine = createValueNoise(frameRng.fork('fine'), 16, 14, 0.7, 1.35);
@@ -379,18 +451,19 @@ export function renderImage(req: RenderRequest): Uint8Array {
   // Speckle: a complex Gaussian field, correlated over a few cells (wider across beams), whose
   // magnitude is Rayleigh distributed and multiplies the echo.
   const fr = new FastRandom(frameRng.fork('speckle'));
-  const re = new Float32Array(n);
-  const im = new Float32Array(n);
+  const re = floats(Slot.Re, n);
+  const im = floats(Slot.Im, n);
   for (let i = 0; i < n; i++) {
     re[i] = fr.normal();
     im[i] = fr.normal();
   }
+  const scratch = floats(Slot.Scratch, n);
   for (let p = 0; p < style.lateralPasses; p++) {
-    smooth(re, nb, ns, true);
-    smooth(im, nb, ns, true);
+    smooth(re, nb, ns, true, scratch);
+    smooth(im, nb, ns, true, scratch);
   }
-  smooth(re, nb, ns, false);
-  smooth(im, nb, ns, false);
+  smooth(re, nb, ns, false, scratch);
+  smooth(im, nb, ns, false, scratch);
   const speckle = re;
   let sum = 0;
   for (let i = 0; i < n; i++) {
@@ -413,6 +486,7 @@ export function renderImage(req: RenderRequest): Uint8Array {
   const floorDb = refDb - style.dynamicRange;
   const scale = 255 / style.dynamicRange;
   const display = im;
+  const gamma = style.gamma === 1 ? null : gammaTable(style.gamma);
   for (let b = 0; b < nb; b++) {
     let cum = 0;
     const base = b * ns;
@@ -421,15 +495,19 @@ export function renderImage(req: RenderRequest): Uint8Array {
       const db = 8.685889638 * (Math.log(refl[i]! * speckle[i]! * norm + 1e-6) + tgc * s * ds - cum);
       cum += att[i]! * ds;
       const x = db <= floorDb ? 0 : db >= refDb ? 255 : (db - floorDb) * scale;
-      display[i] = style.gamma === 1 ? x : 255 * (x / 255) ** style.gamma;
+      if (gamma) {
+        const t = x * GAMMA_PER_LEVEL;
+        const j = t | 0;
+        display[i] = j >= GAMMA_STEPS ? 255 : gamma[j]! + (gamma[j + 1]! - gamma[j]!) * (t - j);
+      } else display[i] = x;
     }
   }
   for (let p = 0; p < style.smoothPasses; p++) {
-    smooth(display, nb, ns, true);
-    smooth(display, nb, ns, false);
+    smooth(display, nb, ns, true, scratch);
+    smooth(display, nb, ns, false, scratch);
   }
 
-  const canvas: Canvas = { data: new Float32Array(W * H), width: W, height: H };
+  const canvas: Canvas = { data: floats(Slot.Canvas, W * H).fill(0), width: W, height: H };
   scanConvert(field, display, nb, ns, canvas.data, W, H);
   if (field.probeArc) drawProbeArc(field, canvas.data, W, H);
   drawOverlay(canvas, style.ui, device, frameRng.fork('ui'), { linear: field.linear });
@@ -437,7 +515,7 @@ export function renderImage(req: RenderRequest): Uint8Array {
   const out = canvas.data;
   for (let i = 0; i < out.length; i++) {
     const v = out[i]!;
-    pixels[i] = v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
+    pixels[i] = v <= 0 ? 0 : v >= 255 ? 255 : (v + 0.5) | 0; // = Math.round for 0 < v < 255
   }
   return pixels;
 }

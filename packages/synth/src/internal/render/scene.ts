@@ -93,6 +93,23 @@ export function rasterize(grid: BeamGrid, shapes: readonly Shape[], refl: Float3
       cos = Math.cos(shape.rot);
       sin = Math.sin(shape.rot);
     }
+    // Ellipses and rings: the band of q = |(u/a, v/b)| where the soft edge or the ring lies, squared.
+    let minAB = 1;
+    let edgeE = 1;
+    let qIn2 = 0;
+    let qOut2 = Infinity;
+    if (shape.kind === 'ellipse') {
+      minAB = Math.min(shape.a, shape.b);
+      edgeE = Math.max(shape.edge, 0.5);
+      qIn2 = Math.max(0, 1 - edgeE / minAB) ** 2;
+      if (edgeE >= minAB) qIn2 = -1;
+      qOut2 = (1 + edgeE / minAB) ** 2;
+    } else if (shape.kind === 'ring') {
+      minAB = Math.min(shape.a, shape.b);
+      const reach = (shape.width / 2 + 1) / minAB;
+      qIn2 = reach >= 1 ? -1 : (1 - reach) ** 2;
+      qOut2 = (1 + reach) ** 2;
+    }
     let segLen2 = 0;
     let sdx = 0;
     let sdy = 0;
@@ -136,13 +153,19 @@ export function rasterize(grid: BeamGrid, shapes: readonly Shape[], refl: Float3
           const v = -px * sin + py * cos;
           const ua = u / shape.a;
           const vb = v / shape.b;
-          const q = Math.sqrt(ua * ua + vb * vb);
-          const d = (q - 1) * Math.min(shape.a, shape.b);
+          const q2 = ua * ua + vb * vb;
           if (shape.kind === 'ellipse') {
-            const e = Math.max(shape.edge, 0.5);
-            if (d >= e) continue;
-            alpha = d <= -e ? 1 : 0.5 - (0.5 * d) / e;
+            // Outside the soft edge, or fully inside it, without the square root.
+            if (q2 >= qOut2) continue;
+            if (q2 <= qIn2) alpha = 1;
+            else {
+              const d = (Math.sqrt(q2) - 1) * minAB;
+              alpha = d >= edgeE ? 0 : d <= -edgeE ? 1 : 0.5 - (0.5 * d) / edgeE;
+              if (alpha <= 0) continue;
+            }
           } else {
+            if (q2 >= qOut2 || q2 <= qIn2) continue;
+            const d = (Math.sqrt(q2) - 1) * minAB;
             const hw = shape.width / 2;
             const ad = Math.abs(d);
             if (ad >= hw + 1) continue;
