@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { FpdbError, parseImageName } from '@fpdb/schema';
+import { computeStats, FpdbError, parseImageName, parseRecord, type FpdbRecord } from '@fpdb/schema';
 import { describe, expect, it } from 'vitest';
 import { planDataset, type SynthRecord } from './plan.js';
 import { realFixture } from './real-fixtures.js';
@@ -31,7 +31,37 @@ function structureProblems(records: readonly SynthRecord[]): string[] {
   return problems;
 }
 
+function readCsv(text: string): FpdbRecord[] {
+  const [header, ...lines] = text.slice(0, -1).split('\n');
+  const names = header!.split(';').map((n) => n.trim());
+  return lines.map((line) => parseRecord(Object.fromEntries(line.split(';').map((v, i) => [names[i]!, v]))));
+}
+
 describe('planDataset', () => {
+  it('matches the real release\'s shares at 2,000 images (10 seeds)', () => {
+    const real = computeStats(readCsv(readFileSync(realFixture('FETAL_PLANES_DB_data.csv'), 'latin1')));
+    // Tolerances, in share points: planes 1, brain planes 1.5, machines and operators 4, split 0.5
+    // (worst cases over 30 seeds at 2,000 images: 0.04, 0.74, 1.5 and 3.4, 0.01).
+    const tolerance: [keyof typeof real, number][] = [
+      ['byPlane', 0.01],
+      ['byBrainPlane', 0.015],
+      ['byMachine', 0.04],
+      ['byOperator', 0.04],
+      ['bySplit', 0.005],
+    ];
+    for (let seed = 0; seed < 10; seed++) {
+      const ours = computeStats(planDataset({ images: 2000, seed }).records);
+      expect(ours.images).toBe(2000);
+      for (const [family, tol] of tolerance) {
+        const a = ours[family] as Record<string, number>;
+        const b = real[family] as Record<string, number>;
+        for (const key of Object.keys(b)) expect(Math.abs((a[key] ?? 0) / ours.images - b[key]! / real.images), `seed ${seed} ${family} ${key}`).toBeLessThanOrEqual(tol);
+      }
+      expect(ours.patientsBySplit.train! + ours.patientsBySplit.test!).toBe(ours.patients);
+    }
+  });
+
+
   it('detects broken structure (the checker can fail)', () => {
     const records = planDataset({ images: 50, seed: 1 }).records.map((r) => ({ ...r }));
     records[0]!.frames += 1;

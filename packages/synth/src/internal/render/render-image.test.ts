@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { planDataset, type SynthRecord } from '../plan.js';
 import { renderImage } from './render-image.js';
@@ -11,7 +12,7 @@ function meanAbsDiff(a: Uint8Array, b: Uint8Array): number {
   return s / a.length;
 }
 
-describe('renderImage', () => {
+describe('renderImage', { timeout: 180_000 }, () => {
   const records = planDataset({ images: 400, seed: 1, size }).records;
 
   it('is deterministic and sized as asked', () => {
@@ -20,6 +21,23 @@ describe('renderImage', () => {
     expect(a.length).toBe(size.width * size.height);
     expect(Buffer.from(a).equals(Buffer.from(render(r)))).toBe(true);
     expect(Buffer.from(a).equals(Buffer.from(render(r, 2)))).toBe(false);
+  });
+
+  it('does not depend on what was rendered before (its buffers are reused), at real sizes too', () => {
+    const real = planDataset({ images: 60, seed: 2 }).records;
+    const [a, b] = [real[0]!, real.find((r) => r.width !== real[0]!.width && r.plane !== real[0]!.plane) ?? real[1]!];
+    const first = render(a);
+    render(b);
+    render({ ...b, width: 40, height: 30 });
+    expect(Buffer.from(render(a)).equals(Buffer.from(first))).toBe(true);
+  });
+
+  it('gives the bytes it gave when this test was written (same on every machine; update on purpose only)', () => {
+    // A change here means every synthetic dataset changes: bump it only with an intended renderer change.
+    const hash = createHash('sha256');
+    for (const r of records.slice(0, 8)) hash.update(render(r));
+    for (const r of planDataset({ images: 12, seed: 5 }).records.slice(0, 2)) hash.update(render(r));
+    expect(hash.digest('hex').slice(0, 16)).toBe('8f2f2d1d28cdd6ca');
   });
 
   it('draws a field on black with a full range of grey', () => {
