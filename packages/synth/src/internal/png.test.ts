@@ -23,6 +23,16 @@ describe('encodeGrayPng', () => {
     expect(raw.equals(Buffer.from(pixels))).toBe(true);
   });
 
+  it('round-trips noise and flat areas exactly (every branch of the predictor)', async () => {
+    let state = 12345;
+    const noise = Uint8Array.from({ length: width * height }, (_, i) => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return i % width < 20 ? 0 : i % width > 80 ? 255 : state >>> 24;
+    });
+    const raw = await sharp(encodeGrayPng(noise, width, height)).extractChannel(0).raw().toBuffer();
+    expect(raw.equals(Buffer.from(noise))).toBe(true);
+  });
+
   it('stores valid scanlines with a filter byte per row', () => {
     const png = Buffer.from(encodeGrayPng(pixels, width, height));
     const idatAt = png.indexOf('IDAT', 0, 'latin1');
