@@ -128,15 +128,42 @@ describe('composition', () => {
 });
 
 describe('asLoaderHook', () => {
-  it('returns a new batch with augmented images and mixed soft labels, deterministic in the rng', () => {
-    const hook = asLoaderHook(compose([horizontalFlip(), mixUp()]), { numClasses: 3 });
-    const b = { images: noiseBatch(4, 8, 8).data, batchSize: 4, height: 8, width: 8, labels: Int32Array.from([0, 1, 2, 1]), ids: ['a', 'b', 'c', 'd'] };
-    const o1 = hook(b, createRng(5));
-    const o2 = hook(b, createRng(5));
-    expect(o1.images).not.toBe(b.images);
+  const batchOf = () => ({ images: noiseBatch(4, 8, 8).data, batchSize: 4, height: 8, width: 8, labels: Int32Array.from([0, 1, 2, 1]), ids: ['a', 'b', 'c', 'd'] });
+  const pipeline = compose([horizontalFlip({ p: 1 }), mixUp()]);
+  it('augments the images in place with mixed soft labels, deterministic in the rng', () => {
+    const hook = asLoaderHook(pipeline, { numClasses: 3 });
+    const [b1, b2] = [batchOf(), batchOf()];
+    const before = b1.images.slice();
+    const o1 = hook(b1, createRng(5));
+    const o2 = hook(b2, createRng(5));
+    expect(o1.images).toBe(b1.images);
+    expect(o1.images).not.toEqual(before);
     expect(o1.images).toEqual(o2.images);
     expect(o1.soft).toHaveLength(12);
-    expect(o1.ids).toBe(b.ids);
-    expect(o1.labels).toBe(b.labels);
+    expect(o1.ids).toBe(b1.ids);
+    expect(o1.labels).toBe(b1.labels);
+  });
+  it('leaves the input alone with inPlace: false, with the same result', () => {
+    const b = batchOf();
+    const before = b.images.slice();
+    const copied = asLoaderHook(pipeline, { numClasses: 3, inPlace: false })(b, createRng(5));
+    expect(copied.images).not.toBe(b.images);
+    expect(b.images).toEqual(before);
+    expect(copied.images).toEqual(asLoaderHook(pipeline, { numClasses: 3 })(batchOf(), createRng(5)).images);
+  });
+});
+
+describe('applyInPlace', () => {
+  it('writes the same bytes as apply into the batch itself, for every transform of the defaults', () => {
+    const src = noiseBatch(6, 16, 16);
+    const copy = ultrasoundDefaults().apply(src, 11);
+    const own = { ...src, data: src.data.slice() };
+    const out = ultrasoundDefaults().applyInPlace(own, 11);
+    expect(out.data).toBe(own.data);
+    expect(Buffer.from(out.data.buffer)).toEqual(Buffer.from(copy.data.buffer));
+  });
+  it('refuses a uint8 batch', () => {
+    const bytes = { data: new Uint8Array(4), batch: 1, height: 2, width: 2 };
+    expect(() => rotate().applyInPlace(bytes as never, 1)).toThrow(expect.objectContaining({ code: 'FPDB_INVALID_ARGUMENT' }));
   });
 });

@@ -1,4 +1,4 @@
-import { createRng, type Rng } from '@fpdb/schema';
+import { createRng, FpdbError, type Rng } from '@fpdb/schema';
 import { assertImageBatch, type ImageBatch } from './image-batch.js';
 import { Work } from './internal/work.js';
 
@@ -41,18 +41,34 @@ export abstract class Transform {
    * @example const out = rotate({ degrees: 10 }).apply({ data, batch: 32, height: 128, width: 128 }, 42);
    */
   apply<D extends Float32Array | Uint8Array>(batch: ImageBatch<D>, seed: Seed): ImageBatch<D> {
-    return runTransform(this, batch, seed);
+    return runTransform(this, batch, seed, false);
+  }
+
+  /**
+   * Augments a float32 batch IN PLACE: `batch.data` is overwritten with the result and is the returned
+   * batch's `data` (soft labels, when the pipeline makes them, are new arrays). The bytes equal
+   * {@link Transform.apply}'s for the same seed. Use it on a batch that is yours to change, as the loader
+   * hook does: it saves allocating and copying the whole batch per call, which at 224² costs more than a
+   * flip or a brightness change itself.
+   * @throws FpdbError as {@link Transform.apply}, and `FPDB_INVALID_ARGUMENT` for a Uint8Array batch.
+   * @example const { soft } = ultrasoundDefaults().applyInPlace({ data, batch: 32, height: 128, width: 128 }, step);
+   */
+  applyInPlace(batch: ImageBatch<Float32Array>, seed: Seed): ImageBatch<Float32Array> {
+    if (!((batch.data as unknown) instanceof Float32Array)) {
+      throw new FpdbError('FPDB_INVALID_ARGUMENT', `applyInPlace needs a Float32Array batch in [0, 1]; got ${Object.prototype.toString.call(batch.data)}. Use apply() for uint8 batches.`);
+    }
+    return runTransform(this, batch, seed, true);
   }
 }
 
-function runTransform<D extends Float32Array | Uint8Array>(t: Transform, batch: ImageBatch<D>, seed: Seed): ImageBatch<D> {
+function runTransform<D extends Float32Array | Uint8Array>(t: Transform, batch: ImageBatch<D>, seed: Seed, inPlace: boolean): ImageBatch<D> {
   assertImageBatch(batch);
   const rng = toRng(seed);
   const { batch: b, height: h, width: w } = batch;
   const n = b * h * w;
   const src = batch.data;
   let data: Float32Array;
-  if (src instanceof Float32Array) data = new Float32Array(src);
+  if (src instanceof Float32Array) data = inPlace ? src : new Float32Array(src);
   else {
     data = new Float32Array(n);
     for (let i = 0; i < n; i++) data[i] = src[i]! / 255;
