@@ -56,7 +56,7 @@ describe('noise', () => {
     for (let k = 0; k + 1 < out.data.length; k++) c += (out.data[k]! - 0.6) * (out.data[k + 1]! - 0.6);
     expect(Math.abs(c / out.data.length / 0.0025)).toBeLessThan(0.03);
   });
-  it('Gaussian noise has normal tails (the ziggurat wedges and tail beyond 3.65σ are drawn)', () => {
+  it('Gaussian noise has normal tails (Box–Muller draws beyond 3.65σ)', () => {
     const b = makeBatch(8, 128, 128, () => 0);
     const z = gaussianNoise({ std: [1, 1], clip: false }).apply(b, 5).data;
     const n = z.length;

@@ -1,7 +1,8 @@
 import { FpdbError, type Rng } from '@fpdb/schema';
 import { forwardAffine, invert } from './internal/affine.js';
 import { drawSeed } from './internal/fast-random.js';
-import { brightnessKernel, contrastKernel, gammaKernel, gaussianNoiseKernel, sharpenKernel, speckleNoiseKernel } from './internal/intensity.js';
+import { brightnessKernel, contrastKernel, gammaKernel, sharpenKernel } from './internal/intensity.js';
+import { gaussianNoiseKernel, speckleNoiseKernel } from './internal/noise.js';
 import { checkInteger, checkProbability } from './internal/validate.js';
 import type { Work } from './internal/work.js';
 import { applyGaussianBlur } from './gaussian-blur.js';

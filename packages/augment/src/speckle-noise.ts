@@ -1,7 +1,7 @@
 import type { Rng } from '@fpdb/schema';
 import { eachSample } from './internal/each-sample.js';
 import { drawSeed } from './internal/fast-random.js';
-import { speckleNoiseKernel } from './internal/intensity.js';
+import { speckleNoiseKernel } from './internal/noise.js';
 import { checkProbability, checkRange, type Range } from './internal/validate.js';
 import type { Work } from './internal/work.js';
 import { Transform, type TransformJSON } from './transform.js';

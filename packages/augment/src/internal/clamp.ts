@@ -19,3 +19,12 @@ export function clampMax1(v: number): number {
   const w = v - 1;
   return v - (w + Math.abs(w)) * 0.5;
 }
+
+/**
+ * min(max(v, 0), 1) as WebAssembly's f32x4.pmax/pmin compute it (v < 0 ? 0 : v, then 1 < v ? 1 : v):
+ * the clamp of the wasm kernels, for their bit-identical JS fallbacks. NaN and −0 pass through.
+ */
+export function clampPmax01(v: number): number {
+  const r = v < 0 ? 0 : v;
+  return 1 < r ? 1 : r;
+}

@@ -1,5 +1,4 @@
 import { clamp01, clampMax1 } from './clamp.js';
-import { ZIG_K, ZIG_W, zigguratSlow, zigState } from './ziggurat.js';
 
 // Per-sample intensity kernels on [0, 1] floats, in place, clamped to [0, 1] (as torchvision does for
 // float images). `off` is the sample's first index, `n` its pixel count.
@@ -69,95 +68,6 @@ export function gammaKernel(d: Float32Array, off: number, n: number, gamma: numb
 function gammaExact(x: number, gamma: number, gain: number): number {
   if (!(x > 0)) return 0;
   return clampMax1(gain * Math.pow(x, gamma));
-}
-
-// The noise loops inline Mulberry32 (seeded per image from the pipeline's Rng) and the fast path of the
-// ziggurat (one 32-bit draw per normal, see ziggurat.ts); a closure call per pixel would cost more than
-// the maths. The few draws the fast path rejects (~1.3 %) are queued with their pixel and finished after
-// the loop by `zigguratSlow` (the exact wedge/tail step, on the generator's continued stream), which keeps
-// the hot loop free of calls.
-
-let rejectedAt = new Int32Array(0);
-let rejectedDraw = new Int32Array(0);
-/** std·W per layer: the fast path's noise is draw·scaled[layer]. */
-const scaledW = new Float64Array(ZIG_W.length);
-
-function reserveRejects(n: number): void {
-  if (rejectedAt.length < n) {
-    rejectedAt = new Int32Array(n);
-    rejectedDraw = new Int32Array(n);
-  }
-}
-
-/** v + N(mean, std²) per pixel, optionally clamped; `seed` drives the per-pixel generator. */
-export function gaussianNoiseKernel(d: Float32Array, off: number, n: number, mean: number, std: number, seed: number, clip: boolean): void {
-  let s = seed | 0;
-  const K = ZIG_K;
-  const W = scaledW;
-  for (let i = 0; i < W.length; i++) W[i] = ZIG_W[i]! * std;
-  reserveRejects(n);
-  const at = rejectedAt;
-  const draw = rejectedDraw;
-  let rejected = 0;
-  const end = off + n;
-  for (let k = off; k < end; k++) {
-    let t = (s = (s + 0x6d2b79f5) | 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const hz = t ^ (t >>> 14);
-    const iz = hz & 255;
-    const r = d[k]! + mean + hz * W[iz]!;
-    if (Math.abs(hz) >= K[iz]!) {
-      at[rejected] = k;
-      draw[rejected++] = hz;
-      continue;
-    }
-    d[k] = clip ? clamp01(r) : r;
-  }
-  zigState.s = s;
-  for (let j = 0; j < rejected; j++) {
-    const k = at[j]!;
-    const r = d[k]! + mean + std * zigguratSlow(draw[j]!);
-    d[k] = clip ? clamp01(r) : r;
-  }
-}
-
-/**
- * v·(1 + N(0, std²)) per pixel, optionally clamped (multiplicative speckle, as skimage's 'speckle').
- * Black pixels stay black and draw nothing.
- */
-export function speckleNoiseKernel(d: Float32Array, off: number, n: number, std: number, seed: number, clip: boolean): void {
-  let s = seed | 0;
-  const K = ZIG_K;
-  const W = scaledW;
-  for (let i = 0; i < W.length; i++) W[i] = ZIG_W[i]! * std;
-  reserveRejects(n);
-  const at = rejectedAt;
-  const draw = rejectedDraw;
-  let rejected = 0;
-  const end = off + n;
-  for (let k = off; k < end; k++) {
-    const x = d[k]!;
-    if (x === 0) continue;
-    let t = (s = (s + 0x6d2b79f5) | 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const hz = t ^ (t >>> 14);
-    const iz = hz & 255;
-    const r = x * (1 + hz * W[iz]!);
-    if (Math.abs(hz) >= K[iz]!) {
-      at[rejected] = k;
-      draw[rejected++] = hz;
-      continue;
-    }
-    d[k] = clip ? clamp01(r) : r;
-  }
-  zigState.s = s;
-  for (let j = 0; j < rejected; j++) {
-    const k = at[j]!;
-    const r = d[k]! * (1 + std * zigguratSlow(draw[j]!));
-    d[k] = clip ? clamp01(r) : r;
-  }
 }
 
 /**

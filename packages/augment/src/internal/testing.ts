@@ -45,3 +45,12 @@ export function fanBatch(b: number, size: number): ImageBatch<Float32Array> {
     return 0.3 + 0.1 * ((x * 7 + y * 13 + i) % 5) / 5;
   });
 }
+
+/** Index of the first float whose bytes differ (NaN payloads and −0 included), or −1. */
+export function firstDifference(a: Float32Array, b: Float32Array): number {
+  const x = new Int32Array(a.buffer, a.byteOffset, a.length);
+  const y = new Int32Array(b.buffer, b.byteOffset, b.length);
+  if (x.length !== y.length) return Math.min(x.length, y.length);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return i;
+  return -1;
+}

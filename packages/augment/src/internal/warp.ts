@@ -38,7 +38,7 @@ function interval(k: number, q: number, lo: number, hi: number, from: number, to
  * Warps one w×h image with the inverse affine map `m` (output pixel → source pixel), bilinear, zero
  * fill. Reads `src` at `srcOff`, writes `dst` at `dstOff` (must not overlap). Per row the span whose
  * four neighbours are all inside is computed up front, so the inner loop carries no bounds checks.
- * Crops being resized (axis-aligned maps inside the image) go to {@link resizeCropInPlace} instead.
+ * Crops being resized (axis-aligned maps inside the image) go to resizeCropInPlace (resize-crop.ts) instead.
  */
 export function warpAffine(
   src: Float32Array,
@@ -75,84 +75,6 @@ export function warpAffine(
     }
     for (let x = Math.max(e2, s2); x < w; x++) dst[row + x] = sampleSlow(src, srcOff, w, h, a * x + rx, d * x + ry);
   }
-}
-
-/** True when k·x + q stays within the image's half-pixel border for x in [0, n): a crop, not a shift out. */
-function insideHalfPixel(k: number, q: number, n: number): boolean {
-  const eps = 1e-6;
-  return q >= -0.5 - eps && k * (n - 1) + q <= n - 0.5 + eps;
-}
-
-let colLeft = new Int32Array(0);
-let colRight = new Int32Array(0);
-let colFrac = new Float64Array(0);
-let rowScratch = new Float64Array(0);
-
-/**
- * Applies `m` in place when it is a scale-and-shift whose source window lies inside the image (a crop
- * being resized, as RandomResizedCrop) and returns true; returns false (nothing done) for any other map.
- * Bilinear with coordinates clamped to the edge like torch's interpolate (align_corners = false), done
- * separably: the source rows the output needs are first resampled along x into a float64 scratch (no
- * float32 rounding in between) with precomputed column taps, then each output row blends two of them —
- * two reads per pixel per pass, and the result lands in `data` without a copy back.
- */
-export function resizeCropInPlace(data: Float32Array, off: number, w: number, h: number, m: Readonly<Mat>): boolean {
-  const [a, b, c, d, e, f] = m;
-  if (!(b === 0 && d === 0 && a > 0 && e > 0 && insideHalfPixel(a, c, w) && insideHalfPixel(e, f, h))) return false;
-  if (colLeft.length < w) {
-    colLeft = new Int32Array(w);
-    colRight = new Int32Array(w);
-    colFrac = new Float64Array(w);
-  }
-  const xl = colLeft;
-  const xr = colRight;
-  const xf = colFrac;
-  for (let x = 0; x < w; x++) {
-    const sx = clampCoord(a * x + c, w);
-    const i = leftTap(sx, w);
-    xl[x] = i;
-    xr[x] = w > 1 ? i + 1 : i;
-    xf[x] = sx - i;
-  }
-  const rowLo = leftTap(clampCoord(f, h), h);
-  const rowHi = Math.min(h - 1, leftTap(clampCoord(e * (h - 1) + f, h), h) + 1);
-  if (rowScratch.length < w * h) rowScratch = new Float64Array(w * h);
-  const tmp = rowScratch;
-  // Pass 1: source rows rowLo … rowHi along x, into tmp rows 0 … rowHi − rowLo.
-  for (let r = rowLo; r <= rowHi; r++) resampleRow(data, off + r * w, tmp, (r - rowLo) * w, w, xl, xr, xf);
-  // Pass 2: each output row from two resampled rows.
-  for (let y = 0; y < h; y++) {
-    const sy = clampCoord(e * y + f, h);
-    const r = leftTap(sy, h);
-    const r0 = (r - rowLo) * w;
-    blendRows(tmp, r0, h > 1 ? r0 + w : r0, sy - r, data, off + y * w, w);
-  }
-  return true;
-}
-
-function resampleRow(src: Float32Array, s: number, dst: Float64Array, o: number, w: number, xl: Int32Array, xr: Int32Array, xf: Float64Array): void {
-  for (let x = 0; x < w; x++) {
-    const p = src[s + xl[x]!]!;
-    dst[o + x] = p + xf[x]! * (src[s + xr[x]!]! - p);
-  }
-}
-
-function blendRows(src: Float64Array, r0: number, r1: number, fy: number, dst: Float32Array, o: number, w: number): void {
-  for (let x = 0; x < w; x++) {
-    const p = src[r0 + x]!;
-    dst[o + x] = p + fy * (src[r1 + x]! - p);
-  }
-}
-
-/** Source coordinate `s` clamped to [0, n − 1] (edge replication). */
-function clampCoord(s: number, n: number): number {
-  return s < 0 ? 0 : s > n - 1 ? n - 1 : s;
-}
-
-/** The left tap of a clamped coordinate: floor(s), kept ≤ n − 2 so its right neighbour exists. */
-function leftTap(s: number, n: number): number {
-  const i = Math.floor(s);
-  return i > n - 2 ? Math.max(0, n - 2) : i;
 }
 
 /** Nearest-neighbour warp of a 0/1 mask with the same inverse map (for fan-aware re-blackening). */

@@ -1,5 +1,6 @@
 import { IDENTITY, isFlip, isIdentity, multiply, type Mat } from './affine.js';
-import { flipMaskInPlace, flipRowsInPlace, resizeCropInPlace, warpAffine, warpMaskAffine } from './warp.js';
+import { resizeCropInPlace } from './resize-crop.js';
+import { flipMaskInPlace, flipRowsInPlace, warpAffine, warpMaskAffine } from './warp.js';
 
 /**
  * The mutable state one pipeline run works on: a float copy of the batch in [0, 1] scale, the

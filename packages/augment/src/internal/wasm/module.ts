@@ -1,0 +1,70 @@
+import { AUGMENT_KERNELS_WASM_BASE64 } from './kernels-wasm.js';
+
+/** The exports of kernels.c; every pointer is a byte offset into {@link WasmKernels.memory}. */
+export interface KernelExports {
+  gaussian_noise(d: number, blocks: number, mean: number, std: number, seed: number, clip: number): void;
+  speckle_noise(d: number, blocks: number, std: number, seed: number, clip: number): void;
+  resize_crop(img: number, tmp: number, xl: number, xf: number, yl: number, yf: number, w: number, h: number, rowLo: number, rowHi: number): void;
+}
+
+/** The instantiated kernels and views on their memory (refreshed by {@link reserve} when it grows). */
+export interface WasmKernels {
+  readonly exports: KernelExports;
+  readonly memory: WebAssembly.Memory;
+  f32: Float32Array;
+  i32: Int32Array;
+}
+
+const PAGE = 65536;
+/** undefined: not tried yet; null: unavailable (no WebAssembly SIMD, or synchronous compile refused). */
+let loaded: WasmKernels | null | undefined;
+let forceFallback = false;
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  if (typeof Buffer !== 'undefined') return new Uint8Array(Buffer.from(text, 'base64'));
+  const raw = atob(text);
+  const bytes = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i += 1) bytes[i] = raw.charCodeAt(i);
+  return bytes;
+}
+
+function load(): WasmKernels | null {
+  try {
+    if (typeof WebAssembly !== 'object') return null;
+    const bytes = decodeBase64(AUGMENT_KERNELS_WASM_BASE64);
+    if (!WebAssembly.validate(bytes)) return null; // no SIMD128
+    // Synchronous compile: fine in Node and workers; a browser main thread may refuse modules > 4 KB,
+    // in which case the JS fallback (bit-identical) runs.
+    const memory = new WebAssembly.Memory({ initial: 4 });
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+    return { exports: instance.exports as unknown as KernelExports, memory, f32: new Float32Array(memory.buffer), i32: new Int32Array(memory.buffer) };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The SIMD kernels, compiled and instantiated on first use (cached), or undefined when WebAssembly
+ * SIMD is unavailable or {@link setForceFallback} is on: callers then run the bit-identical JS code.
+ */
+export function wasmKernels(): WasmKernels | undefined {
+  if (forceFallback) return undefined;
+  if (loaded === undefined) loaded = load();
+  return loaded ?? undefined;
+}
+
+/** Grows the kernels' memory to at least `bytes` and returns `k` with fresh views. */
+export function reserve(k: WasmKernels, bytes: number): WasmKernels {
+  const have = k.memory.buffer.byteLength;
+  if (have < bytes) {
+    k.memory.grow(Math.ceil((bytes - have) / PAGE));
+    k.f32 = new Float32Array(k.memory.buffer);
+    k.i32 = new Int32Array(k.memory.buffer);
+  }
+  return k;
+}
+
+/** Tests only: true forces the JS fallback everywhere (same bytes, no WebAssembly). */
+export function setForceFallback(on: boolean): void {
+  forceFallback = on;
+}
