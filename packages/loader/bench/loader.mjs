@@ -36,10 +36,10 @@ async function synthPng(width, height, seed) {
       px[y * width + x] = inFan ? Math.min(255, 40 + 120 * rnd() * rnd() + 60 * Math.sin(r / 17) ** 2) : y < 30 && x < 200 && rnd() < 0.3 ? 220 : 0;
     }
   }
-  return sharp(px, { raw: { width, height, channels: 1 } }).png().toBuffer();
+  return sharp(px, { raw: { width, height, channels: 1 } }).toColourspace('b-w').png().toBuffer();
 }
 
-async function measure(label, files, size, inFlight, repeat) {
+async function measure(label, files, size, inFlight, repeat, kernel) {
   const list = Array.from({ length: repeat }, () => files).flat();
   let next = 0;
   const cpu0 = process.cpuUsage();
@@ -48,7 +48,7 @@ async function measure(label, files, size, inFlight, repeat) {
   const worker = async () => {
     while (next < list.length) {
       const f = list[next++];
-      await decodeImage(await readFile(f), { height: size, width: size, policy: 'stretch' }, { file: f });
+      await decodeImage(await readFile(f), { height: size, width: size, policy: 'stretch', kernel }, { file: f });
     }
   };
   await Promise.all(Array.from({ length: inFlight }, worker));
@@ -60,17 +60,38 @@ async function measure(label, files, size, inFlight, repeat) {
   return r;
 }
 
-function pil(files, size, repeat, dir) {
+function pil(files, size, repeat, dir, filter) {
   const listing = join(dir, `files-${size}.txt`);
   writeFileSync(listing, files.join('\n'));
-  const r = spawnSync(PYTHON, [join(here, 'pil_decode.py'), String(size), String(repeat), listing], { encoding: 'utf8' });
+  const r = spawnSync(PYTHON, [join(here, 'pil_decode.py'), String(size), String(repeat), listing, filter], { encoding: 'utf8' });
   if (r.status !== 0) {
     log('PIL peer unavailable:', (r.stderr || r.error?.message || '').split('\n').slice(-2).join(' '));
     return undefined;
   }
   const out = JSON.parse(r.stdout.trim().split('\n').pop());
-  log(JSON.stringify({ label: 'pil', size, ...out }));
+  log(JSON.stringify({ label: `pil ${filter}`, size, ...out }));
   return { images: out.images, seconds: +out.seconds.toFixed(3), imagesPerSecond: +out.imagesPerSecond.toFixed(1), imagesPerCpuSecond: +out.imagesPerCpuSecond.toFixed(1), pil: out.pil };
+}
+
+/** Mean and max |fpdb − PIL| gray levels over a few images: both run the same triangle filter. */
+async function agreement(files, size, dir) {
+  const out = join(dir, 'pil-pixels.bin');
+  const listing = join(dir, 'agreement.txt');
+  writeFileSync(listing, files.join('\n'));
+  const r = spawnSync(PYTHON, [join(here, 'pil_decode.py'), String(size), '1', listing, 'BILINEAR', out], { encoding: 'utf8' });
+  if (r.status !== 0) return undefined;
+  const theirs = readFileSync(out);
+  let sum = 0;
+  let max = 0;
+  for (let i = 0; i < files.length; i++) {
+    const ours = await decodeImage(await readFile(files[i]), { height: size, width: size, policy: 'stretch' });
+    for (let k = 0; k < ours.length; k++) {
+      const d = Math.abs(ours[k] - theirs[i * size * size + k]);
+      sum += d;
+      if (d > max) max = d;
+    }
+  }
+  return { meanAbsDiff: +(sum / (files.length * size * size)).toFixed(3), maxAbsDiff: max };
 }
 
 /** Runs a stage in a child process so its peak RSS is its own. */
@@ -130,26 +151,33 @@ async function main() {
     synthFiles.push(f);
   }
 
+  // The default path (kernel linear: node:zlib inflate off the main thread + wasm unfilter and
+  // triangle resize) against PIL's BILINEAR, the same antialiased triangle filter; and sharp's
+  // lanczos3 against PIL's LANCZOS. Sequential = one image in flight; parallel = 2 per core.
   const setups = {};
   const ratioToPil = {};
   const perCpuSecond = {};
   const cpuRatioToPil = {};
+  const agreementWithPil = {};
   const loadBefore = loadavg();
   for (const [set, files, repeat] of [['real60', realFiles, 4], ['synthRealSizes', synthFiles, 4]]) {
     for (const size of [224, 128]) {
-      const seq = await measure(`${set} sharp 1-in-flight`, files, size, 1, repeat);
-      const par = await measure(`${set} sharp ${2 * cores}-in-flight`, files, size, 2 * cores, repeat);
-      const p = pil(files, size, repeat, work);
-      const key = `${set}_${size}`;
-      setups[`${key}_sharp_sequential`] = seq.imagesPerSecond;
-      setups[`${key}_sharp_parallel`] = par.imagesPerSecond;
-      perCpuSecond[`${key}_sharp`] = seq.imagesPerCpuSecond;
-      if (p) {
-        perCpuSecond[`${key}_pil`] = p.imagesPerCpuSecond;
-        cpuRatioToPil[key] = +(seq.imagesPerCpuSecond / p.imagesPerCpuSecond).toFixed(2);
-        setups[`${key}_pil`] = p.imagesPerSecond;
-        ratioToPil[key] = +(par.imagesPerSecond / p.imagesPerSecond).toFixed(2);
-        ratioToPil[`${key}_sequential`] = +(seq.imagesPerSecond / p.imagesPerSecond).toFixed(2);
+      for (const [kernel, filter] of [['linear', 'BILINEAR'], ['lanczos3', 'LANCZOS']]) {
+        const seq = await measure(`${set} ${kernel} 1-in-flight`, files, size, 1, repeat, kernel);
+        const par = await measure(`${set} ${kernel} ${2 * cores}-in-flight`, files, size, 2 * cores, repeat, kernel);
+        const p = pil(files, size, repeat, work, filter);
+        const key = `${set}_${size}${kernel === 'linear' ? '' : `_${kernel}`}`;
+        setups[`${key}_sequential`] = seq.imagesPerSecond;
+        setups[`${key}_parallel`] = par.imagesPerSecond;
+        perCpuSecond[`${key}_fpdb`] = seq.imagesPerCpuSecond;
+        if (p) {
+          perCpuSecond[`${key}_pil`] = p.imagesPerCpuSecond;
+          cpuRatioToPil[key] = +(seq.imagesPerCpuSecond / p.imagesPerCpuSecond).toFixed(2);
+          setups[`${key}_pil`] = p.imagesPerSecond;
+          ratioToPil[key] = +(par.imagesPerSecond / p.imagesPerSecond).toFixed(2);
+          ratioToPil[`${key}_sequential`] = +(seq.imagesPerSecond / p.imagesPerSecond).toFixed(2);
+          if (kernel === 'linear') agreementWithPil[key] = await agreement(files.slice(0, 8), size, work);
+        }
       }
     }
   }
@@ -179,7 +207,8 @@ async function main() {
     cores,
     sharp: sharp.versions.sharp,
     pilNumpy: python || null,
-    kernel: 'lanczos3 (sharp) vs LANCZOS (PIL), stretch, decode → 1 gray channel → resize → uint8',
+    work: 'read file → decode PNG → 1 gray channel → resize (stretch) → uint8; default kernel linear (fpdb: node:zlib + wasm) vs PIL BILINEAR, and sharp lanczos3 vs PIL LANCZOS; ratioToPil = fpdb with 2 images per core in flight ÷ PIL single process',
+    agreementWithPil,
     loadAverage: { before: loadBefore.map((x) => +x.toFixed(1)), after: loadavg().map((x) => +x.toFixed(1)) },
     imagesPerSecond: setups,
     ratioToPil,

@@ -2,7 +2,7 @@ import type { FpdbRecord } from '@fpdb/schema';
 import { buildCache, type BuildCacheOptions } from '../cache/build-cache.js';
 import { openCache, type CacheReader } from '../cache/open-cache.js';
 import type { Dataset } from '../dataset/dataset.js';
-import { readImage, type DecodeOptions } from '../pixels/decode-image.js';
+import { DEFAULT_KERNEL, readImage, type DecodeOptions } from '../pixels/decode-image.js';
 import { checkPixelOptions } from '../pixels/resize-geometry.js';
 import type { PixelSource } from './pixel-source.js';
 
@@ -43,7 +43,7 @@ export interface DatasetPixelSource extends PixelSource {
 export async function createPixelSource(dataset: Dataset, options: DatasetPixelSourceOptions): Promise<DatasetPixelSource> {
   checkPixelOptions(options);
   const { cache = 'use', cacheDir, height, width } = options;
-  const key = { height, width, policy: options.policy ?? 'stretch', kernel: options.kernel ?? 'lanczos3', maxPixels: options.maxPixels };
+  const key = { height, width, policy: options.policy ?? 'stretch', kernel: options.kernel ?? DEFAULT_KERNEL, maxPixels: options.maxPixels };
   if (cache === 'build') {
     await buildCache(dataset, {
       ...key,

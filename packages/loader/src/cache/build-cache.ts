@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { FpdbError, isFpdbError, type ValidationIssue } from '@fpdb/schema';
 import type { Dataset } from '../dataset/dataset.js';
 import { mapPool } from '../internal/pool.js';
-import { readImage, type DecodeOptions } from '../pixels/decode-image.js';
+import { DEFAULT_KERNEL, readImage, type DecodeOptions } from '../pixels/decode-image.js';
 import { checkPixelOptions } from '../pixels/resize-geometry.js';
 import { CACHE_GRAY, CACHE_HEADER_BYTES, CACHE_VERSION, cacheStem, encodeHeader, type CacheEntry, type CacheIndex, type CacheKey } from './cache-format.js';
 import { resolveCacheDir, type CacheLocation } from './cache-location.js';
@@ -97,7 +97,7 @@ async function readJournal(file: string): Promise<{ head: JournalHead; done: Map
 export async function buildCache(dataset: Dataset, options: BuildCacheOptions): Promise<CacheBuildResult> {
   checkPixelOptions(options);
   const location = await resolveCacheDir(dataset.root, options.dir);
-  const stem = cacheStem({ height: options.height, width: options.width, policy: options.policy ?? 'stretch', kernel: options.kernel ?? 'lanczos3' });
+  const stem = cacheStem({ height: options.height, width: options.width, policy: options.policy ?? 'stretch', kernel: options.kernel ?? DEFAULT_KERNEL });
   const unlock = await lockCache(join(location.dir, `${stem}.bin`), options.signal);
   try {
     return await buildUnlocked(dataset, options);
@@ -107,7 +107,7 @@ export async function buildCache(dataset: Dataset, options: BuildCacheOptions): 
 }
 
 async function buildUnlocked(dataset: Dataset, options: BuildCacheOptions): Promise<CacheBuildResult> {
-  const { height, width, policy = 'stretch', kernel = 'lanczos3', concurrency = 4, onError = 'error', onProgress, signal } = options;
+  const { height, width, policy = 'stretch', kernel = DEFAULT_KERNEL, concurrency = 4, onError = 'error', onProgress, signal } = options;
   const key: CacheKey = { height, width, policy, kernel };
   const location = await resolveCacheDir(dataset.root, options.dir);
   const stem = cacheStem(key);

@@ -1,12 +1,12 @@
 import { FpdbError } from '@fpdb/schema';
 import { GRAY_FORMULA } from '../pixels/gray.js';
-import type { ResizeKernel } from '../pixels/decode-image.js';
+import { DEFAULT_KERNEL, type ResizeKernel } from '../pixels/decode-image.js';
 import { RESIZE_POLICIES, type ResizePolicy } from '../pixels/resize-geometry.js';
 
 /** Data file magic: 8 ASCII bytes. */
 export const CACHE_MAGIC = 'FPDBCACH';
 /** Bumped whenever the bytes a cache holds for an image would change (format, gray formula, geometry). */
-export const CACHE_VERSION = 1;
+export const CACHE_VERSION = 2; // 2: the default kernel became fpdb's own `linear`
 /**
  * Bytes before the pixels. Layout (little-endian): magic[8] · version u32 · height u32 · width u32 ·
  * count u32 · policy u8 · pad[3] · buildId[16] · reserved to 64. Image `slot` occupies
@@ -44,9 +44,9 @@ export interface CacheIndex extends CacheKey {
   entries: Record<string, CacheEntry>;
 }
 
-/** File stem of a cache: `128x128-pad` (plus `-<kernel>` when not lanczos3). */
+/** File stem of a cache: `128x128-pad` (plus `-<kernel>` when not the default, `linear`). */
 export function cacheStem(key: CacheKey): string {
-  return `${key.height}x${key.width}-${key.policy}${key.kernel === 'lanczos3' ? '' : `-${key.kernel}`}`;
+  return `${key.height}x${key.width}-${key.policy}${key.kernel === DEFAULT_KERNEL ? '' : `-${key.kernel}`}`;
 }
 
 /** Encodes a data file header. */

@@ -2,7 +2,7 @@ import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FpdbError } from '@fpdb/schema';
 import type { Dataset } from '../dataset/dataset.js';
-import type { ResizeKernel } from '../pixels/decode-image.js';
+import { DEFAULT_KERNEL, type ResizeKernel } from '../pixels/decode-image.js';
 import { checkPixelOptions, type ResizePolicy } from '../pixels/resize-geometry.js';
 import { CACHE_GRAY, CACHE_HEADER_BYTES, CACHE_VERSION, cacheStem, decodeHeader, type CacheIndex } from './cache-format.js';
 import { CACHE_DIR_NAME, userCacheDir } from './cache-location.js';
@@ -13,7 +13,7 @@ export interface OpenCacheOptions {
   width: number;
   /** Default `stretch`. */
   policy?: ResizePolicy;
-  /** Default `lanczos3`. */
+  /** Default `linear` ({@link DEFAULT_KERNEL}). */
   kernel?: ResizeKernel;
   /** Cache folder; default `<root>/.fpdb-cache`, then the user cache folder. */
   dir?: string;
@@ -123,7 +123,7 @@ async function tryOpen(dataset: Dataset, dir: string, stem: string, expect: { he
  * if (cache) { const pixels = await cache.read(ds.records[0].imageName); await cache.close(); }
  */
 export async function openCache(dataset: Dataset, options: OpenCacheOptions): Promise<CacheReader | undefined> {
-  const { height, width, policy = 'stretch', kernel = 'lanczos3' } = options;
+  const { height, width, policy = 'stretch', kernel = DEFAULT_KERNEL } = options;
   checkPixelOptions({ height, width, policy });
   const stem = cacheStem({ height, width, policy, kernel });
   const dirs = options.dir !== undefined ? [options.dir] : [join(dataset.root, CACHE_DIR_NAME), await userCacheDir(dataset.root)];

@@ -20,18 +20,19 @@ function unpackBits(data: ArrayLike<number>, width: number, height: number, dept
   return out;
 }
 
+/** A decoded image at its own size, one 8-bit channel. */
+export interface GrayImage {
+  gray: Uint8Array;
+  width: number;
+  height: number;
+}
+
 /**
- * Decodes PNG bytes to one 8-bit channel of `height`×`width` in plain JavaScript (fast-png):
- * the browser-safe decode path, deterministic on every platform (no canvas colour management).
- * Same header checks, gray formula ({@link GRAY_FORMULA}) and geometry as the Node (sharp) path.
- * @returns `height·width` bytes, row-major.
- * @throws FpdbError FPDB_IMAGE_NOT_PNG, FPDB_IMAGE_TOO_LARGE (before decoding), FPDB_IMAGE_DECODE (corrupt or truncated data), FPDB_INVALID_ARGUMENT.
- * @example const pixels = decodePng(new Uint8Array(await (await fetch(url)).arrayBuffer()), { height: 128, width: 128, policy: 'pad' });
+ * Decodes PNG bytes to one 8-bit channel at full size with fast-png, per {@link GRAY_FORMULA}: every
+ * mode (gray, gray+alpha, RGB, RGBA, palette, 1–16 bits, interlaced). The header must have been checked.
+ * @throws FpdbError FPDB_IMAGE_DECODE for corrupt or truncated data.
  */
-export function decodePng(bytes: Uint8Array, options: PixelOptions, where: ImageLocation = { file: 'image' }): Uint8Array {
-  checkPixelOptions(options);
-  const header = readPngHeader(bytes, where);
-  checkPixelLimit(header, options.maxPixels ?? DEFAULT_MAX_PIXELS, where);
+export function decodePngGray(bytes: Uint8Array, where: ImageLocation): GrayImage {
   let png: ReturnType<typeof decode>;
   try {
     png = decode(bytes, { checkCrc: true });
@@ -64,6 +65,22 @@ export function decodePng(bytes: Uint8Array, options: PixelOptions, where: Image
       details: locationDetails(where),
     });
   }
-  const gray = toGray8(samples, width * height, channels, maxValue);
+  return { gray: toGray8(samples, width * height, channels, maxValue), width, height };
+}
+
+/**
+ * Decodes PNG bytes to one 8-bit channel of `height`×`width` without Node APIs: the browser-safe
+ * decode path, deterministic on every platform (no canvas colour management). Same header checks,
+ * gray formula ({@link GRAY_FORMULA}), geometry and triangle filter as the Node default
+ * (`decodeImage` with kernel `linear`), and the same bytes.
+ * @returns `height·width` bytes, row-major.
+ * @throws FpdbError FPDB_IMAGE_NOT_PNG, FPDB_IMAGE_TOO_LARGE (before decoding), FPDB_IMAGE_DECODE (corrupt or truncated data), FPDB_INVALID_ARGUMENT.
+ * @example const pixels = decodePng(new Uint8Array(await (await fetch(url)).arrayBuffer()), { height: 128, width: 128, policy: 'pad' });
+ */
+export function decodePng(bytes: Uint8Array, options: PixelOptions, where: ImageLocation = { file: 'image' }): Uint8Array {
+  checkPixelOptions(options);
+  const header = readPngHeader(bytes, where);
+  checkPixelLimit(header, options.maxPixels ?? DEFAULT_MAX_PIXELS, where);
+  const { gray, width, height } = decodePngGray(bytes, where);
   return resizeGray(gray, width, height, options.width, options.height, options.policy);
 }

@@ -18,6 +18,7 @@ export const LUMA_WEIGHTS: readonly [number, number, number] = [0.299, 0.587, 0.
  */
 export function toGray8(samples: ArrayLike<number>, pixels: number, channels: number, maxValue: number): Uint8Array {
   const out = new Uint8Array(pixels);
+  if (maxValue === 255 && channels >= 3) return rgb8ToGray(samples, pixels, channels);
   const scale = 255 / maxValue;
   const [wr, wg, wb] = LUMA_WEIGHTS;
   // 16-bit keeps the high byte (as libvips casts): floor(v / 257) ≈ v >> 8 exactly for v = k·257.
@@ -33,6 +34,18 @@ export function toGray8(samples: ArrayLike<number>, pixels: number, channels: nu
       if (channels === 4) a = samples[s + 3]! / maxValue;
     }
     out[p] = Math.round(y * a);
+  }
+  return out;
+}
+
+/** {@link toGray8} for 8-bit RGB/RGBA without the per-sample closure: the same arithmetic, in one loop. */
+function rgb8ToGray(samples: ArrayLike<number>, pixels: number, channels: number): Uint8Array {
+  const out = new Uint8Array(pixels);
+  const [wr, wg, wb] = LUMA_WEIGHTS;
+  const alpha = channels === 4;
+  for (let p = 0, s = 0; p < pixels; p++, s += channels) {
+    const y = wr * samples[s]! + wg * samples[s + 1]! + wb * samples[s + 2]!;
+    out[p] = Math.round(alpha ? y * (samples[s + 3]! / 255) : y);
   }
   return out;
 }

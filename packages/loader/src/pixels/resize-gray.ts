@@ -1,3 +1,4 @@
+import { pixelKernels } from './pixel-kernels.js';
 import { resizeGeometry, type ResizePolicy } from './resize-geometry.js';
 
 interface Taps {
@@ -39,28 +40,54 @@ function taps(src: number, dst: number): Taps {
   return { start, count, weights, stride };
 }
 
+/**
+ * Separable resize: the vertical pass first (over full source rows: contiguous, so it vectorises), then
+ * the horizontal one. Float32 arithmetic throughout — every product and every sum rounded to float32 in
+ * tap order — so the WebAssembly kernels (wasm/pixel-kernels.c), when the engine has them, return the
+ * very same bytes as this JavaScript.
+ */
 function scale(src: Uint8Array, sw: number, sh: number, dw: number, dh: number): Uint8Array {
   const h = taps(sw, dw);
   const v = taps(sh, dh);
-  const mid = new Float32Array(dw * sh);
-  for (let y = 0; y < sh; y++) {
-    const row = y * sw;
-    for (let x = 0; x < dw; x++) {
-      let acc = 0;
-      const s0 = h.start[x]!;
-      const base = x * h.stride;
-      for (let k = 0, n = h.count[x]!; k < n; k++) acc += src[row + s0 + k]! * h.weights[base + k]!;
-      mid[y * dw + x] = acc;
-    }
+  const wasm = pixelKernels();
+  if (wasm) {
+    wasm.reset();
+    const at = {
+      src: wasm.put(src),
+      vStart: wasm.put(v.start),
+      vCount: wasm.put(v.count),
+      vWeights: wasm.put(v.weights),
+      hStart: wasm.put(h.start),
+      hCount: wasm.put(h.count),
+      hWeights: wasm.put(h.weights),
+      mid: wasm.alloc((sw * dh + h.stride) * 4), // slack: resize_cols reads up to `stride` taps past a row
+      out: wasm.alloc(dw * dh),
+    };
+    wasm.bytes().fill(0, at.mid + sw * dh * 4, at.mid + (sw * dh + h.stride) * 4); // finite zeros: 0·w adds nothing
+    wasm.exports.resize_rows(at.src, sw, dh, at.vStart, at.vCount, at.vWeights, v.stride, at.mid);
+    wasm.exports.resize_cols(at.mid, sw, dh, dw, at.hStart, at.hCount, at.hWeights, h.stride, at.out);
+    return wasm.bytes().slice(at.out, at.out + dw * dh);
   }
-  const out = new Uint8Array(dw * dh);
+  const f = Math.fround;
+  const mid = new Float32Array(sw * dh);
   for (let y = 0; y < dh; y++) {
     const s0 = v.start[y]!;
     const base = y * v.stride;
     const n = v.count[y]!;
+    for (let x = 0; x < sw; x++) {
+      let acc = 0;
+      for (let k = 0; k < n; k++) acc = f(acc + f(src[(s0 + k) * sw + x]! * v.weights[base + k]!));
+      mid[y * sw + x] = acc;
+    }
+  }
+  const out = new Uint8Array(dw * dh);
+  for (let y = 0; y < dh; y++) {
+    const row = y * sw;
     for (let x = 0; x < dw; x++) {
       let acc = 0;
-      for (let k = 0; k < n; k++) acc += mid[(s0 + k) * dw + x]! * v.weights[base + k]!;
+      const s0 = row + h.start[x]!;
+      const base = x * h.stride;
+      for (let k = 0, n = h.count[x]!; k < n; k++) acc = f(acc + f(mid[s0 + k]! * h.weights[base + k]!));
       out[y * dw + x] = acc <= 0 ? 0 : acc >= 255 ? 255 : Math.round(acc);
     }
   }
@@ -68,9 +95,9 @@ function scale(src: Uint8Array, sw: number, sh: number, dw: number, dh: number):
 }
 
 /**
- * Resizes a one-channel 8-bit image to `width`×`height` under a policy, in plain JavaScript
- * (antialiased linear filter; browser-safe). The Node path uses sharp's lanczos3 with the same
- * {@link resizeGeometry}; the two agree within a few gray levels.
+ * Resizes a one-channel 8-bit image to `width`×`height` under a policy with an antialiased linear
+ * (triangle) filter, as PIL's BILINEAR. Runs as WebAssembly where the engine compiles it
+ * synchronously, else as plain JavaScript: the same bytes either way. Browser-safe.
  * @returns `width·height` bytes, row-major; letterbox borders are 0.
  * @example resizeGray(pixels, 960, 660, 128, 128, 'pad')
  */
