@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { angleOffset, cosPoly, drawNormals, gaussianNoiseKernel, logUniform, mulberryMix, sinPoly, speckleNoiseKernel } from './noise.js';
 import { firstDifference } from './testing.js';
+import { AUGMENT_KERNELS_WASM_BASE64 } from './wasm/kernels-wasm.js';
 import { setForceFallback, wasmKernels } from './wasm/module.js';
 
 afterEach(() => setForceFallback(false));
@@ -78,8 +79,10 @@ function boxMuller(n: number, seed: number, sin: (t: number) => number, cos: (t:
 }
 
 describe('normal generator', () => {
-  it('loads the SIMD WebAssembly kernels in Node', () => {
+  it('loads the SIMD WebAssembly kernels in Node; the module stays under 4 KB (a browser main thread compiles it synchronously)', () => {
     expect(wasmKernels()).toBeDefined();
+    const b64 = AUGMENT_KERNELS_WASM_BASE64;
+    expect(b64.length * 0.75 - (b64.endsWith('==') ? 2 : b64.endsWith('=') ? 1 : 0)).toBeLessThanOrEqual(4096);
   });
 
   it('ln, sin and cos polynomials stay within 1 ulp of Math.log / Math.sin / Math.cos over their inputs', () => {

@@ -1,5 +1,5 @@
 import { clampPmax01 } from './clamp.js';
-import { reserve, wasmKernels } from './wasm/module.js';
+import { HEAP_BASE, NOISE_TABLE, reserve, wasmKernels } from './wasm/module.js';
 
 // Per-pixel Gaussian and speckle noise. The normals come from a counter-based generator that vectorises:
 // draw j (1-based) of a seed is Mulberry32's output for the state seed + j·0x6d2b79f5 — exactly the
@@ -135,10 +135,11 @@ function noise(d: Float32Array, off: number, n: number, mean: number, std: numbe
   }
   const blocks = (n + 7) >> 3;
   const heap = reserve(k, blocks * 32).f32;
-  heap.set(d.subarray(off, off + n));
-  if (mode === 0) k.exports.gaussian_noise(0, blocks, mean, std, seed, clip ? 1 : 0);
-  else k.exports.speckle_noise(0, blocks, std, seed, clip ? 1 : 0);
-  d.set(k.f32.subarray(0, n), off);
+  const at = HEAP_BASE >> 2;
+  heap.set(d.subarray(off, off + n), at);
+  if (mode === 0) k.exports.gaussian_noise(HEAP_BASE, blocks, mean, std, seed, clip ? 1 : 0, NOISE_TABLE);
+  else k.exports.speckle_noise(HEAP_BASE, blocks, std, seed, clip ? 1 : 0, NOISE_TABLE);
+  d.set(heap.subarray(at, at + n), off);
 }
 
 /** v + N(mean, std²) per pixel of d[off … off + n), optionally clamped to [0, 1]; `seed` drives the generator. */

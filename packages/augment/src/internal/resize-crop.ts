@@ -1,5 +1,5 @@
 import type { Mat } from './affine.js';
-import { reserve, wasmKernels } from './wasm/module.js';
+import { HEAP_BASE, reserve, wasmKernels } from './wasm/module.js';
 
 /** True when k·x + q stays within the image's half-pixel border for x in [0, n): a crop, not a shift out. */
 function insideHalfPixel(k: number, q: number, n: number): boolean {
@@ -62,15 +62,15 @@ export function resizeCropInPlace(data: Float32Array, off: number, w: number, h:
   const k = wasmKernels();
   if (k !== undefined) {
     // Layout (in floats): image [w·h], resampled rows [rows·w], xl [w], xf [w], yl [h], yf [h].
-    const img = 0;
-    const tmp = w * h;
+    const img = HEAP_BASE >> 2;
+    const tmp = img + w * h;
     const xlAt = tmp + rows * w;
     const xfAt = xlAt + w;
     const ylAt = xfAt + w;
     const yfAt = ylAt + h;
-    reserve(k, 4 * (yfAt + h));
+    reserve(k, 4 * (yfAt + h - img));
     const heap = k.f32;
-    heap.set(data.subarray(off + rowLo * w, off + (rowHi + 1) * w), rowLo * w);
+    heap.set(data.subarray(off + rowLo * w, off + (rowHi + 1) * w), img + rowLo * w);
     k.i32.set(xl.subarray(0, w), xlAt);
     heap.set(xf.subarray(0, w), xfAt);
     k.i32.set(yl.subarray(0, h), ylAt);

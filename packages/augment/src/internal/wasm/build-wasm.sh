@@ -9,7 +9,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 cc="${CLANG:-$(command -v clang-16 || command -v clang || command -v clang-14)}"
 out="$(mktemp -d)"
 flags=(--target=wasm32 -O3 -msimd128 -nostdlib -ffreestanding -fno-builtin -Wall -Wextra -Werror
-  -Wl,--no-entry -Wl,--export-dynamic -Wl,--import-memory -Wl,-z,stack-size=0)
+  -Wl,--no-entry -Wl,--export-dynamic -Wl,--import-memory -Wl,-z,stack-size=0 -Wl,--strip-all)
 "$cc" "${flags[@]}" -o "$out/kernels.wasm" "$here/kernels.c"
 # The module runs on a memory that JS creates and fills from offset 0: it must not carry a data segment
 # or touch the linear-memory stack pointer.

@@ -25,107 +25,134 @@
 /* Mulberry32's Weyl increment. Draw number j (1-based) of seed s is mix(s + j*WEYL). */
 #define WEYL 0x6d2b79f5
 
-/* Mulberry32's output function of a (already incremented) state, on four lanes. */
-static inline v128_t mix(v128_t t) {
-  t = wasm_i32x4_mul(wasm_v128_xor(t, wasm_u32x4_shr(t, 15)), wasm_v128_or(t, wasm_i32x4_splat(1)));
-  t = wasm_v128_xor(t, wasm_i32x4_add(t, wasm_i32x4_mul(wasm_v128_xor(t, wasm_u32x4_shr(t, 7)), wasm_v128_or(t, wasm_i32x4_splat(61)))));
-  return wasm_v128_xor(t, wasm_u32x4_shr(t, 14));
+/*
+ * The vector constants live in a table in memory (written once by noise_init) and are loaded into locals
+ * before the loop: written as literals, clang leaves each v128.const inside the loop, and V8 builds a
+ * 128-bit constant with several instructions every time — that alone doubled the cost per pixel.
+ */
+enum {
+  K_I1, K_I61, K_2M24, K_LOGOFF, K_M7F, K_MANT, K_SQRTH, K_F1, K_F2, K_HALF, K_LG1, K_LG2, K_LG3, K_LG4, K_LN2LO,
+  K_LN2HI, K_M2, K_QOFF, K_STEP, K_S1, K_S2, K_S3, K_C1, K_C2, K_C3, K_I2, K_F0, K_WEYL_A, K_WEYL_B, K_STEP8, K_COUNT
+};
+
+/* Writes the K_COUNT constants at k (16-byte slots). */
+EXPORT void noise_init(v128_t *k) {
+  k[K_I1] = wasm_i32x4_splat(1);
+  k[K_I61] = wasm_i32x4_splat(61);
+  k[K_2M24] = wasm_f32x4_splat(0x1p-24f);
+  k[K_LOGOFF] = wasm_i32x4_splat(0x3f800000 - 0x3f3504f3);
+  k[K_M7F] = wasm_i32x4_splat(0x7f);
+  k[K_MANT] = wasm_i32x4_splat(0x007fffff);
+  k[K_SQRTH] = wasm_i32x4_splat(0x3f3504f3);
+  k[K_F1] = wasm_f32x4_splat(1.0f);
+  k[K_F2] = wasm_f32x4_splat(2.0f);
+  k[K_HALF] = wasm_f32x4_splat(0.5f);
+  k[K_LG1] = wasm_f32x4_splat(0xaaaaaa.0p-24f);
+  k[K_LG2] = wasm_f32x4_splat(0xccce13.0p-25f);
+  k[K_LG3] = wasm_f32x4_splat(0x91e9ee.0p-25f);
+  k[K_LG4] = wasm_f32x4_splat(0xf89e26.0p-26f);
+  k[K_LN2LO] = wasm_f32x4_splat(0x97f7d1.0p-40f);
+  k[K_LN2HI] = wasm_f32x4_splat(0xb17180.0p-24f);
+  k[K_M2] = wasm_f32x4_splat(-2.0f);
+  k[K_QOFF] = wasm_i32x4_splat(0x20000000);
+  k[K_STEP] = wasm_f32x4_splat(0x1.921fb6p-24f);
+  k[K_S1] = wasm_f32x4_splat(1.6666654611e-1f);
+  k[K_S2] = wasm_f32x4_splat(8.3321608736e-3f);
+  k[K_S3] = wasm_f32x4_splat(-1.9515295891e-4f);
+  k[K_C1] = wasm_f32x4_splat(4.166664568298827e-2f);
+  k[K_C2] = wasm_f32x4_splat(1.388731625493765e-3f);
+  k[K_C3] = wasm_f32x4_splat(2.443315711809948e-5f);
+  k[K_I2] = wasm_i32x4_splat(2);
+  k[K_F0] = wasm_f32x4_splat(0.0f);
+  k[K_WEYL_A] = wasm_i32x4_make((int)(WEYL * 1u), (int)(WEYL * 2u), (int)(WEYL * 3u), (int)(WEYL * 4u));
+  k[K_WEYL_B] = wasm_i32x4_make((int)(WEYL * 5u), (int)(WEYL * 6u), (int)(WEYL * 7u), (int)(WEYL * 8u));
+  k[K_STEP8] = wasm_i32x4_splat((int)(WEYL * 8u));
 }
+
+/* Bytes of the table noise_init writes. */
+EXPORT int noise_table_bytes(void) { return K_COUNT * 16; }
 
 /*
- * ln(u) for u = ((a >>> 8) + 1)·2^-24 in [2^-24, 1] (never 0): musl's logf (FreeBSD e_logf.c) without
- * its special cases, which this range never reaches. u = 2^k·x with x in [sqrt(1/2), sqrt(2)), then
- * ln(x) = f - f²/2 + s·(f²/2 + R(s²)) with f = x - 1, s = f/(2 + f).
+ * Fills 8·blocks pixels. In block b (pixels 8b … 8b + 7), draw 8b+1+i (i = 0..3) gives u and draw
+ * 8b+5+i the angle θ; pixel 8b+i receives std·sqrt(-2 ln u)·cos θ and pixel 8b+4+i std·sqrt(-2 ln u)·sin θ.
+ * mode 0: v + mean + z (Gaussian); mode 1: v·(1 + z) with exact zeros kept (speckle).
+ *
+ * Mulberry32: t ^= t >>> 15; t = t·(t | 1)... per lane (see mulberryMix in noise.ts).
+ * ln u, u = ((a >>> 8) + 1)·2^-24 in [2^-24, 1]: musl's logf (FreeBSD e_logf.c) without its special
+ * cases, which this range never reaches: u = 2^k·x, x in [sqrt(1/2), sqrt(2)), f = x - 1,
+ * s = f/(2 + f), ln u = s·(f²/2 + R) + k·ln2_lo - f²/2 + f + k·ln2_hi.
+ * θ = 2π·b/2^32 (b's top 26 bits): quadrant q = (b + 2^29) >>> 30 and signed 24-bit offset
+ * j = (b << 2) >> 8, so θ = q·π/2 + a with a = j·(π/2)/2^24 in [-π/4, π/4] — an exact range reduction;
+ * sin a and cos a are Cephes' sinf/cosf polynomials; q odd swaps them, and the signs follow q.
  */
-static inline v128_t log_uniform(v128_t a) {
-  v128_t m = wasm_i32x4_add(wasm_u32x4_shr(a, 8), wasm_i32x4_splat(1));
-  v128_t u = wasm_f32x4_mul(wasm_f32x4_convert_i32x4(m), wasm_f32x4_splat(0x1p-24f));
-  v128_t ix = wasm_i32x4_add(u, wasm_i32x4_splat(0x3f800000 - 0x3f3504f3));
-  v128_t k = wasm_i32x4_sub(wasm_u32x4_shr(ix, 23), wasm_i32x4_splat(0x7f));
-  v128_t x = wasm_i32x4_add(wasm_v128_and(ix, wasm_i32x4_splat(0x007fffff)), wasm_i32x4_splat(0x3f3504f3));
-  v128_t f = wasm_f32x4_sub(x, wasm_f32x4_splat(1.0f));
-  v128_t s = wasm_f32x4_div(f, wasm_f32x4_add(wasm_f32x4_splat(2.0f), f));
-  v128_t z = wasm_f32x4_mul(s, s);
-  v128_t w = wasm_f32x4_mul(z, z);
-  v128_t t1 = wasm_f32x4_mul(w, wasm_f32x4_add(wasm_f32x4_splat(0xccce13.0p-25f), wasm_f32x4_mul(w, wasm_f32x4_splat(0xf89e26.0p-26f))));
-  v128_t t2 = wasm_f32x4_mul(z, wasm_f32x4_add(wasm_f32x4_splat(0xaaaaaa.0p-24f), wasm_f32x4_mul(w, wasm_f32x4_splat(0x91e9ee.0p-25f))));
-  v128_t r = wasm_f32x4_add(t2, t1);
-  v128_t hfsq = wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_splat(0.5f), f), f);
-  v128_t dk = wasm_f32x4_convert_i32x4(k);
-  v128_t y = wasm_f32x4_add(wasm_f32x4_mul(s, wasm_f32x4_add(hfsq, r)), wasm_f32x4_mul(dk, wasm_f32x4_splat(0x97f7d1.0p-40f)));
-  y = wasm_f32x4_sub(y, hfsq);
-  y = wasm_f32x4_add(y, f);
-  return wasm_f32x4_add(y, wasm_f32x4_mul(dk, wasm_f32x4_splat(0xb17180.0p-24f)));
-}
-
-/*
- * cos and sin of the angle 2π·b/2^32 (b's top 26 bits). The quadrant q = (b + 2^29) >>> 30 and the
- * signed 24-bit offset j = (b << 2) >> 8 (arithmetic) give the angle q·π/2 + a, a = j·(π/2)/2^24 in
- * [-π/4, π/4): an exact range reduction. sin a and cos a are Cephes' sinf/cosf polynomials.
- */
-static inline void sincos_turn(v128_t b, v128_t *cos_out, v128_t *sin_out) {
-  v128_t q = wasm_u32x4_shr(wasm_i32x4_add(b, wasm_i32x4_splat(0x20000000)), 30);
-  v128_t j = wasm_i32x4_shr(wasm_i32x4_shl(b, 2), 8);
-  v128_t a = wasm_f32x4_mul(wasm_f32x4_convert_i32x4(j), wasm_f32x4_splat(0x1.921fb6p-24f));
-  v128_t z = wasm_f32x4_mul(a, a);
-  v128_t ps = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_splat(-1.9515295891e-4f), z), wasm_f32x4_splat(8.3321608736e-3f));
-  ps = wasm_f32x4_sub(wasm_f32x4_mul(ps, z), wasm_f32x4_splat(1.6666654611e-1f));
-  v128_t sn = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(ps, z), a), a);
-  v128_t pc = wasm_f32x4_sub(wasm_f32x4_mul(wasm_f32x4_splat(2.443315711809948e-5f), z), wasm_f32x4_splat(1.388731625493765e-3f));
-  pc = wasm_f32x4_add(wasm_f32x4_mul(pc, z), wasm_f32x4_splat(4.166664568298827e-2f));
-  v128_t cs = wasm_f32x4_mul(wasm_f32x4_mul(pc, z), z);
-  cs = wasm_f32x4_sub(cs, wasm_f32x4_mul(wasm_f32x4_splat(0.5f), z));
-  cs = wasm_f32x4_add(cs, wasm_f32x4_splat(1.0f));
-  /* q odd: swap; cos negative for q in {1, 2}, sin negative for q in {2, 3}. */
-  v128_t odd = wasm_i32x4_eq(wasm_v128_and(q, wasm_i32x4_splat(1)), wasm_i32x4_splat(1));
-  v128_t c = wasm_v128_bitselect(sn, cs, odd);
-  v128_t s = wasm_v128_bitselect(cs, sn, odd);
-  *cos_out = wasm_v128_xor(c, wasm_i32x4_shl(wasm_v128_and(wasm_i32x4_add(q, wasm_i32x4_splat(1)), wasm_i32x4_splat(2)), 30));
-  *sin_out = wasm_v128_xor(s, wasm_i32x4_shl(wasm_v128_and(q, wasm_i32x4_splat(2)), 30));
-}
-
-/* min(max(v, 0), 1) with NaN kept (pmax/pmin: a < b ? b : a and b < a ? b : a). */
-static inline v128_t clip01(v128_t v) {
-  return wasm_f32x4_pmin(wasm_f32x4_pmax(v, wasm_f32x4_splat(0.0f)), wasm_f32x4_splat(1.0f));
-}
-
-/*
- * Fills blocks of 8 pixels: in block k, draw 8k+1+i (i = 0..3) gives the radius sqrt(-2 ln u)·std and
- * draw 8k+5+i the angle θ; pixel 8k+i receives radius·cos θ and pixel 8k+4+i radius·sin θ.
- * mode 0: v + mean + z (Gaussian); mode 1: v·(1 + z), 0 stays 0 (speckle).
- */
-static inline void noise_blocks(float *d, int blocks, float mean, float std, int seed, int clip, int mode) {
-  v128_t sa = wasm_i32x4_add(wasm_i32x4_splat(seed), wasm_i32x4_make((int)(WEYL * 1u), (int)(WEYL * 2u), (int)(WEYL * 3u), (int)(WEYL * 4u)));
-  v128_t sb = wasm_i32x4_add(wasm_i32x4_splat(seed), wasm_i32x4_make((int)(WEYL * 5u), (int)(WEYL * 6u), (int)(WEYL * 7u), (int)(WEYL * 8u)));
-  v128_t step = wasm_i32x4_splat((int)(WEYL * 8u));
+static inline void noise_blocks(float *d, int blocks, float mean, float std, int seed, int clip, int mode, const v128_t *k) {
+  /* Clamping to [-inf, inf] is the identity (NaN included), so clip is a pair of bounds, not a second loop. */
+  const v128_t lo = wasm_f32x4_splat(clip ? 0.0f : -__builtin_inff()), hi = wasm_f32x4_splat(clip ? 1.0f : __builtin_inff());
+  const v128_t i1 = k[K_I1], i61 = k[K_I61], two_m24 = k[K_2M24], logoff = k[K_LOGOFF], m7f = k[K_M7F], mant = k[K_MANT];
+  const v128_t sqrth = k[K_SQRTH], f1 = k[K_F1], f2 = k[K_F2], half = k[K_HALF], lg1 = k[K_LG1], lg2 = k[K_LG2];
+  const v128_t lg3 = k[K_LG3], lg4 = k[K_LG4], ln2lo = k[K_LN2LO], ln2hi = k[K_LN2HI], m2 = k[K_M2], qoff = k[K_QOFF];
+  const v128_t astep = k[K_STEP], s1 = k[K_S1], s2 = k[K_S2], s3 = k[K_S3], c1 = k[K_C1], c2 = k[K_C2], c3 = k[K_C3];
+  const v128_t i2 = k[K_I2], f0 = k[K_F0], step = k[K_STEP8];
+  v128_t vseed = wasm_i32x4_splat(seed);
+  v128_t sa = wasm_i32x4_add(vseed, k[K_WEYL_A]);
+  v128_t sb = wasm_i32x4_add(vseed, k[K_WEYL_B]);
   v128_t vstd = wasm_f32x4_splat(std);
   v128_t vmean = wasm_f32x4_splat(mean);
-  v128_t one = wasm_f32x4_splat(1.0f);
-  for (int k = 0; k < blocks; ++k) {
-    v128_t ln = log_uniform(mix(sa));
-    v128_t radius = wasm_f32x4_mul(wasm_f32x4_sqrt(wasm_f32x4_mul(wasm_f32x4_splat(-2.0f), ln)), vstd);
-    v128_t c, s;
-    sincos_turn(mix(sb), &c, &s);
-    v128_t z0 = wasm_f32x4_mul(radius, c);
-    v128_t z1 = wasm_f32x4_mul(radius, s);
-    float *p = d + 8 * k;
+  for (int b = 0; b < blocks; ++b) {
+    /* Mulberry32 on both state vectors. */
+    v128_t ta = wasm_i32x4_mul(wasm_v128_xor(sa, wasm_u32x4_shr(sa, 15)), wasm_v128_or(sa, i1));
+    v128_t tb = wasm_i32x4_mul(wasm_v128_xor(sb, wasm_u32x4_shr(sb, 15)), wasm_v128_or(sb, i1));
+    ta = wasm_v128_xor(ta, wasm_i32x4_add(ta, wasm_i32x4_mul(wasm_v128_xor(ta, wasm_u32x4_shr(ta, 7)), wasm_v128_or(ta, i61))));
+    tb = wasm_v128_xor(tb, wasm_i32x4_add(tb, wasm_i32x4_mul(wasm_v128_xor(tb, wasm_u32x4_shr(tb, 7)), wasm_v128_or(tb, i61))));
+    ta = wasm_v128_xor(ta, wasm_u32x4_shr(ta, 14));
+    tb = wasm_v128_xor(tb, wasm_u32x4_shr(tb, 14));
+    /* ln u. */
+    v128_t u = wasm_f32x4_mul(wasm_f32x4_convert_i32x4(wasm_i32x4_add(wasm_u32x4_shr(ta, 8), i1)), two_m24);
+    v128_t ix = wasm_i32x4_add(u, logoff);
+    v128_t dk = wasm_f32x4_convert_i32x4(wasm_i32x4_sub(wasm_u32x4_shr(ix, 23), m7f));
+    v128_t f = wasm_f32x4_sub(wasm_i32x4_add(wasm_v128_and(ix, mant), sqrth), f1);
+    v128_t s = wasm_f32x4_div(f, wasm_f32x4_add(f2, f));
+    v128_t hfsq = wasm_f32x4_mul(wasm_f32x4_mul(half, f), f);
+    v128_t z = wasm_f32x4_mul(s, s);
+    v128_t w = wasm_f32x4_mul(z, z);
+    v128_t t1 = wasm_f32x4_mul(w, wasm_f32x4_add(lg2, wasm_f32x4_mul(w, lg4)));
+    v128_t t2 = wasm_f32x4_mul(z, wasm_f32x4_add(lg1, wasm_f32x4_mul(w, lg3)));
+    v128_t y = wasm_f32x4_add(wasm_f32x4_mul(s, wasm_f32x4_add(hfsq, wasm_f32x4_add(t2, t1))), wasm_f32x4_mul(dk, ln2lo));
+    y = wasm_f32x4_add(wasm_f32x4_sub(y, hfsq), f);
+    y = wasm_f32x4_add(y, wasm_f32x4_mul(dk, ln2hi));
+    v128_t radius = wasm_f32x4_mul(wasm_f32x4_sqrt(wasm_f32x4_mul(m2, y)), vstd);
+    /* cos θ, sin θ. */
+    v128_t q = wasm_u32x4_shr(wasm_i32x4_add(tb, qoff), 30);
+    v128_t a = wasm_f32x4_mul(wasm_f32x4_convert_i32x4(wasm_i32x4_shr(wasm_i32x4_shl(tb, 2), 8)), astep);
+    v128_t za = wasm_f32x4_mul(a, a);
+    v128_t ps = wasm_f32x4_add(wasm_f32x4_mul(s3, za), s2);
+    v128_t pc = wasm_f32x4_sub(wasm_f32x4_mul(c3, za), c2);
+    ps = wasm_f32x4_sub(wasm_f32x4_mul(ps, za), s1);
+    pc = wasm_f32x4_add(wasm_f32x4_mul(pc, za), c1);
+    v128_t sn = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(ps, za), a), a);
+    v128_t cs = wasm_f32x4_mul(wasm_f32x4_mul(pc, za), za);
+    cs = wasm_f32x4_add(wasm_f32x4_sub(cs, wasm_f32x4_mul(half, za)), f1);
+    v128_t odd = wasm_i32x4_eq(wasm_v128_and(q, i1), i1);
+    v128_t c = wasm_v128_xor(wasm_v128_bitselect(sn, cs, odd), wasm_i32x4_shl(wasm_v128_and(wasm_i32x4_add(q, i1), i2), 30));
+    v128_t sv = wasm_v128_xor(wasm_v128_bitselect(cs, sn, odd), wasm_i32x4_shl(wasm_v128_and(q, i2), 30));
+    /* Apply to the 8 pixels. */
+    float *p = d + 8 * b;
     v128_t v0 = wasm_v128_load(p);
     v128_t v1 = wasm_v128_load(p + 4);
     v128_t r0, r1;
     if (mode == 0) {
-      r0 = wasm_f32x4_add(wasm_f32x4_add(v0, vmean), z0);
-      r1 = wasm_f32x4_add(wasm_f32x4_add(v1, vmean), z1);
+      r0 = wasm_f32x4_add(wasm_f32x4_add(v0, vmean), wasm_f32x4_mul(radius, c));
+      r1 = wasm_f32x4_add(wasm_f32x4_add(v1, vmean), wasm_f32x4_mul(radius, sv));
     } else {
-      r0 = wasm_f32x4_mul(v0, wasm_f32x4_add(one, z0));
-      r1 = wasm_f32x4_mul(v1, wasm_f32x4_add(one, z1));
+      r0 = wasm_f32x4_mul(v0, wasm_f32x4_add(f1, wasm_f32x4_mul(radius, c)));
+      r1 = wasm_f32x4_mul(v1, wasm_f32x4_add(f1, wasm_f32x4_mul(radius, sv)));
     }
-    if (clip) {
-      r0 = clip01(r0);
-      r1 = clip01(r1);
-    }
+    /* min(max(r, lo), hi) with NaN kept: pmax(r, lo) = r < lo ? lo : r, pmin(r, hi) = hi < r ? hi : r. */
+    r0 = wasm_f32x4_pmin(wasm_f32x4_pmax(r0, lo), hi);
+    r1 = wasm_f32x4_pmin(wasm_f32x4_pmax(r1, lo), hi);
     if (mode == 1) {
-      r0 = wasm_v128_bitselect(v0, r0, wasm_f32x4_eq(v0, wasm_f32x4_splat(0.0f)));
-      r1 = wasm_v128_bitselect(v1, r1, wasm_f32x4_eq(v1, wasm_f32x4_splat(0.0f)));
+      r0 = wasm_v128_bitselect(v0, r0, wasm_f32x4_eq(v0, f0));
+      r1 = wasm_v128_bitselect(v1, r1, wasm_f32x4_eq(v1, f0));
     }
     wasm_v128_store(p, r0);
     wasm_v128_store(p + 4, r1);
@@ -134,16 +161,14 @@ static inline void noise_blocks(float *d, int blocks, float mean, float std, int
   }
 }
 
-/* v + mean + N(0, std²) on 8·blocks floats at d (the caller pads the image to a multiple of 8). */
-EXPORT void gaussian_noise(float *d, int blocks, float mean, float std, int seed, int clip) {
-  if (clip) noise_blocks(d, blocks, mean, std, seed, 1, 0);
-  else noise_blocks(d, blocks, mean, std, seed, 0, 0);
+/* v + mean + N(0, std²) on 8·blocks floats at d (the caller pads the image); k: the table of noise_init. */
+EXPORT void gaussian_noise(float *d, int blocks, float mean, float std, int seed, int clip, const v128_t *k) {
+  noise_blocks(d, blocks, mean, std, seed, clip, 0, k);
 }
 
 /* v·(1 + N(0, std²)) on 8·blocks floats at d; exact zeros stay as they are. */
-EXPORT void speckle_noise(float *d, int blocks, float std, int seed, int clip) {
-  if (clip) noise_blocks(d, blocks, 0.0f, std, seed, 1, 1);
-  else noise_blocks(d, blocks, 0.0f, std, seed, 0, 1);
+EXPORT void speckle_noise(float *d, int blocks, float std, int seed, int clip, const v128_t *k) {
+  noise_blocks(d, blocks, 0.0f, std, seed, clip, 1, k);
 }
 
 /* ------------------------------------------------------------------------------------------------ */

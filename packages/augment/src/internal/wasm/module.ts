@@ -2,8 +2,10 @@ import { AUGMENT_KERNELS_WASM_BASE64 } from './kernels-wasm.js';
 
 /** The exports of kernels.c; every pointer is a byte offset into {@link WasmKernels.memory}. */
 export interface KernelExports {
-  gaussian_noise(d: number, blocks: number, mean: number, std: number, seed: number, clip: number): void;
-  speckle_noise(d: number, blocks: number, std: number, seed: number, clip: number): void;
+  noise_init(table: number): void;
+  noise_table_bytes(): number;
+  gaussian_noise(d: number, blocks: number, mean: number, std: number, seed: number, clip: number, table: number): void;
+  speckle_noise(d: number, blocks: number, std: number, seed: number, clip: number, table: number): void;
   resize_crop(img: number, tmp: number, xl: number, xf: number, yl: number, yf: number, w: number, h: number, rowLo: number, rowHi: number): void;
 }
 
@@ -16,6 +18,10 @@ export interface WasmKernels {
 }
 
 const PAGE = 65536;
+/** Byte offset of the noise kernels' constant table (written once at load). */
+export const NOISE_TABLE = 0;
+/** Byte offset where the kernels' working data starts (after the constant table). */
+export const HEAP_BASE = 1024;
 /** undefined: not tried yet; null: unavailable (no WebAssembly SIMD, or synchronous compile refused). */
 let loaded: WasmKernels | null | undefined;
 let forceFallback = false;
@@ -37,7 +43,10 @@ function load(): WasmKernels | null {
     // in which case the JS fallback (bit-identical) runs.
     const memory = new WebAssembly.Memory({ initial: 4 });
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-    return { exports: instance.exports as unknown as KernelExports, memory, f32: new Float32Array(memory.buffer), i32: new Int32Array(memory.buffer) };
+    const exports = instance.exports as unknown as KernelExports;
+    if (exports.noise_table_bytes() > HEAP_BASE - NOISE_TABLE) return null;
+    exports.noise_init(NOISE_TABLE);
+    return { exports, memory, f32: new Float32Array(memory.buffer), i32: new Int32Array(memory.buffer) };
   } catch {
     return null;
   }
@@ -53,9 +62,10 @@ export function wasmKernels(): WasmKernels | undefined {
   return loaded ?? undefined;
 }
 
-/** Grows the kernels' memory to at least `bytes` and returns `k` with fresh views. */
+/** Grows the kernels' memory to hold `bytes` from {@link HEAP_BASE} and returns `k` with fresh views. */
 export function reserve(k: WasmKernels, bytes: number): WasmKernels {
   const have = k.memory.buffer.byteLength;
+  bytes += HEAP_BASE;
   if (have < bytes) {
     k.memory.grow(Math.ceil((bytes - have) / PAGE));
     k.f32 = new Float32Array(k.memory.buffer);
