@@ -1,4 +1,3 @@
-import { clampPmax01 } from './clamp.js';
 import { HEAP_BASE, NOISE_TABLE, reserve, wasmKernels } from './wasm/module.js';
 
 // Per-pixel Gaussian and speckle noise. The normals come from a counter-based generator that vectorises:
@@ -16,11 +15,14 @@ import { HEAP_BASE, NOISE_TABLE, reserve, wasmKernels } from './wasm/module.js';
 //                 of the same float a.
 // So each normal is within ~3e-7 relative of sqrt(−2 ln u)·cos θ for its own (u, θ).
 // The kernels run in WebAssembly SIMD (wasm/kernels.c) when the engine has it; this file's JS versions
-// perform the same IEEE float32 operations in the same order (Math.fround after each, Math.imul), so
-// both give the same bytes: same seed → same bytes on every platform.
+// perform the same IEEE float32 operations in the same order (Math.fround after each — an operation of
+// two float32 values rounded once in float64 then to float32 is the float32 result — except where the
+// float32 result is exact anyway, and Math.imul), so both give the same bytes: same seed → same bytes on
+// every platform. The JS path is ~15× slower than the wasm one; it is only the fallback.
 
 const f = Math.fround;
 const WEYL = 0x6d2b79f5;
+const TWO_M24 = 2 ** -24;
 const LG1 = 0xaaaaaa * 2 ** -24;
 const LG2 = 0xccce13 * 2 ** -25;
 const LG3 = 0x91e9ee * 2 ** -25;
@@ -48,23 +50,23 @@ export function mulberryMix(t: number): number {
 
 /** ln(u) in float32 for the uniform u = ((a >>> 8) + 1)·2^−24 of the 32-bit draw `a`. */
 export function logUniform(a: number): number {
-  bitsF[0] = ((a >>> 8) + 1) * 2 ** -24;
+  bitsF[0] = ((a >>> 8) + 1) * TWO_M24;
   const ix = (bitsI[0]! + (0x3f800000 - 0x3f3504f3)) | 0;
   const k = (ix >>> 23) - 0x7f;
   bitsI[0] = (ix & 0x007fffff) + 0x3f3504f3;
   const x = bitsF[0]!;
-  const fm1 = f(x - 1);
+  const fm1 = x - 1; // exact (Sterbenz: x in [0.70, 1.42])
   const s = f(fm1 / f(2 + fm1));
   const z = f(s * s);
   const w = f(z * z);
   const t1 = f(w * f(LG2 + f(w * LG4)));
   const t2 = f(z * f(LG1 + f(w * LG3)));
   const r = f(t2 + t1);
-  const hfsq = f(f(0.5 * fm1) * fm1);
+  const hfsq = f(0.5 * fm1 * fm1); // 0.5·fm1 is exact
   let y = f(f(s * f(hfsq + r)) + f(k * LN2_LO));
   y = f(y - hfsq);
   y = f(y + fm1);
-  return f(y + f(k * LN2_HI));
+  return f(y + k * LN2_HI); // k·LN2_HI is exact: |k| ≤ 24 and LN2_HI has 17 significant bits
 }
 
 /** The float32 angle offset a in [−π/4, π/4) of the 32-bit draw `b` (its quadrant is (b + 2^29) >>> 30). */
@@ -90,41 +92,57 @@ export function cosPoly(a: number): number {
   return f(c + 1);
 }
 
-/**
- * Applies the noise of `seed` to d[off … off + n) in JS, bit-identical to the wasm kernel.
- * mode 0: v + mean + std·z (Gaussian); mode 1: v·(1 + std·z) with exact zeros kept (speckle).
- */
-function noiseJs(d: Float32Array, off: number, n: number, mean: number, std: number, seed: number, clip: boolean, mode: 0 | 1): void {
-  const m = f(mean);
-  const sd = f(std);
-  for (let base = 0; base < n; base += 8) {
-    const s0 = (seed + Math.imul(base, WEYL)) | 0;
+/** Pixels per chunk of the JS fallback: its radii go through a small scratch array first. */
+const CHUNK = 1024;
+const radii = new Float32Array(CHUNK / 2);
+
+/** radii[4b + i] = std·sqrt(−2 ln u) of draw 8(b0 + b) + 1 + i, for b < blocks. */
+function fillRadii(seed: number, b0: number, blocks: number, std: number): void {
+  const r = radii;
+  for (let b = 0; b < blocks; b++) {
+    const s0 = (seed + Math.imul(8 * (b0 + b), WEYL)) | 0;
     for (let i = 0; i < 4; i++) {
-      const k0 = base + i;
-      if (k0 >= n) return;
       const ln = logUniform(mulberryMix((s0 + Math.imul(i + 1, WEYL)) | 0));
-      const radius = f(f(Math.sqrt(f(-2 * ln))) * sd);
-      const b = mulberryMix((s0 + Math.imul(i + 5, WEYL)) | 0);
-      const q = ((b + 0x20000000) | 0) >>> 30;
-      const a = angleOffset(b);
-      const sn = sinPoly(a);
-      const cs = cosPoly(a);
-      const odd = (q & 1) === 1;
-      const c = odd ? sn : cs;
-      const s = odd ? cs : sn;
-      const cosT = ((q + 1) & 2) !== 0 ? -c : c;
-      const sinT = (q & 2) !== 0 ? -s : s;
-      d[off + k0] = apply(d[off + k0]!, f(radius * cosT), m, clip, mode);
-      const k1 = k0 + 4;
-      if (k1 < n) d[off + k1] = apply(d[off + k1]!, f(radius * sinT), m, clip, mode);
+      r[4 * b + i] = f(f(Math.sqrt(-2 * ln)) * std); // −2·ln is exact
     }
   }
 }
 
-function apply(v: number, z: number, mean: number, clip: boolean, mode: 0 | 1): number {
-  if (mode === 1 && v === 0) return v;
-  const r = mode === 0 ? f(f(v + mean) + z) : f(v * f(1 + z));
-  return clip ? clampPmax01(r) : r;
+/**
+ * Applies the noise of `seed` to d[off … off + n) in JS, bit-identical to the wasm kernel.
+ * mode 0: v + mean + z (Gaussian); mode 1: v·(1 + z) with exact zeros kept (speckle).
+ * Clamping is min(max(r, lo), hi) as f32x4.pmax/pmin do it, with [lo, hi] = [−∞, ∞] when not clipping.
+ */
+function noiseJs(d: Float32Array, off: number, n: number, mean: number, std: number, seed: number, clip: boolean, mode: 0 | 1): void {
+  const m = f(mean);
+  const sd = f(std);
+  const lo = clip ? 0 : -Infinity;
+  const hi = clip ? 1 : Infinity;
+  const r = radii;
+  for (let start = 0; start < n; start += CHUNK) {
+    const count = Math.min(CHUNK, n - start);
+    const b0 = start >> 3;
+    fillRadii(seed, b0, (count + 7) >> 3, sd);
+    for (let k = 0; k < count; k++) {
+      const b = k >> 3;
+      const lane = k & 3;
+      const draw = mulberryMix((seed + Math.imul(8 * (b0 + b) + 5 + lane, WEYL)) | 0);
+      const q = ((draw + 0x20000000) | 0) >>> 30;
+      const a = angleOffset(draw);
+      // pixel 8b + lane takes cos θ, pixel 8b + 4 + lane takes sin θ (quadrant q: swap when odd, signs).
+      const useSin = (k & 4) !== 0;
+      const odd = (q & 1) === 1;
+      let t = useSin !== odd ? sinPoly(a) : cosPoly(a);
+      if (useSin ? (q & 2) !== 0 : ((q + 1) & 2) !== 0) t = -t;
+      const z = f(r[4 * b + lane]! * t);
+      const at = off + start + k;
+      const v = d[at]!;
+      if (mode === 1 && v === 0) continue;
+      let x = mode === 0 ? f(f(v + m) + z) : f(v * f(1 + z));
+      x = x < lo ? lo : x;
+      d[at] = hi < x ? hi : x;
+    }
+  }
 }
 
 function noise(d: Float32Array, off: number, n: number, mean: number, std: number, seed: number, clip: boolean, mode: 0 | 1): void {

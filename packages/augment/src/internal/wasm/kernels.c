@@ -77,7 +77,7 @@ EXPORT int noise_table_bytes(void) { return K_COUNT * 16; }
  * 8b+5+i the angle θ; pixel 8b+i receives std·sqrt(-2 ln u)·cos θ and pixel 8b+4+i std·sqrt(-2 ln u)·sin θ.
  * mode 0: v + mean + z (Gaussian); mode 1: v·(1 + z) with exact zeros kept (speckle).
  *
- * Mulberry32: t ^= t >>> 15; t = t·(t | 1)... per lane (see mulberryMix in noise.ts).
+ * Mulberry32 per lane: t = (t ^ t >>> 15)·(t | 1); t ^= t + (t ^ t >>> 7)·(t | 61); t ^ t >>> 14 (mulberryMix in noise.ts).
  * ln u, u = ((a >>> 8) + 1)·2^-24 in [2^-24, 1]: musl's logf (FreeBSD e_logf.c) without its special
  * cases, which this range never reaches: u = 2^k·x, x in [sqrt(1/2), sqrt(2)), f = x - 1,
  * s = f/(2 + f), ln u = s·(f²/2 + R) + k·ln2_lo - f²/2 + f + k·ln2_hi.
