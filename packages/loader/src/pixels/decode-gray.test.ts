@@ -39,12 +39,12 @@ function imageData(png: Buffer): Buffer {
   return inflateSync(Buffer.concat(parts));
 }
 
-/** PNG filtering (RFC 2083 §6) of `h` rows of `stride` bytes, row y with filter type y mod 5. */
-function filterCycling(px: Uint8Array, stride: number, h: number, bpp: number): Uint8Array {
+/** PNG filtering (RFC 2083 §6) of `h` rows of `stride` bytes, row y with filter type `typeOf(y)` (default y mod 5). */
+function filterCycling(px: Uint8Array, stride: number, h: number, bpp: number, typeOf = (y: number) => y % 5): Uint8Array {
   const out = new Uint8Array(h * (stride + 1));
   const at = (y: number, i: number) => (y < 0 || i < 0 ? 0 : px[y * stride + i]!);
   for (let y = 0; y < h; y++) {
-    const type = y % 5;
+    const type = typeOf(y);
     out[y * (stride + 1)] = type;
     for (let i = 0; i < stride; i++) {
       const a = at(y, i - bpp);
@@ -103,6 +103,15 @@ describe('decodeGray (node:zlib + wasm unfilter)', () => {
       expect(png.depth).toBe(8);
       const stride = png.width * png.channels;
       variants[`${mode}-cycling`] = withImageData(variants[mode]!, filterCycling(png.data as Uint8Array, stride, png.height, png.channels));
+      // Long runs of Paeth rows (the release's common case, unfiltered four gray rows at a time) broken by other types.
+      variants[`${mode}-paeth-runs`] = withImageData(variants[mode]!, filterCycling(png.data as Uint8Array, stride, png.height, png.channels, (y) => (y % 11 === 6 ? 1 : 4)));
+    }
+    // Narrow gray images around the wavefront's minimum width (8 bytes per row).
+    for (const width of [7, 8, 9, 13]) {
+      const px = Uint8Array.from({ length: width * 10 }, (_, i) => (i * 37 + ((i * i) >> 3)) & 255);
+      const png = await sharp(Buffer.from(px), { raw: { width, height: 10, channels: 1 } }).toColourspace('b-w').png().toBuffer();
+      expect(readPngHeader(png).colourType).toBe(0);
+      variants[`gray-${width}-paeth`] = withImageData(png, filterCycling(px, width, 10, 1, () => 4));
     }
     const filtersSeen = new Set<number>();
     for (const [mode, bytes] of Object.entries(variants)) {

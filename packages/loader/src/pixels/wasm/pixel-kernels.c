@@ -13,15 +13,77 @@
 typedef unsigned char u8;
 #define EXPORT __attribute__((visibility("default")))
 
-static inline int iabs(int v) { return v < 0 ? -v : v; }
-
-/* The PNG Paeth predictor (RFC 2083 §6.6), written so that it compiles to selects, not branches. */
+/*
+ * The PNG Paeth predictor (RFC 2083 §6.6): a if pa <= pb and pa <= pc, else b if pb <= pc, else c, with
+ * pa = |b - c|, pb = |a - c|, pc = |a + b - 2c|. Written with sign masks, so it compiles to plain
+ * arithmetic: on speckled ultrasound the choice is close to random and a branch would mispredict often.
+ */
 static inline int paeth(int a, int b, int c) {
-  int p = b - c, q = a - c;
-  int pa = iabs(p), pb = iabs(q), pc = iabs(p + q);
-  int bc = pb <= pc ? b : c;
-  int m = pb <= pc ? pb : pc;
-  return pa <= m ? a : bc;
+  int p = b - c, q = a - c, r = p + q;
+  int mp = p >> 31, mq = q >> 31, mr = r >> 31;
+  int pa = (p ^ mp) - mp, pb = (q ^ mq) - mq, pc = (r ^ mr) - mr;
+  int use_c = (pc - pb) >> 31;            /* all ones when pc < pb */
+  int bc = b ^ ((b ^ c) & use_c);         /* b if pb <= pc, else c */
+  int m = pb ^ ((pb ^ pc) & use_c);       /* min(pb, pc) */
+  int use_a = ~((m - pa) >> 31);          /* all ones when pa <= min(pb, pc) */
+  return bc ^ ((a ^ bc) & use_a);
+}
+
+/* One gray Paeth row, bytes from..to-1 (from >= 1): a = out[i-1], c = up[i-1] carried in registers. */
+static inline void paeth_gray_span(const u8 *in, u8 *out, const u8 *up, int from, int to) {
+  int a = out[from - 1], c = up[from - 1];
+  for (int i = from; i < to; ++i) {
+    int b = up[i];
+    a = (u8)(in[i] + paeth(a, b, c));
+    out[i] = (u8)a;
+    c = b;
+  }
+}
+
+/*
+ * Four consecutive gray Paeth rows (bpp 1, not the first row) as a wavefront: byte i of a row needs
+ * only byte i-1 of itself and bytes i-1, i of the row above, so row r+1 can run one byte behind row r.
+ * The four serial dependency chains (each byte waits on its left neighbour) then overlap in the CPU
+ * instead of running one after another — the result is the same bytes as four single-row passes.
+ * `in` points at the first row's filter byte, `out` at its output; rows are `stride` apart (+1 in `in`).
+ */
+static void paeth_gray_4rows(const u8 *in, u8 *out, int stride) {
+  const int is = stride + 1;
+  const u8 *i0 = in + 1, *i1 = i0 + is, *i2 = i1 + is, *i3 = i2 + is;
+  u8 *o0 = out, *o1 = o0 + stride, *o2 = o1 + stride, *o3 = o2 + stride;
+  const u8 *u0 = out - stride;
+  /* Byte 0 of each row: Paeth with a = c = 0 predicts b. */
+  o0[0] = (u8)(i0[0] + u0[0]);
+  /* Prologue: rows start one byte apart. */
+  paeth_gray_span(i0, o0, u0, 1, 4);
+  o1[0] = (u8)(i1[0] + o0[0]);
+  paeth_gray_span(i1, o1, o0, 1, 3);
+  o2[0] = (u8)(i2[0] + o1[0]);
+  paeth_gray_span(i2, o2, o1, 1, 2);
+  o3[0] = (u8)(i3[0] + o2[0]);
+  int a0 = o0[3], c0 = u0[3], a1 = o1[2], c1 = o0[2], a2 = o2[1], c2 = o1[1], a3 = o3[0], c3 = o2[0];
+  for (int j = 4; j < stride; ++j) {
+    int b0 = u0[j];
+    a0 = (u8)(i0[j] + paeth(a0, b0, c0));
+    o0[j] = (u8)a0;
+    c0 = b0;
+    int b1 = o0[j - 1];
+    a1 = (u8)(i1[j - 1] + paeth(a1, b1, c1));
+    o1[j - 1] = (u8)a1;
+    c1 = b1;
+    int b2 = o1[j - 2];
+    a2 = (u8)(i2[j - 2] + paeth(a2, b2, c2));
+    o2[j - 2] = (u8)a2;
+    c2 = b2;
+    int b3 = o2[j - 3];
+    a3 = (u8)(i3[j - 3] + paeth(a3, b3, c3));
+    o3[j - 3] = (u8)a3;
+    c3 = b3;
+  }
+  /* Epilogue: the lower rows finish their last bytes. */
+  paeth_gray_span(i1, o1, o0, stride - 1, stride);
+  paeth_gray_span(i2, o2, o1, stride - 2, stride);
+  paeth_gray_span(i3, o3, o2, stride - 3, stride);
 }
 
 /*
@@ -61,16 +123,15 @@ EXPORT int png_unfilter(const u8 *src, u8 *dst, int height, int stride, int bpp)
       }
       break;
     case 4:
+      if (bpp == 1 && stride >= 8 && y + 4 <= height && in[stride] == 4 && in[2 * stride + 1] == 4 && in[3 * stride + 2] == 4) {
+        /* This row and the next three are gray Paeth rows: run them as one wavefront. */
+        paeth_gray_4rows(in - 1, out, stride);
+        y += 3;
+        break;
+      }
       for (; i < bpp && i < stride; ++i) out[i] = (u8)(in[i] + up[i]);
       if (bpp == 1) {
-        /* The common gray case: the left and upper-left neighbours stay in registers. */
-        int a = out[0], c = up[0];
-        for (; i < stride; ++i) {
-          int b = up[i];
-          a = (u8)(in[i] + paeth(a, b, c));
-          out[i] = (u8)a;
-          c = b;
-        }
+        if (stride > 1) paeth_gray_span(in, out, up, 1, stride);
       } else {
         for (; i < stride; ++i) out[i] = (u8)(in[i] + paeth(out[i - bpp], up[i], up[i - bpp]));
       }
