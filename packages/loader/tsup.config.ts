@@ -1,9 +1,10 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', node: 'src/node.ts', tfjs: 'src/tfjs.ts' },
+  // decode-worker.ts is a separate entry: the decode pool starts it from dist/ with new URL('./decode-worker.js', import.meta.url).
+  entry: { index: 'src/index.ts', node: 'src/node.ts', tfjs: 'src/tfjs.ts', 'decode-worker': 'src/decode-worker.ts' },
   format: ['esm'],
-  dts: true,
+  dts: { entry: { index: 'src/index.ts', node: 'src/node.ts', tfjs: 'src/tfjs.ts' } },
   clean: true,
   sourcemap: true,
   target: 'node20',

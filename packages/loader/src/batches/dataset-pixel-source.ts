@@ -3,6 +3,7 @@ import { buildCache, type BuildCacheOptions } from '../cache/build-cache.js';
 import { openCache, type CacheReader } from '../cache/open-cache.js';
 import type { Dataset } from '../dataset/dataset.js';
 import { DEFAULT_KERNEL, readImage, type DecodeOptions } from '../pixels/decode-image.js';
+import { readImageInPool } from '../pixels/decode-pool.js';
 import { checkPixelOptions } from '../pixels/resize-geometry.js';
 import type { PixelSource } from './pixel-source.js';
 
@@ -19,6 +20,8 @@ export interface DatasetPixelSourceOptions extends DecodeOptions {
   onProgress?: BuildCacheOptions['onProgress'];
   /** Decodes in flight while building the cache. */
   buildConcurrency?: number;
+  /** Decode on the process-wide pool of worker threads (default true), or on the main thread (false). */
+  workers?: boolean;
   signal?: AbortSignal;
 }
 
@@ -50,10 +53,12 @@ export async function createPixelSource(dataset: Dataset, options: DatasetPixelS
       ...(cacheDir === undefined ? {} : { dir: cacheDir }),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.buildConcurrency === undefined ? {} : { concurrency: options.buildConcurrency }),
+      ...(options.workers === undefined ? {} : { workers: options.workers }),
       ...(options.signal ? { signal: options.signal } : {}),
       onError: 'skip',
     });
   }
+  const decode = options.workers === false ? readImage : readImageInPool;
   const reader = cache === 'off' ? undefined : await openCache(dataset, { ...key, ...(cacheDir === undefined ? {} : { dir: cacheDir }) });
   let decoded = 0;
   let fromCache = 0;
@@ -74,7 +79,7 @@ export async function createPixelSource(dataset: Dataset, options: DatasetPixelS
         return;
       }
       const info = dataset.image(record);
-      out.set(await readImage(info.path, key, { file: info.path, line: info.line, imageName: record.imageName }));
+      out.set(await decode(info.path, key, { file: info.path, line: info.line, imageName: record.imageName }));
       decoded++;
     },
     close: async () => {

@@ -6,6 +6,7 @@ import { FpdbError, isFpdbError, type ValidationIssue } from '@fpdb/schema';
 import type { Dataset } from '../dataset/dataset.js';
 import { mapPool } from '../internal/pool.js';
 import { DEFAULT_KERNEL, readImage, type DecodeOptions } from '../pixels/decode-image.js';
+import { readImageInPool } from '../pixels/decode-pool.js';
 import { checkPixelOptions } from '../pixels/resize-geometry.js';
 import { CACHE_GRAY, CACHE_HEADER_BYTES, CACHE_VERSION, cacheStem, encodeHeader, type CacheEntry, type CacheIndex, type CacheKey } from './cache-format.js';
 import { resolveCacheDir, type CacheLocation } from './cache-location.js';
@@ -25,8 +26,10 @@ export interface CacheProgress {
 export interface BuildCacheOptions extends DecodeOptions {
   /** Cache folder; default `<root>/.fpdb-cache`, or the user cache folder when the dataset is read-only. */
   dir?: string;
-  /** Decodes in flight (sharp runs them on libuv's threads); default 4, enough to keep 2 cores busy. */
+  /** Decodes in flight, spread over the decode workers; default 4, enough to keep 2 cores busy. */
   concurrency?: number;
+  /** Decode on the process-wide pool of worker threads (default true), or on the main thread (false). */
+  workers?: boolean;
   /** A decode failure: `error` (default) stops the build (progress kept for a resume), `skip` leaves the image out of the cache. */
   onError?: 'error' | 'skip';
   onProgress?: (progress: CacheProgress) => void;
@@ -108,6 +111,7 @@ export async function buildCache(dataset: Dataset, options: BuildCacheOptions): 
 
 async function buildUnlocked(dataset: Dataset, options: BuildCacheOptions): Promise<CacheBuildResult> {
   const { height, width, policy = 'stretch', kernel = DEFAULT_KERNEL, concurrency = 4, onError = 'error', onProgress, signal } = options;
+  const decode = options.workers === false ? readImage : readImageInPool;
   const key: CacheKey = { height, width, policy, kernel };
   const location = await resolveCacheDir(dataset.root, options.dir);
   const stem = cacheStem(key);
@@ -198,7 +202,7 @@ async function buildUnlocked(dataset: Dataset, options: BuildCacheOptions): Prom
           reused++;
         } else {
           try {
-            pixels = await readImage(info.path, key, { file: info.path, line: info.line, imageName: name });
+            pixels = await decode(info.path, key, { file: info.path, line: info.line, imageName: name });
             decoded++;
           } catch (error) {
             if (onError === 'skip' && isFpdbError(error)) {
