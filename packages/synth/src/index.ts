@@ -1,6 +1,6 @@
 export { generateDataset, type GenerateOptions, type GenerateProgress, type GenerateResult } from './internal/generate-dataset.js';
 export { planDataset, RELEASE_IMAGES, type PlanOptions, type SynthPlan, type SynthRecord } from './internal/plan.js';
-export { renderImage, type RenderRequest } from './internal/render/render-image.js';
+export { RENDERER_VERSION, renderImage, type RenderRequest } from './internal/render/render-image.js';
 export { encodeGrayPng } from './internal/png.js';
 export { formatCsv } from './internal/csv.js';
 export { CSV_FILE, SYNTH_MARKER_FILE, type SynthMarker } from './internal/folder-guard.js';

@@ -11,6 +11,8 @@ export const CSV_FILE = 'FETAL_PLANES_DB_data.csv';
 export interface SynthMarker {
   generator: '@fpdb/synth';
   format: 1;
+  /** The renderer's version (`RENDERER_VERSION`); absent in folders from before it was recorded. */
+  renderer?: number;
   seed: number;
   images: number;
   patients: number;

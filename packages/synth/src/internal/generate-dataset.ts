@@ -10,6 +10,7 @@ import { formatCsv } from './csv.js';
 import { CSV_FILE, prepareOutputDir, writeMarker, type SynthMarker } from './folder-guard.js';
 import { checkPlanOptions, planDataset, type PlanOptions, type SynthRecord } from './plan.js';
 import { renderPng } from './render-file.js';
+import { RENDERER_VERSION } from './render/render-image.js';
 
 /** Progress of {@link generateDataset}: images written so far. */
 export interface GenerateProgress {
@@ -138,6 +139,7 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
   const marker: SynthMarker = {
     generator: '@fpdb/synth',
     format: 1,
+    renderer: RENDERER_VERSION,
     seed: plan.seed,
     images: plan.records.length,
     patients: plan.patients,

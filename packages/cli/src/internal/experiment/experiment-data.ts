@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openDataset, type Dataset } from '@fpdb/loader/node';
 import { labelSpace, type FpdbRecord, type LabelSpace } from '@fpdb/schema';
-import { generateDataset, SYNTH_MARKER_FILE, type SynthMarker } from '@fpdb/synth';
+import { generateDataset, RENDERER_VERSION, SYNTH_MARKER_FILE, type SynthMarker } from '@fpdb/synth';
 import type { ExperimentConfig, TestSplit } from './experiment-config.js';
 import type { SplitSize } from './run-summary.js';
 
@@ -32,12 +32,16 @@ export function synthDir(c: ExperimentConfig): string {
   return join(base, 'fpdb', `synth-${c.synth.images}-seed${c.synth.seed}-${c.synth.width}x${c.synth.height}`);
 }
 
-/** Generates the synthetic release once per (images, seed, size); later calls reuse the complete folder. */
-async function ensureSynth(c: ExperimentConfig, onEvent: (e: DataEvent) => void, signal?: AbortSignal): Promise<string> {
+/**
+ * Generates the synthetic release once per (images, seed, size, renderer version); later calls reuse the
+ * complete folder. Returns the folder.
+ */
+export async function ensureSynth(c: ExperimentConfig, onEvent: (e: DataEvent) => void, signal?: AbortSignal): Promise<string> {
   const dir = synthDir(c);
   try {
     const marker = JSON.parse(await readFile(join(dir, SYNTH_MARKER_FILE), 'utf8')) as SynthMarker;
-    if (marker.complete && marker.seed === c.synth.seed && marker.images === c.synth.images && marker.size?.width === c.synth.width && marker.size.height === c.synth.height) {
+    // A folder from another renderer version holds other pixels: it is generated again.
+    if (marker.complete && marker.renderer === RENDERER_VERSION && marker.seed === c.synth.seed && marker.images === c.synth.images && marker.size?.width === c.synth.width && marker.size.height === c.synth.height) {
       onEvent({ kind: 'phase', message: `Using the synthetic dataset in ${dir}` });
       return dir;
     }

@@ -398,6 +398,13 @@ function drawProbeArc(field: Field, out: Float32Array, W: number, H: number): vo
 }
 
 /**
+ * Version of the pixels {@link renderImage} draws for a given record and seed. Bumped with every
+ * intended change of the renderer (a golden hash test fails on any other), and written into each
+ * generated folder's marker, so a cached synthetic release from an older renderer is not reused.
+ */
+export const RENDERER_VERSION = 2;
+
+/**
  * Renders one synthetic ultrasound image as 8-bit grey pixels (row-major, width × height bytes).
  * Deterministic in the request. Frames of one patient-plane share anatomy, field and look; each frame
  * gets its own speckle and a small shift, turn and gain change.
