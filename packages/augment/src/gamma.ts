@@ -40,8 +40,9 @@ class Gamma extends Transform {
 
 /**
  * Gamma (and gain) jitter: `gain·v^γ` with γ and gain drawn per image, clamped to [0, 1]
- * (torchvision's adjust_gamma). Black stays black. Computed from a per-image table over the float's exponent and
- * top mantissa bits: relative error < 8e-6 (< 1e-6 for γ in [0.5, 2]); exact pow for γ > 2.56.
+ * (torchvision's adjust_gamma). Black stays black. Computed with float32 log2/exp2 polynomials (SIMD
+ * WebAssembly, or the bit-identical JS fallback): relative error < 2.5e-7 for γ in [0.5, 2], < 1e-6 up to
+ * γ = 16 (results below 2^−126 flush to 0); γ = 1 is exactly gain·v; exact Math.pow for γ > 16.
  * @throws FpdbError `FPDB_INVALID_ARGUMENT` for a bad range or p.
  * @example gamma({ gamma: [0.7, 1.5] }).apply(batch, 1)
  */

@@ -1,4 +1,5 @@
 import { AUGMENT_KERNELS_WASM_BASE64 } from './kernels-wasm.js';
+import { AUGMENT_PIXEL_KERNELS_WASM_BASE64 } from './pixel-kernels-wasm.js';
 
 /** The exports of kernels.c; every pointer is a byte offset into {@link WasmKernels.memory}. */
 export interface KernelExports {
@@ -9,9 +10,21 @@ export interface KernelExports {
   resize_crop(img: number, tmp: number, xl: number, xf: number, yl: number, yf: number, w: number, h: number, rowLo: number, rowHi: number): void;
 }
 
+/** The exports of pixel-kernels.c (a second module on the same memory); pointers are byte offsets. */
+export interface PixelKernelExports {
+  scale_shift(d: number, blocks: number, a: number, b: number, lo: number, hi: number): void;
+  sum8(d: number, blocks: number): number;
+  blend(out: number, a: number, b: number, blocks: number, lambda: number, mu: number): void;
+  gamma_init(table: number): void;
+  gamma_table_bytes(): number;
+  gamma_pow(d: number, blocks: number, gh: number, gl: number, lg: number, gain: number, table: number): void;
+}
+
 /** The instantiated kernels and views on their memory (refreshed by {@link reserve} when it grows). */
 export interface WasmKernels {
   readonly exports: KernelExports;
+  /** The per-pixel kernels of pixel-kernels.c, on the same memory. */
+  readonly pixel: PixelKernelExports;
   readonly memory: WebAssembly.Memory;
   f32: Float32Array;
   i32: Int32Array;
@@ -20,7 +33,9 @@ export interface WasmKernels {
 const PAGE = 65536;
 /** Byte offset of the noise kernels' constant table (written once at load). */
 export const NOISE_TABLE = 0;
-/** Byte offset where the kernels' working data starts (after the constant table). */
+/** Byte offset of the gamma kernel's constant table (after the noise table). */
+export const GAMMA_TABLE = 512;
+/** Byte offset where the kernels' working data starts (after the constant tables). */
 export const HEAP_BASE = 1024;
 /** undefined: not tried yet; null: unavailable (no WebAssembly SIMD, or synchronous compile refused). */
 let loaded: WasmKernels | null | undefined;
@@ -38,15 +53,19 @@ function load(): WasmKernels | null {
   try {
     if (typeof WebAssembly !== 'object') return null;
     const bytes = decodeBase64(AUGMENT_KERNELS_WASM_BASE64);
-    if (!WebAssembly.validate(bytes)) return null; // no SIMD128
-    // Synchronous compile: fine in Node and workers; a browser main thread may refuse modules > 4 KB,
-    // in which case the JS fallback (bit-identical) runs.
+    const pixelBytes = decodeBase64(AUGMENT_PIXEL_KERNELS_WASM_BASE64);
+    if (!WebAssembly.validate(bytes) || !WebAssembly.validate(pixelBytes)) return null; // no SIMD128
+    // Synchronous compile: fine in Node and workers; a browser main thread may refuse modules > 4 KB
+    // (each module stays below), in which case the JS fallback (bit-identical) runs.
     const memory = new WebAssembly.Memory({ initial: 4 });
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+    const pixelInstance = new WebAssembly.Instance(new WebAssembly.Module(pixelBytes), { env: { memory } });
     const exports = instance.exports as unknown as KernelExports;
-    if (exports.noise_table_bytes() > HEAP_BASE - NOISE_TABLE) return null;
+    const pixel = pixelInstance.exports as unknown as PixelKernelExports;
+    if (exports.noise_table_bytes() > GAMMA_TABLE - NOISE_TABLE || pixel.gamma_table_bytes() > HEAP_BASE - GAMMA_TABLE) return null;
     exports.noise_init(NOISE_TABLE);
-    return { exports, memory, f32: new Float32Array(memory.buffer), i32: new Int32Array(memory.buffer) };
+    pixel.gamma_init(GAMMA_TABLE);
+    return { exports, pixel, memory, f32: new Float32Array(memory.buffer), i32: new Int32Array(memory.buffer) };
   } catch {
     return null;
   }
