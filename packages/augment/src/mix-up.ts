@@ -1,4 +1,5 @@
 import type { Rng } from '@fpdb/schema';
+import { blendImagesInPlace } from './internal/blend.js';
 import { sampleBeta } from './internal/fast-random.js';
 import { ensureSoft, permutation } from './internal/soft-labels.js';
 import { checkInteger, checkNumber, checkProbability } from './internal/validate.js';
@@ -35,15 +36,13 @@ class MixUp extends Transform {
     const lambda = sampleBeta(rng, this.alpha, this.alpha);
     const perm = permutation(work.batch, (k) => rng.int(k));
     const n = work.size;
-    const src = work.data.slice();
+    blendImagesInPlace(work.data, work.batch, n, perm, lambda, () => work.tmp);
     const srcSoft = soft.slice();
     const mu = 1 - lambda;
     for (let i = 0; i < work.batch; i++) {
       const j = perm[i]!;
       const a = i * n;
       const b = j * n;
-      const d = work.data;
-      for (let k = 0; k < n; k++) d[a + k] = lambda * src[a + k]! + mu * src[b + k]!;
       for (let c = 0; c < classes; c++) soft[i * classes + c] = lambda * srcSoft[i * classes + c]! + mu * srcSoft[j * classes + c]!;
       if (work.mask) for (let k = 0; k < n; k++) work.mask[a + k] = work.mask[a + k]! | work.mask[b + k]!;
     }
@@ -52,7 +51,8 @@ class MixUp extends Transform {
 
 /**
  * MixUp: with probability `p`, every image becomes `λ·x_i + (1 − λ)·x_π(i)` for a random permutation π
- * and one λ ~ Beta(α, α) per batch, and the soft labels mix the same way. Always outputs soft labels
+ * and one λ ~ Beta(α, α) per batch (images blended in float32, in place, SIMD WebAssembly when available),
+ * and the soft labels mix the same way. Always outputs soft labels
  * `[batch, numClasses]` (one-hot when the batch is not mixed), so batch shapes never vary.
  * @throws FpdbError `FPDB_INVALID_ARGUMENT` for bad options, or at run time when the batch has no labels;
  *   `FPDB_LABEL` for a label outside [0, numClasses).
