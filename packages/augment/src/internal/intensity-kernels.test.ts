@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { brightnessKernel, contrastKernel, GAMMA_POLY_MAX, gammaKernel, gammaParameters, gammaPoly, sum8Js } from './intensity.js';
+import { brightnessKernel, contrastKernel, GAMMA_POLY_MAX, gammaKernel, gammaParameters, gammaPoly, sharpenKernel, sum8Js } from './intensity.js';
 import { firstDifference } from './testing.js';
 import { AUGMENT_PIXEL_KERNELS_WASM_BASE64 } from './wasm/pixel-kernels-wasm.js';
 import { setForceFallback, wasmKernels } from './wasm/module.js';
@@ -77,6 +77,22 @@ describe('pixel kernels: wasm and JS fallback give the same bytes', () => {
           const [w, j] = both(d, (x) => gammaKernel(x, off, n, g, gain));
           expect(firstDifference(w, j)).toBe(-1);
           expect(firstDifference(w.subarray(off + n), d.subarray(off + n))).toBe(-1);
+        }
+      }
+    }
+  });
+});
+
+describe('sharpen: wasm and JS fallback give the same bytes', () => {
+  it('over shapes with widths not multiples of 4, thin images and factors 0, 1, 2', () => {
+    for (const [w, h] of [[1, 1], [2, 2], [3, 3], [4, 3], [5, 7], [7, 5], [9, 4], [13, 11], [1, 9], [9, 1], [224, 224]] as const) {
+      for (const [seed, f] of [[1, 0], [2, 1], [3, 2], [4, 0.37], [5, 9.5]] as const) {
+        for (const off of [0, 3]) {
+          const d = pixels(w * h + 2 * off, seed);
+          const [a, b] = both(d, (x) => sharpenKernel(x, off, w, h, f, new Float32Array(w * h)));
+          expect(firstDifference(a, b), `${w}×${h} f ${f}`).toBe(-1);
+          expect(firstDifference(a.subarray(off + w * h), d.subarray(off + w * h))).toBe(-1);
+          expect(firstDifference(a.subarray(0, off), d.subarray(0, off))).toBe(-1);
         }
       }
     }

@@ -1,4 +1,4 @@
-import { clamp01, clampMax1 } from './clamp.js';
+import { clampMax1, clampPmax01 } from './clamp.js';
 import { GAMMA_TABLE, HEAP_BASE, reserve, wasmKernels, type WasmKernels } from './wasm/module.js';
 
 // Per-sample intensity kernels on [0, 1] floats, in place, clamped to [0, 1] (as torchvision does for
@@ -206,43 +206,49 @@ function gammaExact(x: number, gamma: number, gain: number): number {
   return clampMax1(gain * Math.pow(x, gamma));
 }
 
+let colScratch = new Float32Array(0);
+
 /**
  * torchvision's adjust_sharpness: blend with the image smoothed by [[1,1,1],[1,5,1],[1,1,1]]/13 (border
- * pixels kept): f·v + (1 − f)·smooth. `tmp` holds ≥ w·h floats.
+ * pixels kept): f·v + (1 − f)·smooth, clamped to [0, 1] as pmax/pmin (NaN kept). `tmp` holds ≥ w·h floats
+ * (used by the JS fallback).
  *
- * With box = the plain 3×3 sum, f·v + (1 − f)(box + 4v)/13 = a·v + b·box (a = f + 4(1 − f)/13,
- * b = (1 − f)/13); box comes from running column sums, so each pixel costs three loads.
+ * With box = the plain 3×3 sum, f·v + (1 − f)(box + 4v)/13 = a·v + b·box with a = f + 4(1 − f)/13 and
+ * b = (1 − f)/13 (each rounded to float32 once); box = (col[x − 1] + col[x]) + col[x + 1] from the
+ * row's column sums col[x] = (up + centre) + down; per pixel fround(fround(v·a) + fround(box·b)). The
+ * wasm kernel (pixel-kernels.c) and the JS fallback perform these float32 operations alike.
  */
 export function sharpenKernel(d: Float32Array, off: number, w: number, h: number, f: number, tmp: Float32Array): void {
   const n = w * h;
+  const b = fr((1 - f) / 13);
+  const a = fr(f + (4 * (1 - f)) / 13);
+  const k = wasmKernels();
+  if (k !== undefined) {
+    // Layout (floats): source [n], result [n], column sums [w].
+    const heap = reserve(k, 4 * (2 * n + w)).f32;
+    const src = HEAP_BASE >> 2;
+    heap.set(d.subarray(off, off + n), src);
+    k.pixel.sharpen(HEAP_BASE, HEAP_BASE + 4 * n, HEAP_BASE + 8 * n, w, h, a, b);
+    d.set(heap.subarray(src + n, src + 2 * n), off);
+    return;
+  }
   const t = tmp;
   t.set(d.subarray(off, off + n));
-  const b = (1 - f) / 13;
-  const a = f + 4 * b;
-  for (let y = 1; y < h - 1; y++) {
-    const c = y * w;
-    const u = c - w;
-    const l = c + w;
-    let left = t[u]! + t[c]! + t[l]!;
-    let mid = t[u + 1]! + t[c + 1]! + t[l + 1]!;
-    let centre = t[c + 1]!;
-    const o = off + c;
-    for (let x = 1; x < w - 1; x++) {
-      const next = t[c + x + 1]!;
-      const right = t[u + x + 1]! + next + t[l + x + 1]!;
-      d[o + x] = clamp01(a * centre + b * (left + mid + right));
-      left = mid;
-      mid = right;
-      centre = next;
-    }
-  }
-  // Border pixels: blend of the pixel with itself.
-  for (let x = 0; x < w; x++) {
-    d[off + x] = clamp01(t[x]!);
-    d[off + (h - 1) * w + x] = clamp01(t[(h - 1) * w + x]!);
-  }
+  if (colScratch.length < w) colScratch = new Float32Array(w);
+  const col = colScratch;
   for (let y = 0; y < h; y++) {
-    d[off + y * w] = clamp01(t[y * w]!);
-    d[off + y * w + w - 1] = clamp01(t[y * w + w - 1]!);
+    const c = y * w;
+    const o = off + c;
+    if (y === 0 || y === h - 1) {
+      for (let x = 0; x < w; x++) d[o + x] = clampPmax01(t[c + x]!);
+      continue;
+    }
+    for (let x = 0; x < w; x++) col[x] = fr(fr(t[c - w + x]! + t[c + x]!) + t[c + w + x]!);
+    d[o] = clampPmax01(t[c]!);
+    for (let x = 1; x < w - 1; x++) {
+      const box = fr(fr(col[x - 1]! + col[x]!) + col[x + 1]!);
+      d[o + x] = clampPmax01(fr(fr(t[c + x]! * a) + fr(box * b)));
+    }
+    if (w > 1) d[o + w - 1] = clampPmax01(t[c + w - 1]!);
   }
 }

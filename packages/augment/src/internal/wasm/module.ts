@@ -15,6 +15,7 @@ export interface PixelKernelExports {
   scale_shift(d: number, blocks: number, a: number, b: number, lo: number, hi: number): void;
   sum8(d: number, blocks: number): number;
   blend(out: number, a: number, b: number, blocks: number, lambda: number, mu: number): void;
+  sharpen(src: number, dst: number, col: number, w: number, h: number, a: number, b: number): void;
   gamma_init(table: number): void;
   gamma_table_bytes(): number;
   gamma_pow(d: number, blocks: number, gh: number, gl: number, lg: number, gain: number, table: number): void;

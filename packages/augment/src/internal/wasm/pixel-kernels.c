@@ -1,6 +1,6 @@
 /*
  * SIMD WebAssembly per-pixel kernels of @fpdb/augment: brightness and contrast (scale, shift, clamp),
- * the image sum of contrast's mean, gamma (float32 log and exp2 polynomials) and MixUp's blend.
+ * the image sum of contrast's mean, gamma (float32 log and exp2 polynomials), MixUp's blend and sharpen.
  *
  * A second module beside kernels.c (which holds the noise and resize kernels) so that each stays under
  * 4 KB, the size a browser main thread compiles synchronously. Both instances import the same memory
@@ -13,6 +13,8 @@
 #include <wasm_simd128.h>
 
 #define EXPORT __attribute__((visibility("default")))
+/* Before a scalar tail loop: no vectorised or unrolled copy of it (module size). */
+#define SCALAR _Pragma("clang loop vectorize(disable) unroll(disable)")
 
 /* min(max(r, lo), hi) as f32x4.pmax/pmin: NaN passes, like clampPmax01 in clamp.ts. */
 static inline v128_t clamp(v128_t r, v128_t lo, v128_t hi) { return wasm_f32x4_pmin(wasm_f32x4_pmax(r, lo), hi); }
@@ -55,6 +57,46 @@ EXPORT void blend(float *out, const float *a, const float *b, int blocks, float 
     v128_t x = wasm_v128_load(a + 4 * i);
     v128_t y = wasm_v128_load(b + 4 * i);
     wasm_v128_store(out + 4 * i, wasm_f32x4_add(wasm_f32x4_mul(x, l), wasm_f32x4_mul(y, m)));
+  }
+}
+
+/*
+ * torchvision's adjust_sharpness on the w×h image src, written to dst: border pixels clamp(v); inside,
+ * clamp(v·a + box·b) with box the 3×3 sum, from column sums col[x] = (up + centre) + down of the row,
+ * box = (col[x − 1] + col[x]) + col[x + 1] (col: w floats of scratch); clamp to [0, 1] as pmax/pmin.
+ */
+EXPORT void sharpen(const float *src, float *dst, float *col, int w, int h, float a, float b) {
+  const v128_t va = wasm_f32x4_splat(a), vb = wasm_f32x4_splat(b), lo = wasm_f32x4_splat(0.0f), hi = wasm_f32x4_splat(1.0f);
+  for (int y = 0; y < h; ++y) {
+    const float *c = src + y * w;
+    float *o = dst + y * w;
+    if (y == 0 || y == h - 1) {
+      int x = 0;
+      for (; x + 4 <= w; x += 4) wasm_v128_store(o + x, clamp(wasm_v128_load(c + x), lo, hi));
+      SCALAR
+      for (; x < w; ++x) o[x] = wasm_f32x4_extract_lane(clamp(wasm_f32x4_splat(c[x]), lo, hi), 0);
+      continue;
+    }
+    const float *u = c - w, *l = c + w;
+    int x = 0;
+    for (; x + 4 <= w; x += 4) {
+      wasm_v128_store(col + x, wasm_f32x4_add(wasm_f32x4_add(wasm_v128_load(u + x), wasm_v128_load(c + x)), wasm_v128_load(l + x)));
+    }
+    SCALAR
+    for (; x < w; ++x) col[x] = (u[x] + c[x]) + l[x];
+    o[0] = wasm_f32x4_extract_lane(clamp(wasm_f32x4_splat(c[0]), lo, hi), 0);
+    x = 1;
+    for (; x + 4 <= w - 1; x += 4) {
+      v128_t box = wasm_f32x4_add(wasm_f32x4_add(wasm_v128_load(col + x - 1), wasm_v128_load(col + x)), wasm_v128_load(col + x + 1));
+      v128_t r = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(c + x), va), wasm_f32x4_mul(box, vb));
+      wasm_v128_store(o + x, clamp(r, lo, hi));
+    }
+    SCALAR
+    for (; x < w - 1; ++x) {
+      v128_t box = wasm_f32x4_splat((col[x - 1] + col[x]) + col[x + 1]);
+      o[x] = wasm_f32x4_extract_lane(clamp(wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_splat(c[x]), va), wasm_f32x4_mul(box, vb)), lo, hi), 0);
+    }
+    if (w > 1) o[w - 1] = wasm_f32x4_extract_lane(clamp(wasm_f32x4_splat(c[w - 1]), lo, hi), 0);
   }
 }
 
