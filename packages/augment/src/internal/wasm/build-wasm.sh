@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Rebuilds kernels-wasm.ts from kernels.c and pixel-kernels-wasm.ts from pixel-kernels.c. Needs clang (>= 14) and wasm-ld, which only the developer who
-# changes the C source needs: the generated .ts is committed, so CI and users never compile.
+# Rebuilds kernels-wasm.ts from kernels.c and pixel-kernels-wasm.ts from pixel-kernels.c. Needs clang (>= 14)
+# and wasm-ld, which only the developer who changes the C source needs: the generated .ts is committed, so
+# CI and users never compile.
 # Usage: bash src/internal/wasm/build-wasm.sh   (from packages/augment)
 # Plain SIMD128 only: no -ffast-math, no relaxed SIMD (no fused multiply-add), so that the JS fallback
-# (noise.ts, resize-crop.ts) reproduces every output bit.
+# (noise.ts, resize-crop.ts, intensity.ts, blend.ts) reproduces every output bit.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cc="${CLANG:-$(command -v clang-16 || command -v clang || command -v clang-14)}"
