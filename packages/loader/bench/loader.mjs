@@ -2,41 +2,22 @@
 // and peak RSS while streaming without a cache. Uses the built dist. Last stdout line: one JSON object.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cp, link, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, link, mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
+import { generateDataset } from '@fpdb/synth';
 import { buildCache, createBatches, decodeImage, decodeWorkerCount, openDataset, readImageInPool } from '../dist/node.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const REAL = [join(here, '../../../fixtures/real'), join(here, '../../../../shared/fixtures/real')].find((p) => existsSync(join(p, 'FETAL_PLANES_DB_data.csv')));
 const PYTHON = '/usr/bin/python3';
-const REAL_SIZES = [[959, 661], [768, 519], [961, 663], [745, 559], [640, 392], [692, 480], [869, 601], [1137, 787], [740, 448], [753, 567], [707, 531]];
 const log = (...a) => console.error('[bench:loader]', ...a);
 
 function peakRssMiB() {
   const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
   return m ? Number(m[1]) / 1024 : process.memoryUsage().rss / 2 ** 20;
-}
-
-/** A synthetic ultrasound-like gray PNG: speckled fan on black with a little UI text area. */
-async function synthPng(width, height, seed) {
-  const px = Buffer.alloc(width * height);
-  let s = seed * 2654435761 >>> 0;
-  const rnd = () => ((s = (s + 0x9e3779b9) >>> 0), ((Math.imul(s ^ (s >>> 16), 0x21f0aaad) >>> 0) / 4294967296));
-  const cx = width / 2;
-  const r0 = height * 0.9;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const dx = x - cx;
-      const dy = y + 20;
-      const r = Math.hypot(dx, dy);
-      const inFan = r < r0 && Math.abs(Math.atan2(dx, dy)) < 0.6;
-      px[y * width + x] = inFan ? Math.min(255, 40 + 120 * rnd() * rnd() + 60 * Math.sin(r / 17) ** 2) : y < 30 && x < 200 && rnd() < 0.3 ? 220 : 0;
-    }
-  }
-  return sharp(px, { raw: { width, height, channels: 1 } }).toColourspace('b-w').png().toBuffer();
 }
 
 async function measure(label, files, size, inFlight, repeat, kernel) {
@@ -158,16 +139,19 @@ async function main() {
   log(`work dir ${work}; ${cores} cores; sharp ${sharp.versions.sharp}, libvips ${sharp.versions.vips}, sharp.concurrency() = ${sharp.concurrency()}`);
   const realFiles = (await readdir(join(REAL, 'Images'))).map((f) => join(REAL, 'Images', f));
 
-  // Synth images at the release's real sizes: a pool of distinct files.
-  const synthDir = join(work, 'synth-pool');
-  await mkdir(synthDir);
-  const synthFiles = [];
-  for (let i = 0; i < 60; i++) {
-    const [w, h] = REAL_SIZES[i % REAL_SIZES.length];
-    const f = join(synthDir, `s${i}.png`);
-    await writeFile(f, await synthPng(w, h, i + 1));
-    synthFiles.push(f);
-  }
+  // Synth images at the release's real sizes (drawn per device, as @fpdb/synth does): 60 distinct files.
+  const synthRoot = join(work, 'synth-pool');
+  await generateDataset({ outDir: synthRoot, images: 60, seed: 7 });
+  const synthFiles = (await readdir(join(synthRoot, 'Images'))).sort().map((f) => join(synthRoot, 'Images', f));
+  const synthSizes = new Set(
+    await Promise.all(
+      synthFiles.map(async (f) => {
+        const m = await sharp(f).metadata();
+        return `${m.width}×${m.height}`;
+      }),
+    ),
+  );
+  log(`synthetic pool: ${synthFiles.length} images from @fpdb/synth, sizes ${[...synthSizes].join(', ')}`);
 
   // The default path (kernel linear: node:zlib inflate off the main thread + wasm unfilter and
   // triangle resize) against PIL's BILINEAR, the same antialiased triangle filter; and sharp's
