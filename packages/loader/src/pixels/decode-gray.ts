@@ -1,5 +1,6 @@
 import { promisify } from 'node:util';
-import { crc32, inflate } from 'node:zlib';
+import { isMainThread } from 'node:worker_threads';
+import { crc32, inflate, inflateSync } from 'node:zlib';
 import { FpdbError } from '@fpdb/schema';
 import { describeLocation, locationDetails, type ImageLocation } from '../internal/location.js';
 import { decodePngGray, type GrayImage } from './decode-png.js';
@@ -7,6 +8,13 @@ import { pixelKernels } from './pixel-kernels.js';
 import type { PngHeader } from './png-header.js';
 
 const inflateAsync = promisify(inflate);
+/**
+ * On the main thread the inflate goes to libuv's pool, keeping the event loop free; a worker thread
+ * (the decode pool's) inflates in place: it has nothing else to do, and skipping the hand-off saves
+ * about a quarter of the inflate's CPU time.
+ */
+const inflateHere = (data: Buffer, options: { maxOutputLength: number; chunkSize: number }): Buffer | Promise<Buffer> =>
+  isMainThread ? inflateAsync(data, options) : inflateSync(data, options);
 /** Channels per PNG colour type with 8-bit samples and no palette: gray, RGB, gray+alpha, RGBA. */
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 4: 2, 6: 4 };
 
@@ -41,7 +49,7 @@ function imageData(bytes: Uint8Array, where: ImageLocation): Buffer {
 /**
  * Decodes PNG bytes to one 8-bit channel at full size (Node), the fast way for the common formats
  * (8-bit, not interlaced, no palette — every image of the release): chunks CRC-checked, the data
- * inflated by node:zlib on the libuv thread pool (off the main thread), rows unfiltered in
+ * inflated by node:zlib (on libuv's pool from the main thread, in place on a worker), rows unfiltered in
  * WebAssembly. Other formats, or an engine without the wasm kernels, go through fast-png
  * ({@link decodePngGray}); both give the same pixels. The header must have been checked.
  * @throws FpdbError FPDB_IMAGE_DECODE for corrupt or truncated data.
@@ -56,7 +64,7 @@ export async function decodeGray(bytes: Uint8Array, header: PngHeader, where: Im
   let filtered: Buffer;
   try {
     // One output chunk of the expected size: zlib's default 16 KiB chunks cost a JS callback each.
-    filtered = await inflateAsync(imageData(bytes, where), { maxOutputLength: expected + 1, chunkSize: Math.max(1024, expected + 1) });
+    filtered = await inflateHere(imageData(bytes, where), { maxOutputLength: expected + 1, chunkSize: Math.max(1024, expected + 1) });
   } catch (cause) {
     if (cause instanceof FpdbError) throw cause;
     throw corrupt(where, `zlib: ${(cause as Error).message}`, cause);
