@@ -39,9 +39,9 @@ function decodeError(where: ImageLocation, cause: unknown): FpdbError {
  * Decodes PNG bytes to one 8-bit channel of `height`×`width` (Node). Every PNG mode (gray,
  * gray+alpha, RGB, RGBA, palette, 16-bit) goes through {@link GRAY_FORMULA}; geometry per
  * {@link resizeGeometry}. The IHDR is checked first, so a decompression bomb is refused unread.
- * With the default kernel `linear` the PNG is inflated by node:zlib off the main thread and unfiltered
- * and resized by fpdb's WebAssembly kernels (about twice PIL's speed per CPU second, and the same bytes
- * as `decodePng`); any other kernel goes through sharp.
+ * With the default kernel `linear` the PNG is inflated by node:zlib and unfiltered and resized by
+ * fpdb's WebAssembly kernels (1.05–1.2× PIL per CPU second; the same bytes as `decodePng`); any other
+ * kernel goes through sharp. `readImageInPool` runs this on worker threads.
  * @returns `height·width` bytes, row-major.
  * @throws FpdbError FPDB_IMAGE_NOT_PNG, FPDB_IMAGE_TOO_LARGE, FPDB_IMAGE_DECODE, FPDB_INVALID_ARGUMENT.
  * @example const pixels = await decodeImage(await readFile(file), { height: 128, width: 128, policy: 'pad' }, { file });

@@ -31,10 +31,13 @@ interface PoolWorker {
 let workerUrl = new URL('./decode-worker.js', import.meta.url);
 let workers: PoolWorker[] = [];
 let nextId = 0;
+/** Whether the worker script exists, looked up once per URL (not once per image). */
+let available: boolean | undefined;
 
 /** Whether the built worker script exists (true in dist/, false when the sources run under a test runner). */
 function workerAvailable(): boolean {
-  return workerUrl.protocol === 'file:' && existsSync(fileURLToPath(workerUrl));
+  available ??= workerUrl.protocol === 'file:' && existsSync(fileURLToPath(workerUrl));
+  return available;
 }
 
 /** Decode workers: one per available core, at most 4 (a decode is ~5 ms; more threads only contend). */
@@ -89,5 +92,6 @@ export async function setDecodeWorkerUrl(url: URL): Promise<void> {
   const old = workers;
   workers = [];
   workerUrl = url;
+  available = undefined;
   await Promise.all(old.map((w) => w.worker.terminate()));
 }
