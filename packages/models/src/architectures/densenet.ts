@@ -1,8 +1,29 @@
+import { FpdbError } from '@fpdb/schema';
 import type { Builder } from '../model/builder.js';
-import type { DenseNetConfig, ResolvedConfig } from './config.js';
+import type { Architecture, CommonConfig, Resolved } from './architecture.js';
+import { intList, positiveInt } from './validate.js';
 
-/** Fills DenseNet's defaults (DenseNet-169 layout, k = 32). */
-export function resolveDenseNet(c: DenseNetConfig, inputSize: [number, number]): ResolvedConfig<DenseNetConfig> {
+/** DenseNet-BC (bottleneck + compression); the default layout is DenseNet-169. */
+export interface DenseNetConfig extends CommonConfig {
+  architecture: 'densenet';
+  /** Growth rate k (default 32). */
+  growthRate?: number;
+  /** Layers per dense block (default [6, 12, 32, 32] = DenseNet-169). */
+  blocks?: readonly number[];
+  /** Transition compression θ (default 0.5). */
+  compression?: number;
+  /** Bottleneck width as a multiple of k (default 4). */
+  bottleneck?: number;
+  /** 'imagenet': 7×7/2 conv + 3×3/2 max-pool (default); 'compact': one 3×3/1 conv, for small inputs. */
+  stem?: 'imagenet' | 'compact';
+}
+
+function resolve(c: DenseNetConfig, inputSize: [number, number]): Resolved<DenseNetConfig> {
+  if (c.growthRate !== undefined) positiveInt(c.growthRate, 'growthRate');
+  intList(c.blocks, 'blocks');
+  if (c.compression !== undefined && !(c.compression > 0 && c.compression <= 1)) {
+    throw new FpdbError('FPDB_CONFIG', `compression must be in (0, 1] but is ${c.compression}.`, { details: { value: c.compression } });
+  }
   return {
     architecture: 'densenet',
     numClasses: c.numClasses,
@@ -16,8 +37,7 @@ export function resolveDenseNet(c: DenseNetConfig, inputSize: [number, number]):
   };
 }
 
-/** Defines a DenseNet-BC on any builder. */
-export function denseNet<T>(b: Builder<T>, x: T, c: ResolvedConfig<DenseNetConfig>): T {
+function define<T>(b: Builder<T>, x: T, c: Resolved<DenseNetConfig>): T {
   const k = c.growthRate;
   let channels = 2 * k;
   let y: T;
@@ -56,3 +76,10 @@ export function denseNet<T>(b: Builder<T>, x: T, c: ResolvedConfig<DenseNetConfi
   y = b.dropout(y, c.dropout);
   return b.dense('classifier', y, c.numClasses);
 }
+
+/**
+ * The DenseNet-BC family; defaults give DenseNet-169 (k = 32, θ = 0.5) with an ImageNet stem.
+ * @throws FpdbError FPDB_CONFIG (from `resolve`) for a non-positive `growthRate` or `blocks` entry, or `compression` outside (0, 1].
+ * @example denseNet.resolve({ architecture: 'densenet', numClasses: 6 }, [224, 224]).blocks // [6, 12, 32, 32]
+ */
+export const denseNet: Architecture<DenseNetConfig> = { name: 'densenet', resolve, define };

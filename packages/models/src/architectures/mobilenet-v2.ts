@@ -1,5 +1,21 @@
+import { FpdbError } from '@fpdb/schema';
 import type { Builder } from '../model/builder.js';
-import type { MobileNetV2Config, MobileNetV2Stage, ResolvedConfig } from './config.js';
+import type { Architecture, CommonConfig, Resolved } from './architecture.js';
+import { intList } from './validate.js';
+
+/** One MobileNetV2 stage: expansion t, output channels c (before the multiplier), repeats n, first stride s. */
+export type MobileNetV2Stage = readonly [t: number, c: number, n: number, s: number];
+
+/** MobileNetV2 (inverted residuals, linear bottlenecks, ReLU6) with a width multiplier. */
+export interface MobileNetV2Config extends CommonConfig {
+  architecture: 'mobilenet-v2';
+  /** Width multiplier α (default 1). Channels are rounded to multiples of 8 as in the paper. */
+  alpha?: number;
+  /** Stages (default: the paper's 7 stages from 16 to 320 channels). */
+  stages?: readonly MobileNetV2Stage[];
+  /** Channels of the last 1×1 conv (default 1280, scaled by α when α > 1). */
+  lastChannels?: number;
+}
 
 /** The paper's stages (Sandler et al. 2018, table 2). */
 export const MOBILENET_V2_STAGES: readonly MobileNetV2Stage[] = [
@@ -18,8 +34,11 @@ export function makeDivisible(value: number, divisor = 8): number {
   return rounded < 0.9 * value ? rounded + divisor : rounded;
 }
 
-/** Fills MobileNetV2's defaults. */
-export function resolveMobileNetV2(c: MobileNetV2Config, inputSize: [number, number]): ResolvedConfig<MobileNetV2Config> {
+function resolve(c: MobileNetV2Config, inputSize: [number, number]): Resolved<MobileNetV2Config> {
+  if (c.alpha !== undefined && !(c.alpha > 0)) {
+    throw new FpdbError('FPDB_CONFIG', `alpha must be > 0 but is ${c.alpha}.`, { details: { value: c.alpha } });
+  }
+  c.stages?.forEach((s, i) => intList(s, `stages[${i}]`));
   const alpha = c.alpha ?? 1;
   return {
     architecture: 'mobilenet-v2',
@@ -32,8 +51,7 @@ export function resolveMobileNetV2(c: MobileNetV2Config, inputSize: [number, num
   };
 }
 
-/** Defines MobileNetV2 on any builder. */
-export function mobileNetV2<T>(b: Builder<T>, x: T, c: ResolvedConfig<MobileNetV2Config>): T {
+function define<T>(b: Builder<T>, x: T, c: Resolved<MobileNetV2Config>): T {
   let channels = makeDivisible(32 * c.alpha);
   let y = b.conv('stem.conv', x, { filters: channels, kernel: 3, stride: 2, bias: false });
   y = b.mark('stem.relu', b.relu6(b.batchNorm('stem.bn', y)));
@@ -63,3 +81,10 @@ export function mobileNetV2<T>(b: Builder<T>, x: T, c: ResolvedConfig<MobileNetV
   y = b.dropout(y, c.dropout);
   return b.dense('classifier', y, c.numClasses);
 }
+
+/**
+ * The MobileNetV2 family; defaults give the paper's α = 1 layout with dropout 0.2.
+ * @throws FpdbError FPDB_CONFIG (from `resolve`) when `alpha` ≤ 0 or a stage holds a non-positive integer.
+ * @example mobileNetV2.resolve({ architecture: 'mobilenet-v2', numClasses: 6, alpha: 1.4 }, [224, 224]).lastChannels // 1792
+ */
+export const mobileNetV2: Architecture<MobileNetV2Config> = { name: 'mobilenet-v2', resolve, define };

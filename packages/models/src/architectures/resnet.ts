@@ -1,8 +1,21 @@
 import type { Builder } from '../model/builder.js';
-import type { ResNetConfig, ResolvedConfig } from './config.js';
+import type { Architecture, CommonConfig, Resolved } from './architecture.js';
+import { intList, positiveInt } from './validate.js';
 
-/** Fills ResNet's defaults (ResNet-18 layout). */
-export function resolveResNet(c: ResNetConfig, inputSize: [number, number]): ResolvedConfig<ResNetConfig> {
+/** ResNet with basic blocks and batch norm; the default layout is ResNet-18. */
+export interface ResNetConfig extends CommonConfig {
+  architecture: 'resnet';
+  /** Channels of the first stage; stages double it (default 64 → 64, 128, 256, 512). */
+  width?: number;
+  /** Basic blocks per stage (default [2, 2, 2, 2] = ResNet-18). */
+  blocks?: readonly number[];
+  /** 'imagenet': 7×7/2 conv + 3×3/2 max-pool (default); 'compact': one 3×3/1 conv, for small inputs. */
+  stem?: 'imagenet' | 'compact';
+}
+
+function resolve(c: ResNetConfig, inputSize: [number, number]): Resolved<ResNetConfig> {
+  if (c.width !== undefined) positiveInt(c.width, 'width');
+  intList(c.blocks, 'blocks');
   return {
     architecture: 'resnet',
     numClasses: c.numClasses,
@@ -27,8 +40,7 @@ function basicBlock<T>(b: Builder<T>, name: string, x: T, inChannels: number, fi
   return b.mark(`${name}.out`, b.relu(b.add(y, shortcut)));
 }
 
-/** Defines a ResNet with basic blocks on any builder. */
-export function resnet<T>(b: Builder<T>, x: T, c: ResolvedConfig<ResNetConfig>): T {
+function define<T>(b: Builder<T>, x: T, c: Resolved<ResNetConfig>): T {
   let y: T;
   if (c.stem === 'imagenet') {
     y = b.conv('stem.conv', x, { filters: c.width, kernel: 7, stride: 2, bias: false });
@@ -51,3 +63,10 @@ export function resnet<T>(b: Builder<T>, x: T, c: ResolvedConfig<ResNetConfig>):
   y = b.dropout(y, c.dropout);
   return b.dense('classifier', y, c.numClasses);
 }
+
+/**
+ * The ResNet family (basic blocks, batch norm); defaults give ResNet-18 with an ImageNet stem.
+ * @throws FpdbError FPDB_CONFIG (from `resolve`) when `width` or `blocks` is not made of positive integers.
+ * @example resnet.resolve({ architecture: 'resnet', numClasses: 6 }, [224, 224]).blocks // [2, 2, 2, 2]
+ */
+export const resnet: Architecture<ResNetConfig> = { name: 'resnet', resolve, define };
