@@ -1,0 +1,3 @@
+import { fpdbVitestConfig } from './config/vitest-config.mjs';
+
+export default fpdbVitestConfig();
