@@ -1,157 +1,205 @@
-// `pnpm bench:train`: training images/s of the reference CNN (128×128×1, batch 32, Adam) on the cpu
-// backend, on wasm with our kernels in one worker (wasm1) and data-parallel over two workers
-// (wasm2, batch 16 each, gradients averaged every step), and PyTorch on the same machine when
-// /usr/bin/python3 has torch. The last stdout line is one JSON object.
-import { Worker } from 'node:worker_threads';
+// `pnpm bench:train`: training images/s of the product's own path: `train()` from the built
+// dist/ on `createModel({ architecture: 'reference-cnn', … })` over `arraySource` batches of
+// synthetic N(0,1) images, on the tfjs cpu backend, on wasm in this thread (wasm1) and data-parallel
+// through train()'s `workers` option (wasm2), against PyTorch on the same machine in the same run
+// (same network shape, batch, optimizer and thread count) when /usr/bin/python3 has torch.
+// Progress goes to stderr; the last stdout line is one JSON object. Options: BENCH_* env vars
+// (see bench/README.md).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
-const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')).map(([k, v]) => [k, v ?? 'true']));
-const SIZE = Number(args.get('size') ?? 128);
-const BATCH = Number(args.get('batch') ?? 32);
-const STEPS = Number(args.get('steps') ?? 5);
-const WARMUP = Number(args.get('warmup') ?? 2);
-const CPU_BATCH = Number(args.get('cpu-batch') ?? 2);
-const only = args.has('only') ? new Set(args.get('only').split(',')) : undefined;
+const env = (name, fallback) => process.env[`BENCH_${name}`] ?? fallback;
+const SIZE = Number(env('SIZE', 128));
+const BATCH = Number(env('BATCH', 32));
+const STEPS = Math.max(1, Number(env('STEPS', 5)));
+const WARMUP = Math.max(0, Number(env('WARMUP', 2)));
+const WORKERS = Number(env('WORKERS', 2));
+const CPU_BATCH = Number(env('CPU_BATCH', 2));
+const RELAXED = env('RELAXED', '1') !== '0';
+const PROFILE = env('PROFILE', '0') === '1';
+const PYTHON = env('PYTHON', '/usr/bin/python3');
+const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined;
+const CLASSES = 6;
+const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
+const PARALLEL = `wasm${WORKERS}`;
 const log = (...a) => console.error(...a);
-
-function startWorker(init) {
-  const worker = new Worker(here('./train-worker.mjs'));
-  const pending = [];
-  worker.on('message', (m) => pending.shift()?.(m));
-  worker.on('error', (e) => { log('worker error', e); process.exit(1); });
-  const ask = (msg) =>
-    new Promise((resolve, reject) => {
-      pending.push((m) => (m.error ? reject(new Error(m.error)) : resolve(m)));
-      worker.postMessage(msg);
-    });
-  return { worker, ask, ready: ask({ cmd: 'init', ...init }) };
-}
-
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function single(name, backend, batch, { steps = STEPS, warmup = WARMUP, profile = false, kernels = 'all' } = {}) {
-  const w = startWorker({ backend, batch, size: SIZE, seed: 1, kernels });
-  const { setup } = await w.ready;
-  const r = await w.ask({ cmd: 'train', steps, warmup, profile });
-  await w.worker.terminate();
-  const ms = median(r.msPerStep);
-  log(`${name}: ${setup.backend} B=${batch} ms/step ${r.msPerStep.map((m) => m.toFixed(0)).join(' ')} → median ${ms.toFixed(0)}; ${(batch * 1000 / ms).toPrecision(3)} img/s`);
-  if (r.profile) log(`${name} profile (ms, one step): ${JSON.stringify(r.profile)}`);
-  return { msPerStep: Math.round(ms), msPerStepMin: Math.round(Math.min(...r.msPerStep)), cpuMsPerImage: median(r.cpuMsPerStep) / batch, batch, imagesPerSecond: (batch * 1000) / ms, profile: r.profile, kernels: setup.kernels, relaxedSimd: setup.relaxedSimd };
+/** The fpdb setups: backend, main-thread kernels, train()'s `workers`, batch, steps. */
+const SETUPS = {
+  wasm1: { backend: 'wasm', batch: BATCH },
+  'wasm1-missing': { backend: 'wasm', kernels: 'missing', batch: BATCH },
+  ...(WORKERS >= 2 ? { [PARALLEL]: { backend: 'wasm', workers: WORKERS, batch: BATCH } } : {}),
+  // A batch-32 step takes minutes on the cpu backend: one step at a small batch, extrapolated per image.
+  cpu: { backend: 'cpu', batch: CPU_BATCH, steps: 1, warmup: 0 },
+};
+
+/**
+ * One setup, in this (child) process: `train()` for one epoch of warmup + steps batches; a step's
+ * time is the gap between consecutive `onStepEnd` calls (the first one from the call to train()),
+ * so it holds everything train() does per step: the batch gather, the forward/backward (in this
+ * thread or over the workers), the gradient norm read-back and the optimizer update.
+ */
+async function runSetup(name) {
+  const s = SETUPS[name];
+  const steps = s.steps ?? STEPS;
+  const warmup = s.warmup ?? WARMUP;
+  const tf = await import('@tensorflow/tfjs-core');
+  const { arraySource, createModel, setupBackend, train } = await import('../dist/index.js');
+  const setup = await setupBackend({ backend: s.backend, ...(s.kernels ? { wasmKernels: s.kernels } : {}) });
+  const model = createModel({ architecture: 'reference-cnn', numClasses: CLASSES, inputSize: SIZE }, { seed: 1 });
+  const n = s.batch * (warmup + steps);
+  const images = tf.randomNormal([n, SIZE, SIZE, 1], 0, 1, 'float32', 1);
+  const labels = Int32Array.from({ length: n }, (_, i) => (i * 5 + 1) % CLASSES);
+  const source = arraySource({ images, labels, batchSize: s.batch, shuffle: false });
+  const options = { model, epochs: 1, optimizer: 'adam', learningRate: 1e-3, ...(s.workers ? { workers: s.workers, workerBackend: s.backend } : {}) };
+  const numTensors = tf.memory().numTensors;
+  const wall = [performance.now()];
+  const cpu = [process.cpuUsage()];
+  const losses = [];
+  await train({
+    ...options,
+    train: source,
+    onStepEnd: (l) => {
+      wall.push(performance.now());
+      cpu.push(process.cpuUsage());
+      losses.push(l.loss);
+    },
+  });
+  const leaked = tf.memory().numTensors - numTensors;
+  // process.cpuUsage counts every thread of the process: the workers' too.
+  const msPerStep = wall.slice(1).map((t, i) => t - wall[i]).slice(warmup);
+  const cpuMsPerStep = cpu.slice(1).map((c, i) => (c.user + c.system - cpu[i].user - cpu[i].system) / 1000).slice(warmup);
+  let profile;
+  if (PROFILE && !s.workers) {
+    // Kernels of one more train() step (in this thread only: workers' kernels are not seen).
+    const one = tf.slice(images, 0, s.batch);
+    const info = await tf.profile(() => train({ ...options, train: arraySource({ images: one, labels: labels.slice(0, s.batch), batchSize: s.batch }) }));
+    one.dispose();
+    const byKernel = {};
+    for (const k of info.kernels) byKernel[k.name] = (byKernel[k.name] ?? 0) + k.kernelTimeMs;
+    profile = Object.fromEntries(Object.entries(byKernel).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, Math.round(v * 10) / 10]));
+  }
+  images.dispose();
+  model.dispose();
+  if (!losses.every(Number.isFinite)) throw new Error(`${name}: non-finite training loss ${losses}`);
+  const ms = median(msPerStep);
+  log(`${name}: train() ${setup.backend}${s.workers ? ` × ${s.workers} workers` : ''} B=${s.batch} ms/step ${msPerStep.map((m) => m.toFixed(0)).join(' ')} → median ${ms.toFixed(0)}; ${((s.batch * 1000) / ms).toPrecision(3)} img/s`);
+  if (profile) log(`${name} profile (ms, one step): ${JSON.stringify(profile)}`);
+  return {
+    msPerStep: ms,
+    msPerStepMin: Math.min(...msPerStep),
+    cpuMsPerImage: median(cpuMsPerStep) / s.batch,
+    batch: s.batch,
+    ...(s.workers ? { workers: s.workers } : {}),
+    imagesPerSecond: (s.batch * 1000) / ms,
+    kernels: setup.kernels.length,
+    relaxedSimd: setup.relaxedSimd,
+    leakedTensors: leaked,
+    ...(profile ? { profile } : {}),
+    ...(s.steps === 1 && s.warmup === 0 ? { note: `one step at batch ${s.batch} without warm-up, extrapolated per image (a batch-${BATCH} step takes minutes)` } : {}),
+  };
 }
 
-async function dataParallel(name, workers) {
-  const shard = BATCH / workers;
-  const ws = Array.from({ length: workers }, (_, i) => startWorker({ backend: 'wasm', batch: shard, size: SIZE, seed: 1 + i }));
-  await Promise.all(ws.map((w) => w.ready));
-  const times = [];
-  const cpuTimes = [];
-  for (let step = 0; step < WARMUP + STEPS; step += 1) {
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    const parts = await Promise.all(ws.map((w) => w.ask({ cmd: 'grads', step })));
-    const avg = {};
-    for (const key of Object.keys(parts[0].grads)) {
-      const sum = new Float32Array(parts[0].grads[key].length);
-      for (const p of parts) { const g = p.grads[key]; for (let i = 0; i < sum.length; i += 1) sum[i] += g[i]; }
-      for (let i = 0; i < sum.length; i += 1) sum[i] /= workers;
-      avg[key] = sum;
-    }
-    await Promise.all(ws.map((w) => w.ask({ cmd: 'apply', grads: avg })));
-    const c = process.cpuUsage(c0);
-    if (step >= WARMUP) {
-      times.push(performance.now() - t0);
-      cpuTimes.push((c.user + c.system) / 1000);
-    }
-  }
-  await Promise.all(ws.map((w) => w.worker.terminate()));
-  const ms = median(times);
-  log(`${name}: ${workers} workers × B=${shard} ms/step ${times.map((m) => m.toFixed(0)).join(' ')} → median ${ms.toFixed(0)}; ${(BATCH * 1000 / ms).toFixed(1)} img/s`);
-  return { msPerStep: Math.round(ms), msPerStepMin: Math.round(Math.min(...times)), cpuMsPerImage: median(cpuTimes) / BATCH, batch: BATCH, workers, imagesPerSecond: (BATCH * 1000) / ms };
+/** Runs one setup in a child node (a fresh tfjs engine; V8 flags are per process). */
+function child(name, flags = []) {
+  const r = spawnSync(process.execPath, [...flags, fileURLToPath(import.meta.url)], {
+    encoding: 'utf8',
+    env: { ...process.env, BENCH_CHILD: name },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 24,
+  });
+  if (r.status !== 0) throw new Error(`${name} (node ${flags.join(' ')}) failed with exit code ${r.status}`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1));
 }
 
 function pytorch(threads) {
-  const py = '/usr/bin/python3';
+  const py = PYTHON;
   const probe = spawnSync(py, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
-  if (probe.status !== 0) { log('pytorch: skipped (no torch for /usr/bin/python3)'); return undefined; }
-  const r = spawnSync(py, [here('./train_torch.py'), `--size=${SIZE}`, `--batch=${BATCH}`, `--steps=${Math.max(STEPS, 5)}`, `--warmup=${WARMUP}`, `--threads=${threads}`], { encoding: 'utf8' });
-  if (r.status !== 0) { log('pytorch failed', r.stderr); return undefined; }
+  if (probe.status !== 0) return { missing: `no torch for ${py}; apt-get install -y python3-torch` };
+  const r = spawnSync(py, [here('./train_torch.py'), `--size=${SIZE}`, `--batch=${BATCH}`, `--steps=${Math.max(STEPS, 5)}`, `--warmup=${WARMUP}`, `--threads=${threads}`, `--classes=${CLASSES}`], { encoding: 'utf8' });
+  if (r.status !== 0) return { missing: `train_torch.py failed: ${r.stderr.trim().split('\n').at(-1)}` };
   const out = JSON.parse(r.stdout.trim().split('\n').at(-1));
   out.msPerStepMin = Math.min(...out.msPerStepAll);
   log(`pytorch ${out.version}: ${out.threads} thread(s) B=${BATCH} median ${out.msPerStep.toFixed(0)} ms/step; ${out.imagesPerSecond.toFixed(1)} img/s; ${out.cpuMsPerImage.toFixed(2)} CPU ms/image`);
   return out;
 }
 
-const want = (k) => only === undefined || only.has(k);
-const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
-
-/** Runs the wasm setups in a child node (V8 flags are per process), returns its details. */
-function wasmChild(flags, keys) {
-  const passOn = process.argv.slice(2).filter((a) => !a.startsWith('--only'));
-  const r = spawnSync(process.execPath, [...flags, fileURLToPath(import.meta.url), `--only=${keys.join(',')}`, '--child', ...passOn], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (r.status !== 0) throw new Error(`wasm child ${flags.join(' ')} failed with ${r.status}`);
-  return JSON.parse(r.stdout.trim().split('\n').at(-1)).details;
-}
-
-const details = {};
-if (args.has('child')) {
-  if (want('wasm1')) details.wasm1 = await single('wasm1', 'wasm', BATCH, { profile: args.has('profile') });
-  if (want('wasm1-missing')) details['wasm1-missing'] = await single('wasm1-missing', 'wasm', BATCH, { profile: args.has('profile'), kernels: 'missing' });
-  if (want('wasm2')) details.wasm2 = await dataParallel('wasm2', 2);
-  console.log(JSON.stringify({ details }));
+if (process.env.BENCH_CHILD) {
+  console.log(JSON.stringify(await runSetup(process.env.BENCH_CHILD)));
   process.exit(0);
 }
 
-// wasm1-missing (the backend's own kernels: minutes per run) only when asked for by --only.
-const wasmKeys = ['wasm1', 'wasm1-missing', 'wasm2'].filter((k) => (k === 'wasm1-missing' ? only?.has(k) === true : want(k)));
+const want = (k) => (ONLY === undefined ? k !== 'wasm1-missing' : ONLY.has(k) || (k === PARALLEL && ONLY.has('wasm2')));
+const details = {};
+const wasmKeys = ['wasm1', 'wasm1-missing', PARALLEL].filter((k) => SETUPS[k] && want(k));
 if (wasmKeys.length > 0) {
   log('— wasm, SIMD128 kernels (Node 20 default)');
-  Object.assign(details, wasmChild([], wasmKeys));
-  if (!args.has('no-relaxed')) {
+  for (const k of wasmKeys) details[k] = child(k);
+  if (RELAXED) {
     log(`— wasm, relaxed-SIMD (FMA) kernels: node ${RELAXED_FLAG}`);
-    for (const [k, v] of Object.entries(wasmChild([RELAXED_FLAG], wasmKeys.filter((k) => k !== 'wasm1-missing')))) details[`${k}Fma`] = v;
+    for (const k of wasmKeys.filter((k) => k !== 'wasm1-missing')) details[`${k}Fma`] = child(k, [RELAXED_FLAG]);
   }
 }
-if (want('cpu')) {
-  details.cpu = await single('cpu', 'cpu', CPU_BATCH, { steps: 1, warmup: 0 });
-  details.cpu.note = `one step at batch ${CPU_BATCH}, extrapolated per image (a batch-32 step takes minutes)`;
-}
+if (want('cpu')) details.cpu = child('cpu');
+let baselineMissing;
 if (want('pytorch')) {
-  const t = pytorch(2);
-  if (t) details.pytorch = t;
-  // One thread: its CPU time is the compute cost (two OpenMP threads also count their spin-waits).
-  const t1 = t ? pytorch(1) : undefined;
-  if (t1) details.pytorch1 = t1;
-}
+  // Same thread count as the data-parallel setup; one thread for the CPU-time comparison (with two
+  // OpenMP threads, spin-waits count too).
+  const threads = Math.max(1, WORKERS);
+  const t = pytorch(threads);
+  if (t.missing) baselineMissing = t.missing;
+  else {
+    details.pytorch = t;
+    const t1 = threads === 1 ? t : pytorch(1);
+    if (!t1.missing) details.pytorch1 = t1;
+  }
+  if (baselineMissing) log(`pytorch: missing (${baselineMissing}); fpdb figures only`);
+} else baselineMissing = 'not run (BENCH_ONLY)';
 
-const round = (x) => (x === undefined ? null : Number(x.toPrecision(4)));
+const round = (x) => (x === undefined || x === null || !Number.isFinite(x) ? null : Number(x.toPrecision(4)));
 const ips = (k) => details[k]?.imagesPerSecond;
 const torch = ips('pytorch');
-const ratio = (...keys) => (torch ? round(Math.max(...keys.map((k) => ips(k) ?? 0)) / torch) : null);
-const result = { bench: 'train', net: 'reference-cnn', input: [SIZE, SIZE, 1], batch: BATCH, optimizer: 'adam', cpus: os.cpus().length, node: process.version };
+const ratio = (...keys) => {
+  const best = Math.max(...keys.map((k) => ips(k) ?? 0));
+  return torch && best > 0 ? round(best / torch) : null;
+};
+const bestCpu = (...keys) => Math.min(...keys.map((k) => details[k]?.cpuMsPerImage ?? Infinity));
+const torchCpu = details.pytorch1?.cpuMsPerImage;
+const result = {
+  bench: 'train',
+  path: "train() from dist/ (createModel + arraySource; workers through train()'s own `workers` option)",
+  net: 'reference-cnn',
+  input: [SIZE, SIZE, 1],
+  batch: BATCH,
+  optimizer: 'adam',
+  workers: WORKERS,
+  cpus: os.cpus().length,
+  node: process.version,
+  baseline: details.pytorch ? `pytorch ${details.pytorch.version}, ${details.pytorch.threads} thread(s)` : 'missing',
+  ...(baselineMissing ? { baselineMissing } : {}),
+};
 result.msPerStep = Object.fromEntries(Object.entries(details).map(([k, v]) => [k, Math.round(v.msPerStep)]));
 // The fastest step of each setup: less sensitive than the median to other load on a shared machine.
 result.msPerStepMin = Object.fromEntries(Object.entries(details).map(([k, v]) => [k, Math.round(v.msPerStepMin ?? v.msPerStep)]));
 result.load = os.loadavg().map((l) => Math.round(l * 10) / 10);
 // CPU time (all threads of the process) per image: what a step costs, nearly independent of other
-// load on a shared machine. ratioToPytorchByCpuTime = pytorch's (one thread) / ours (best wasm setup).
+// load. ratioToPytorchByCpuTime = pytorch's (one thread) / ours (best wasm setup).
 result.cpuMsPerImage = Object.fromEntries(Object.entries(details).filter(([, v]) => v.cpuMsPerImage).map(([k, v]) => [k, round(v.cpuMsPerImage)]));
-const bestCpu = (...keys) => Math.min(...keys.map((k) => details[k]?.cpuMsPerImage ?? Infinity));
-const torchCpu = details.pytorch1?.cpuMsPerImage;
-result.ratioToPytorchByCpuTime = torchCpu ? round(torchCpu / bestCpu('wasm1', 'wasm2')) : null;
-result.ratioToPytorchByCpuTimeFma = torchCpu && details.wasm1Fma ? round(torchCpu / bestCpu('wasm1Fma', 'wasm2Fma')) : null;
-result.imagesPerSecondFma = { wasm1: round(ips('wasm1Fma')), wasm2: round(ips('wasm2Fma')) };
-result.ratioToPytorchFma = ratio('wasm1Fma', 'wasm2Fma');
+result.ratioToPytorchByCpuTime = torchCpu ? round(torchCpu / bestCpu('wasm1', PARALLEL)) : null;
+result.ratioToPytorchByCpuTimeFma = torchCpu && details.wasm1Fma ? round(torchCpu / bestCpu('wasm1Fma', `${PARALLEL}Fma`)) : null;
+result.leakedTensors = Object.fromEntries(Object.entries(details).filter(([, v]) => v.leakedTensors !== undefined).map(([k, v]) => [k, v.leakedTensors]));
+result.imagesPerSecondFma = { wasm1: round(ips('wasm1Fma')), [PARALLEL]: round(ips(`${PARALLEL}Fma`)) };
+result.ratioToPytorchFma = ratio('wasm1Fma', `${PARALLEL}Fma`);
 result.notes = {
   cpu: details.cpu?.note,
-  wasm: `wasm1/wasm2: SIMD128 kernels (what Node 20 runs by default); *Fma: the relaxed-SIMD build, node ${RELAXED_FLAG} (default from Node 22)`,
-  pytorch: details.pytorch ? `torch ${details.pytorch.version}, set_num_threads(${details.pytorch.threads})` : 'not installed: skipped',
-  ratioToPytorch: 'max(wasm1, wasm2) / pytorch',
+  wasm: `wasm1/${PARALLEL}: SIMD128 kernels (what Node 20 runs by default); *Fma: the relaxed-SIMD build, node ${RELAXED_FLAG} (default from Node 22)`,
+  pytorch: details.pytorch ? `torch ${details.pytorch.version}, set_num_threads(${details.pytorch.threads}); pytorch1: set_num_threads(1)` : `missing: ${baselineMissing}`,
+  ratioToPytorch: `max(wasm1, ${PARALLEL}) / pytorch`,
 };
-if (args.has('profile')) result.profile = Object.fromEntries(Object.entries(details).filter(([, v]) => v.profile).map(([k, v]) => [k, v.profile]));
-result.imagesPerSecond = Object.fromEntries(['cpu', 'wasm1', 'wasm2', 'pytorch'].map((k) => [k, round(ips(k))]));
-result.ratioToPytorch = ratio('wasm1', 'wasm2');
+if (PROFILE) result.profile = Object.fromEntries(Object.entries(details).filter(([, v]) => v.profile).map(([k, v]) => [k, v.profile]));
+result.imagesPerSecond = Object.fromEntries(['cpu', 'wasm1', 'wasm1-missing', PARALLEL, 'pytorch', 'pytorch1'].filter((k) => details[k] || ['cpu', 'wasm1', PARALLEL, 'pytorch'].includes(k)).map((k) => [k, round(ips(k))]));
+result.ratioToPytorch = ratio('wasm1', PARALLEL);
 console.log(JSON.stringify(result));

@@ -1,7 +1,8 @@
 """PyTorch peer of bench/train.mjs: the same reference CNN, batch, optimizer; prints one JSON line.
 
 Input 128x128x1 (NCHW here, PyTorch's native layout); four blocks of conv 3x3 'same' (16, 32, 64, 64)
-+ bias + ReLU + max-pool 2x2; global average pool; dense to 6 classes; Adam(1e-3); cross-entropy.
++ bias + ReLU + max-pool 2x2; global average pool; dense to 6 classes; Adam(1e-3, eps 1e-7 as
+@fpdb/models' default); cross-entropy.
 """
 import argparse
 import json
@@ -17,6 +18,7 @@ p.add_argument("--batch", type=int, default=32)
 p.add_argument("--steps", type=int, default=5)
 p.add_argument("--warmup", type=int, default=2)
 p.add_argument("--threads", type=int, default=2)
+p.add_argument("--classes", type=int, default=6)
 a = p.parse_args()
 
 torch.set_num_threads(a.threads)
@@ -25,11 +27,11 @@ layers, cin = [], 1
 for cout in (16, 32, 64, 64):
     layers += [nn.Conv2d(cin, cout, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2)]
     cin = cout
-net = nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(cin, 6))
-opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+net = nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(cin, a.classes))
+opt = torch.optim.Adam(net.parameters(), lr=1e-3, eps=1e-7)
 lossf = nn.CrossEntropyLoss()
 x = torch.randn(a.batch, 1, a.size, a.size)
-y = torch.randint(0, 6, (a.batch,))
+y = torch.randint(0, a.classes, (a.batch,))
 
 
 def step():
