@@ -1,5 +1,5 @@
 import type { Rng } from '@fpdb/schema';
-import { sampleBeta } from './internal/fast-random.js';
+import { sampleBeta } from './internal/sampling.js';
 import { ensureSoft, permutation } from './internal/soft-labels.js';
 import { checkInteger, checkNumber, checkProbability } from './internal/validate.js';
 import type { Work } from './internal/work.js';

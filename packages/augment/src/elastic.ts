@@ -1,7 +1,7 @@
-import type { Rng } from '@fpdb/schema';
+import { FastRandom, type Rng } from '@fpdb/schema';
 import { displacementField } from './internal/displacement-field.js';
 import { eachSample } from './internal/each-sample.js';
-import { FastRandom, drawSeed } from './internal/fast-random.js';
+import { drawSeed } from './internal/sampling.js';
 import { checkProbability, checkRange, type Range } from './internal/validate.js';
 import { warpDisplacement, warpMaskDisplacement } from './internal/warp.js';
 import type { Work } from './internal/work.js';

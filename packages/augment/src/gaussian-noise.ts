@@ -1,6 +1,6 @@
 import type { Rng } from '@fpdb/schema';
 import { eachSample } from './internal/each-sample.js';
-import { drawSeed } from './internal/fast-random.js';
+import { drawSeed } from './internal/sampling.js';
 import { gaussianNoiseKernel } from './internal/noise.js';
 import { checkNumber, checkProbability, checkRange, type Range } from './internal/validate.js';
 import type { Work } from './internal/work.js';

@@ -1,6 +1,6 @@
 import { FpdbError, type Rng } from '@fpdb/schema';
 import { forwardAffine, invert } from './internal/affine.js';
-import { drawSeed } from './internal/fast-random.js';
+import { drawSeed } from './internal/sampling.js';
 import { brightnessKernel, contrastKernel, gammaKernel, sharpenKernel } from './internal/intensity.js';
 import { gaussianNoiseKernel, speckleNoiseKernel } from './internal/noise.js';
 import { checkInteger, checkProbability } from './internal/validate.js';

@@ -1,6 +1,5 @@
-import type { Rng } from '@fpdb/schema';
+import { FastRandom, type Rng } from '@fpdb/schema';
 import { eachSample } from './internal/each-sample.js';
-import { FastRandom } from './internal/fast-random.js';
 import { checkNumber, checkProbability, checkRange, type Range } from './internal/validate.js';
 import type { Work } from './internal/work.js';
 import { Transform, type TransformJSON } from './transform.js';

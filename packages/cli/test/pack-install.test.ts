@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const packagesDir = new URL('../..', import.meta.url).pathname;
-const PACKAGES = ['schema', 'loader', 'augment', 'models', 'metrics', 'synth', 'cli'];
+const PACKAGES = ['schema', 'loader', 'augment', 'models', 'metrics', 'synth', 'experiment', 'cli'];
 
 // Used as other projects use it: pack every @fpdb package, install the tarballs with npm in a fresh
 // folder outside the workspace, and run a small load → train → evaluate pipeline there.

@@ -1,35 +1,29 @@
 import { createBatches, type Dataset } from '@fpdb/loader/node';
 import { evaluationReport, type EvaluationReport } from '@fpdb/metrics';
 import type { Model } from '@fpdb/models';
-import type { LabelSpace, Task } from '@fpdb/schema';
+import type { LabelSpace, Preprocess } from '@fpdb/schema';
 import { predictDataset } from './predict-dataset.js';
-
-/** How images are prepared for evaluation; must match training (a checkpoint records it). */
-export interface EvalPixels {
-  inputSize: number;
-  resize: 'stretch' | 'pad' | 'crop';
-  task: Task;
-}
 
 /**
  * Predicts every image of `set` (cached pixels, no augmentation, fixed order) and computes the full
  * evaluation report: metrics, per-class, confusion, calibration, patient-level bootstrap intervals,
- * and breakdowns by US machine and operator. Deterministic for a model, set and seed.
+ * and breakdowns by US machine and operator. Deterministic for a model, set and seed. `preprocess` must
+ * be the model's own (`checkpointPreprocess(metadata)`).
  */
 export async function evaluateSet(
   model: Model,
   set: Dataset,
   space: LabelSpace,
-  pixels: EvalPixels,
+  preprocess: Preprocess,
   options: { bootstrapResamples: number; seed: number; split: string; trainMachines?: readonly string[]; onProgress?: (p: { done: number; total: number }) => void; signal?: AbortSignal },
 ): Promise<EvaluationReport> {
   const stream = await createBatches(set, {
-    height: pixels.inputSize,
-    width: pixels.inputSize,
-    policy: pixels.resize,
+    height: preprocess.height,
+    width: preprocess.width,
+    policy: preprocess.policy,
+    normalization: preprocess.normalization,
     cache: 'build',
-    task: pixels.task,
-    normalization: 'unit',
+    task: space.task,
     batchSize: 64,
     shuffle: false,
     prefetch: 1,
@@ -49,7 +43,7 @@ export async function evaluateSet(
         ...(options.trainMachines ? { domain: p.records.map((r) => (options.trainMachines!.includes(r.usMachine) ? 'in-domain' : 'shifted')) } : {}),
       },
       bootstrap: options.bootstrapResamples > 0 ? { resamples: options.bootstrapResamples, seed: options.seed } : false,
-      meta: { task: pixels.task, split: options.split },
+      meta: { task: space.task, split: options.split },
     });
   } finally {
     await stream.close();

@@ -1,4 +1,5 @@
-import { FpdbError, TASKS, type Operator, type Task, type UsMachine } from '@fpdb/schema';
+import { ARCHITECTURES, isArchitectureName, type ArchitectureName } from '@fpdb/models';
+import { FpdbError, RESIZE_POLICIES, TASKS, isResizePolicy, parsePreprocess, type Operator, type Preprocess, type ResizePolicy, type Task, type UsMachine } from '@fpdb/schema';
 
 /** Which images are the test set. */
 export type TestSplit =
@@ -22,10 +23,10 @@ export interface ExperimentConfig {
    * adds a `domain` breakdown (in-domain vs shifted) — the cross-device setting.
    */
   trainMachines?: UsMachine[];
-  architecture: 'reference-cnn' | 'resnet' | 'mobilenet-v2' | 'densenet';
+  architecture: ArchitectureName;
   widths?: number[];
   inputSize: number;
-  resize: 'stretch' | 'pad' | 'crop';
+  resize: ResizePolicy;
   epochs: number;
   batchSize: number;
   optimizer: 'adam' | 'sgd';
@@ -104,13 +105,22 @@ export function resolveExperimentConfig(partial: Partial<ExperimentConfig>): Exp
   if (!(c.weightDecay >= 0)) bad('weightDecay', '≥ 0');
   if (!(Number.isInteger(c.workers) && c.workers >= 0)) bad('workers', 'an integer ≥ 0');
   if (!(Number.isInteger(c.bootstrapResamples) && c.bootstrapResamples >= 0)) bad('bootstrapResamples', 'an integer ≥ 0');
-  if (!['stretch', 'pad', 'crop'].includes(c.resize)) bad('resize', 'stretch | pad | crop');
+  if (!isResizePolicy(c.resize)) bad('resize', RESIZE_POLICIES.join(' | '));
   if (!['adam', 'sgd'].includes(c.optimizer)) bad('optimizer', 'adam | sgd');
   if (!['auto', 'wasm', 'cpu'].includes(c.backend)) bad('backend', 'auto | wasm | cpu');
-  if (!['reference-cnn', 'resnet', 'mobilenet-v2', 'densenet'].includes(c.architecture)) bad('architecture', 'reference-cnn | resnet | mobilenet-v2 | densenet');
+  if (!isArchitectureName(c.architecture)) bad('architecture', ARCHITECTURES.join(' | '));
   if (!(Number.isInteger(c.synth.images) && c.synth.images >= 24)) bad('synth', 'an object with images ≥ 24');
   const t = c.testSplit;
   if (t.kind === 'k-fold' && !(Number.isInteger(t.k) && t.k >= 2 && Number.isInteger(t.fold) && t.fold >= 0 && t.fold < t.k)) bad('testSplit', 'k-fold with integers k ≥ 2 and 0 ≤ fold < k');
   if (t.kind === 'hold-out' && !(Array.isArray(t.values) && t.values.length > 0)) bad('testSplit', 'hold-out with at least one value');
   return c;
+}
+
+/**
+ * The preprocessing of a run: square `inputSize` images fitted by `resize`, normalised to [0, 1]. Caching,
+ * training, the checkpoint and evaluation all take it from here.
+ * @example experimentPreprocess(DEFAULT_CONFIG) // { height: 128, width: 128, policy: 'pad', normalization: 'unit' }
+ */
+export function experimentPreprocess(config: Pick<ExperimentConfig, 'inputSize' | 'resize'>): Preprocess {
+  return parsePreprocess({ height: config.inputSize, width: config.inputSize, policy: config.resize, normalization: 'unit' });
 }

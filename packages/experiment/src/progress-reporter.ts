@@ -1,4 +1,4 @@
-import { createProgress, type Progress } from '../progress.js';
+import { createProgress, type Progress } from './progress.js';
 import type { ExperimentEvent } from './run-experiment.js';
 
 /**

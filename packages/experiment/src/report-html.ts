@@ -1,7 +1,6 @@
-import { reportSvgs, trainingCurvesSvg } from '@fpdb/metrics';
+import { escapeXml as esc, reportSvgs, trainingCurvesSvg } from '@fpdb/metrics';
 import type { RunSummary, SplitSize } from './run-summary.js';
 
-const esc = (s: unknown): string => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const num = (x: number | null | undefined, digits = 3): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits));
 const pct = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : `${(100 * x).toFixed(1)}%`);
 

@@ -6,8 +6,8 @@ import { buildCache, createBatches } from '@fpdb/loader/node';
 import { tensorBatches } from '@fpdb/loader/tfjs';
 import { reportToMarkdown } from '@fpdb/metrics';
 import { createModel, formatSummary, restoreCheckpoint, setupBackend, summarize, train, type Batch, type EpochLog, type ModelConfig, type StepLog } from '@fpdb/models';
-import type { FpdbRecord, LabelSpace } from '@fpdb/schema';
-import type { ExperimentConfig } from './experiment-config.js';
+import { formatNormalization, type FpdbRecord, type LabelSpace } from '@fpdb/schema';
+import { experimentPreprocess, type ExperimentConfig } from './experiment-config.js';
 import { experimentData, sizeOf, type DataEvent } from './experiment-data.js';
 import { evaluateSet } from './evaluate-set.js';
 import { reportHtml, runFigures } from './report-html.js';
@@ -66,10 +66,11 @@ export async function runExperiment(config: ExperimentConfig, options: { onEvent
   const backend = await setupBackend({ backend: config.backend });
   const pipeline = config.augment === 'none' ? undefined : config.augment === 'default' ? ultrasoundDefaults() : pipelineFromJSON(config.augment as never);
   const cacheProgress = (p: { done: number; total: number }) => onEvent({ kind: 'cache', done: p.done, total: p.total });
-  const pixels = { height: config.inputSize, width: config.inputSize, policy: config.resize, cache: 'build' as const, normalization: 'unit' as const, task: config.task };
-  onEvent({ kind: 'phase', message: `Preparing pixels (${config.inputSize}×${config.inputSize}, ${config.resize}; cached for later runs)` });
+  const preprocess = experimentPreprocess(config);
+  const pixels = { ...preprocess, cache: 'build' as const, task: config.task };
+  onEvent({ kind: 'phase', message: `Preparing pixels (${preprocess.height}×${preprocess.width}, ${preprocess.policy}; cached for later runs)` });
   // One cache over every image of the folder, so train, validation, test and later runs (any task) decode nothing.
-  await buildCache(data.all, { height: config.inputSize, width: config.inputSize, policy: config.resize, onError: 'skip', onProgress: cacheProgress, signal: options.signal });
+  await buildCache(data.all, { height: preprocess.height, width: preprocess.width, policy: preprocess.policy, onError: 'skip', onProgress: cacheProgress, signal: options.signal });
   const stream = (set: typeof data.train, augment: boolean) =>
     createBatches(set, {
       ...pixels,
@@ -113,8 +114,8 @@ export async function runExperiment(config: ExperimentConfig, options: { onEvent
       resume: config.resume,
       seed: config.seed,
       labels: space,
-      normalization: 'unit',
-      resize: config.resize,
+      normalization: preprocess.normalization,
+      resize: preprocess.policy,
       workers: config.workers > 0 ? config.workers : undefined,
       workerBackend: config.backend,
       signal: options.signal,
@@ -125,7 +126,7 @@ export async function runExperiment(config: ExperimentConfig, options: { onEvent
 
     onEvent({ kind: 'phase', message: `Evaluating the best epoch (${(result.bestEpoch ?? 0) + 1}) on ${data.test.size} test images` });
     await restoreCheckpoint(join(checkpointDir, 'best'), model, space.classes);
-    const evaluation = await evaluateSet(model, data.test, space, config, {
+    const evaluation = await evaluateSet(model, data.test, space, preprocess, {
       bootstrapResamples: config.bootstrapResamples,
       seed: config.seed,
       split: 'test',
@@ -163,7 +164,7 @@ export async function runExperiment(config: ExperimentConfig, options: { onEvent
         parameters: model.paramCount().total,
         inputSize: config.inputSize,
         summary: formatSummary(summarize(modelConfig)),
-        normalization: 'unit: pixel / 255',
+        normalization: formatNormalization(preprocess.normalization),
         resize: config.resize,
       },
       training: {

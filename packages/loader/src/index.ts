@@ -1,11 +1,11 @@
 export { parseMetadata, type MetadataMode, type MetadataOptions, type MetadataResult } from './metadata/parse-metadata.js';
 export type { ImageLocation } from './internal/location.js';
 export { DEFAULT_MAX_PIXELS, PNG_HEADER_BYTES, PNG_SIGNATURE, checkPixelLimit, readPngHeader, type PngHeader } from './pixels/png-header.js';
-export { RESIZE_POLICIES, checkPixelOptions, resizeGeometry, type PixelOptions, type ResizeGeometry, type ResizePolicy } from './pixels/resize-geometry.js';
+export { RESIZE_POLICIES, normalizeInto, type Normalization, type Preprocess, type ResizePolicy } from '@fpdb/schema';
+export { checkPixelOptions, resizeGeometry, type PixelOptions, type ResizeGeometry } from './pixels/resize-geometry.js';
 export { GRAY_FORMULA, LUMA_WEIGHTS, toGray8 } from './pixels/gray.js';
 export { resizeGray } from './pixels/resize-gray.js';
 export { decodePng } from './pixels/decode-png.js';
-export { normalizeInto, type Normalization } from './batches/normalization.js';
 export { pngPixelSource, type PixelSource } from './batches/pixel-source.js';
 export {
   createBatchStream,

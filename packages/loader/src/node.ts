@@ -1,6 +1,7 @@
 export * from './index.js';
 export { readMetadata } from './metadata/read-metadata.js';
-export { CSV_FILE, IMAGES_DIR, imagePath } from './dataset/image-path.js';
+export { CSV_FILE, IMAGES_DIR } from '@fpdb/schema';
+export { imagePath } from './dataset/image-path.js';
 export type { Dataset, DatasetCheck, DatasetFilter, ImageInfo } from './dataset/dataset.js';
 export { openDataset, type OpenDatasetOptions } from './dataset/open-dataset.js';
 export { DEFAULT_KERNEL, decodeImage, readImage, type DecodeOptions, type ResizeKernel } from './pixels/decode-image.js';

@@ -61,3 +61,4 @@ export { prCurvesSvg, type PrCurvesSvgOptions } from './plots/pr-curves-svg.js';
 export { reliabilityDiagramSvg, type ReliabilityDiagramSvgOptions } from './plots/reliability-diagram-svg.js';
 export { trainingCurvesSvg, type EpochRecord, type TrainingCurvesSvgInput } from './plots/training-curves-svg.js';
 export { reportSvgs, type ReportSvgs } from './plots/report-svgs.js';
+export { escapeXml } from './escape-xml.js';

@@ -25,8 +25,8 @@ export {
   type LoadedCheckpoint,
   type SaveCheckpointOptions,
 } from './checkpoint/checkpoint.js';
-export type { CheckpointLabels, CheckpointMetadata, Normalization, ResizePolicy, TrainingState } from './checkpoint/metadata.js';
+export { checkpointPreprocess, type CheckpointLabels, type CheckpointMetadata, type TrainingState } from './checkpoint/metadata.js';
+export type { Normalization, Preprocess, ResizePolicy } from '@fpdb/schema';
 export { predict, type PredictOptions, type Predictions } from './inference/predict.js';
-export { readGray, readImages, normalizePixels, resizeGray, type GrayImage, type ImagePreprocess } from './inference/read-image.js';
 export { gradCam, gradCamLayers, type GradCam, type GradCamOptions } from './inference/grad-cam.js';
-export { gradCamOverlay, jet, type OverlayOptions } from './inference/grad-cam-overlay.js';
+export { gradCamOverlay, jet, type GrayImage, type OverlayOptions } from './inference/grad-cam-overlay.js';

@@ -6,6 +6,21 @@ export { IMAGE_NAME_PATTERN, formatImageName, parseImageName, safeParseImageName
 export { parseRecord, safeParseRecord } from './parse-record.js';
 export { FINE_CLASSES, TASKS, brainSpace, fineSpace, labelSpace, planesSpace, type LabelSpace, type Task } from './label-space.js';
 export { createRng, shuffled, type Rng } from './random.js';
+export { FastRandom } from './fast-random.js';
+export {
+  DEFAULT_PREPROCESS,
+  formatNormalization,
+  NORMALIZATIONS,
+  RESIZE_POLICIES,
+  isResizePolicy,
+  normalizationAffine,
+  normalizeInto,
+  parsePreprocess,
+  type Normalization,
+  type Preprocess,
+  type ResizePolicy,
+} from './preprocess.js';
+export { CSV_FILE, IMAGES_DIR } from './release-layout.js';
 export { computeStats, type DatasetStats } from './stats.js';
 export {
   STRATIFICATION_TOLERANCE,

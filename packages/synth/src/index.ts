@@ -3,5 +3,6 @@ export { planDataset, RELEASE_IMAGES, type PlanOptions, type SynthPlan, type Syn
 export { RENDERER_VERSION, renderImage, type RenderRequest } from './internal/render/render-image.js';
 export { encodeGrayPng } from './internal/png.js';
 export { formatCsv } from './internal/csv.js';
-export { CSV_FILE, SYNTH_MARKER_FILE, type SynthMarker } from './internal/folder-guard.js';
+export { CSV_FILE } from '@fpdb/schema';
+export { SYNTH_MARKER_FILE, type SynthMarker } from './internal/folder-guard.js';
 export { SIZES_BY_DEVICE, type SizeEntry } from './internal/image-sizes.js';

@@ -1,5 +1,5 @@
 import { convolveSeparable, gaussianKernel } from './blur.js';
-import type { FastRandom } from './fast-random.js';
+import type { FastRandom } from '@fpdb/schema';
 
 /**
  * The elastic displacement field of torchvision's ElasticTransform — uniform(−1, 1) noise smoothed by a

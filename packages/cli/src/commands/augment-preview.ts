@@ -1,6 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { pipelineFromJSON, ultrasoundDefaults, type Transform } from '@fpdb/augment';
+import { readModelInputs } from '@fpdb/experiment';
 import { FpdbError } from '@fpdb/schema';
 import sharp from 'sharp';
 import type { CliCommand } from '../command.js';
@@ -47,19 +48,15 @@ async function listInputs(target: string, limit: number): Promise<string[]> {
     throw new FpdbError('FPDB_IMAGE_MISSING', `${target} does not exist. Pass a PNG or a folder of PNGs (e.g. fixtures/real/Images).`, { cause, details: { file: target } });
   }
   if (!info.isDirectory()) return [target];
-  const files = (await readdir(target)).filter((f) => /\.(png|jpe?g)$/i.test(f)).sort().slice(0, limit);
-  if (files.length === 0) throw new FpdbError('FPDB_IMAGE_MISSING', `${target} holds no PNG or JPEG images.`, { details: { file: target } });
+  const files = (await readdir(target)).filter((f) => /\.png$/i.test(f)).sort().slice(0, limit);
+  if (files.length === 0) throw new FpdbError('FPDB_IMAGE_MISSING', `${target} holds no PNG images.`, { details: { file: target } });
   return files.map((f) => join(target, f));
 }
 
-/** Decodes any PNG mode to one channel, padded to a square (aspect kept, black bars) of `size`. */
+/** Decodes any PNG mode to one channel, padded to a square (aspect kept, black bars) of `size`: the loader's `pad` policy, as training sees it. */
 async function decode(file: string, size: number): Promise<Float32Array> {
-  try {
-    const data = await sharp(file).flatten({ background: '#000' }).greyscale().resize(size, size, { fit: 'contain', background: '#000' }).toColourspace('b-w').raw().toBuffer();
-    return Float32Array.from(data, (v) => v / 255);
-  } catch (cause) {
-    throw new FpdbError('FPDB_IMAGE_DECODE', `Could not decode ${file}: ${(cause as Error).message}. Is it an image?`, { cause, details: { file } });
-  }
+  const { images } = await readModelInputs([file], { height: size, width: size, policy: 'pad', normalization: 'unit' });
+  return images;
 }
 
 const augmentPreview: CliCommand = {

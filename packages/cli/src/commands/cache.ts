@@ -1,7 +1,7 @@
 import { buildCache, openDataset, RESIZE_POLICIES, type ResizePolicy } from '@fpdb/loader/node';
 import { FpdbError } from '@fpdb/schema';
 import type { CliCommand } from '../command.js';
-import { createProgress } from '../internal/progress.js';
+import { createProgress } from '@fpdb/experiment';
 
 /** The `--json` output of `fpdb cache`. */
 export interface CacheOutput {

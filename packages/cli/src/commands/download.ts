@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { downloadRelease, extractRelease, RELEASE_URL, ZENODO_RECORD, type Checksum, type TransferProgress } from '@fpdb/loader/node';
 import { FpdbError } from '@fpdb/schema';
 import type { CliCommand } from '../command.js';
-import { createProgress, type Progress } from '../internal/progress.js';
+import { createProgress, type Progress } from '@fpdb/experiment';
 
 const MB = 1024 * 1024;
 

@@ -1,13 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { reportSvgs, reportToMarkdown } from '@fpdb/metrics';
-import { loadCheckpoint, readCheckpointMetadata, setupBackend } from '@fpdb/models';
+import { configOfCheckpoint, evaluateSet, experimentData, experimentReporter } from '@fpdb/experiment';
+import { checkpointPreprocess, loadCheckpoint, readCheckpointMetadata, setupBackend } from '@fpdb/models';
 import { FpdbError } from '@fpdb/schema';
 import type { CliCommand } from '../command.js';
-import { experimentData } from '../internal/experiment/experiment-data.js';
-import { evaluateSet } from '../internal/experiment/evaluate-set.js';
-import { experimentReporter } from '../internal/experiment/progress-reporter.js';
-import { configOfCheckpoint } from '../internal/experiment/run-of-checkpoint.js';
 
 const SPLITS = ['test', 'validation', 'train'] as const;
 
@@ -44,7 +41,7 @@ const evalCommand: CliCommand = {
     const { model } = await loadCheckpoint(checkpoint, { classes: data.space.classes });
     try {
       report({ kind: 'phase', message: `Evaluating ${checkpoint} on the ${split} set (${data[split].size} images)` });
-      const evaluation = await evaluateSet(model, data[split], data.space, config, {
+      const evaluation = await evaluateSet(model, data[split], data.space, checkpointPreprocess(metadata), {
         bootstrapResamples: bootstrap,
         seed: config.seed,
         split,

@@ -1,12 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { normalizeInto } from '@fpdb/loader';
-import { readImage } from '@fpdb/loader/node';
-import { gradCam, gradCamOverlay, loadCheckpoint, predict, setupBackend } from '@fpdb/models';
+import { createProgress, predictFiles, readModelInputs } from '@fpdb/experiment';
+import { checkpointPreprocess, gradCam, gradCamOverlay, loadCheckpoint, setupBackend } from '@fpdb/models';
 import { FpdbError } from '@fpdb/schema';
 import type { CliCommand } from '../command.js';
-import { createProgress } from '../internal/progress.js';
 
 const predictCommand: CliCommand = {
   name: 'predict',
@@ -25,7 +23,7 @@ const predictCommand: CliCommand = {
     '  --json          print {"classes":[…],"predictions":[{"file","class","probability","probabilities":{…}}]}',
   ].join('\n'),
   options: { tta: { type: 'string' }, gradcam: { type: 'string' }, layer: { type: 'string' }, 'batch-size': { type: 'string' } },
-  async run({ positionals, values, json, stdout, stderr }) {
+  async run({ positionals, values, json, stdout, stderr, signal }) {
     const [checkpoint, ...files] = positionals;
     if (!checkpoint || files.length === 0) throw new FpdbError('FPDB_USAGE', 'fpdb predict needs a checkpoint and at least one image, e.g. fpdb predict runs/demo/checkpoints/best scan.png');
     const tta = values.tta === undefined ? 'none' : values.tta;
@@ -34,12 +32,8 @@ const predictCommand: CliCommand = {
     await setupBackend({ backend: 'auto' });
     const { model, metadata } = await loadCheckpoint(checkpoint);
     try {
-      const [h, w] = metadata.inputSize;
-      const pixels = await Promise.all(files.map((file) => readImage(file, { height: h, width: w, policy: metadata.resize })));
-      const data = new Float32Array(files.length * h * w);
-      pixels.forEach((p, i) => normalizeInto(p, data, i * h * w, metadata.normalization));
-      const images = tf.tensor4d(data, [files.length, h, w, 1]);
-      const result = await predict(model, images, { batchSize, tta }).finally(() => images.dispose());
+      const preprocess = checkpointPreprocess(metadata);
+      const result = await predictFiles(model, files, { preprocess, batchSize, tta, signal });
       const classes = metadata.labels.classes;
       const rows = result.rows();
       const predictions = files.map((file, i) => ({
@@ -53,10 +47,11 @@ const predictCommand: CliCommand = {
         await mkdir(dir, { recursive: true });
         const bar = createProgress({ label: 'grad-cam', total: files.length, stream: stderr as never });
         for (const [i, file] of files.entries()) {
-          const x = tf.tensor4d(data.subarray(i * h * w, (i + 1) * h * w), [1, h, w, 1]);
+          const { pixels, images, shape } = await readModelInputs([file], preprocess);
+          const x = tf.tensor4d(images, shape);
           try {
             const cam = gradCam(model, x, { classIndex: result.classes[i]!, ...(typeof values.layer === 'string' ? { layer: values.layer } : {}) });
-            const png = await gradCamOverlay({ pixels: pixels[i]!, width: w, height: h }, { data: cam.upsampled, width: cam.inputWidth, height: cam.inputHeight });
+            const png = await gradCamOverlay({ pixels: pixels[0]!, width: preprocess.width, height: preprocess.height }, { data: cam.upsampled, width: cam.inputWidth, height: cam.inputHeight });
             await writeFile(join(dir, `${basename(file).replace(/\.png$/i, '')}.gradcam.png`), png);
           } finally {
             x.dispose();

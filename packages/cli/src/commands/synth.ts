@@ -1,7 +1,7 @@
 import { FpdbError } from '@fpdb/schema';
 import { generateDataset } from '@fpdb/synth';
 import type { CliCommand } from '../command.js';
-import { createProgress } from '../internal/progress.js';
+import { createProgress } from '@fpdb/experiment';
 
 /** The `--json` output of `fpdb synth`. */
 export interface SynthOutput {

@@ -1,9 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { FpdbError, isFpdbError, type Task } from '@fpdb/schema';
 import type { CliCommand, CommandContext } from '../command.js';
-import { DEFAULT_CONFIG, resolveExperimentConfig, type ExperimentConfig } from '../internal/experiment/experiment-config.js';
-import { experimentReporter } from '../internal/experiment/progress-reporter.js';
-import { runExperiment } from '../internal/experiment/run-experiment.js';
+import { DEFAULT_CONFIG, experimentReporter, resolveExperimentConfig, runExperiment, type ExperimentConfig } from '@fpdb/experiment';
 
 const d = DEFAULT_CONFIG;
 

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { FpdbError } from '@fpdb/schema';
 import type { Dataset } from '../dataset/dataset.js';
 import { DEFAULT_KERNEL, type ResizeKernel } from '../pixels/decode-image.js';
-import { checkPixelOptions, type ResizePolicy } from '../pixels/resize-geometry.js';
+import type { ResizePolicy } from '@fpdb/schema';
+import { checkPixelOptions } from '../pixels/resize-geometry.js';
 import { CACHE_GRAY, CACHE_HEADER_BYTES, CACHE_VERSION, cacheStem, decodeHeader, type CacheIndex } from './cache-format.js';
 import { CACHE_DIR_NAME, userCacheDir } from './cache-location.js';
 

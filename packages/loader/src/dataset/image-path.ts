@@ -1,12 +1,8 @@
 import { lstat, realpath } from 'node:fs/promises';
 import { join, relative, resolve, isAbsolute } from 'node:path';
-import { FpdbError, IMAGE_NAME_PATTERN } from '@fpdb/schema';
+import { FpdbError, IMAGE_NAME_PATTERN, IMAGES_DIR } from '@fpdb/schema';
 import type { ImageLocation } from '../internal/location.js';
 
-/** The release's image folder name. */
-export const IMAGES_DIR = 'Images';
-/** The release's metadata file name. */
-export const CSV_FILE = 'FETAL_PLANES_DB_data.csv';
 
 function inside(parent: string, child: string): boolean {
   const rel = relative(parent, child);

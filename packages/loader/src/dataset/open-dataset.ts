@@ -1,11 +1,11 @@
 import { open, readFile, readdir, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { FpdbError, isFpdbError, type ValidationIssue } from '@fpdb/schema';
+import { CSV_FILE, FpdbError, IMAGES_DIR, isFpdbError, type ValidationIssue } from '@fpdb/schema';
 import { mapPool } from '../internal/pool.js';
 import { parseMetadata, type MetadataMode } from '../metadata/parse-metadata.js';
 import { DEFAULT_MAX_PIXELS, PNG_HEADER_BYTES, checkPixelLimit, readPngHeader } from '../pixels/png-header.js';
 import { createDataset, type Dataset, type ImageInfo } from './dataset.js';
-import { CSV_FILE, IMAGES_DIR, checkInsideImages, imagePath } from './image-path.js';
+import { checkInsideImages, imagePath } from './image-path.js';
 
 /** Options of {@link openDataset}. */
 export interface OpenDatasetOptions {

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { FpdbError, isFpdbError } from '@fpdb/schema';
-import { CSV_FILE } from '../dataset/image-path.js';
+import { CSV_FILE } from '@fpdb/schema';
 import { extractRelease, type ExtractResult, type TransferProgress } from './extract-release.js';
 
 /** The Zenodo record of the release. */

@@ -6,7 +6,7 @@ import { Transform } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
 import { FpdbError, isFpdbError } from '@fpdb/schema';
-import { CSV_FILE, IMAGES_DIR } from '../dataset/image-path.js';
+import { CSV_FILE, IMAGES_DIR } from '@fpdb/schema';
 
 /** Progress of a download or extraction step. */
 export interface TransferProgress {

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { CSV_COLUMNS, FpdbError, safeParseRecord, type FpdbRecord, type ValidationIssue } from '@fpdb/schema';
+import { CSV_COLUMNS, CSV_FILE, FpdbError, safeParseRecord, type FpdbRecord, type ValidationIssue } from '@fpdb/schema';
 
 /** How validation problems are handled: `strict` throws, `lenient` returns the good rows plus the issues. */
 export type MetadataMode = 'strict' | 'lenient';
@@ -42,7 +42,7 @@ interface CsvRow {
  * const { records } = parseMetadata(text); // 12,400 records for the release
  */
 export function parseMetadata(text: string, options: MetadataOptions = {}): MetadataResult {
-  const { mode = 'strict', file = 'FETAL_PLANES_DB_data.csv' } = options;
+  const { mode = 'strict', file = CSV_FILE } = options;
   let rows: CsvRow[];
   try {
     rows = parse(text, {

@@ -1,9 +1,4 @@
-import { FpdbError } from '@fpdb/schema';
-
-/** How an image is fitted to H×W: `stretch` (ignore aspect), `pad` (keep aspect, letterbox in black), `crop` (keep aspect, centre crop). */
-export const RESIZE_POLICIES = ['stretch', 'pad', 'crop'] as const;
-/** One of {@link RESIZE_POLICIES}. */
-export type ResizePolicy = (typeof RESIZE_POLICIES)[number];
+import { FpdbError, RESIZE_POLICIES, isResizePolicy, type ResizePolicy } from '@fpdb/schema';
 
 /** The output size and fitting of decoded pixels. */
 export interface PixelOptions {
@@ -42,7 +37,7 @@ export function checkPixelOptions(options: PixelOptions): void {
       throw new FpdbError('FPDB_INVALID_ARGUMENT', `Output ${name} ${v} must be an integer between 1 and 16384 pixels.`, { details: { value: v } });
     }
   }
-  if (!(RESIZE_POLICIES as readonly string[]).includes(policy)) {
+  if (!isResizePolicy(policy)) {
     throw new FpdbError('FPDB_INVALID_ARGUMENT', `Unknown resize policy ${JSON.stringify(policy)}; use one of ${RESIZE_POLICIES.join(', ')}.`, { details: { value: policy } });
   }
   if (maxPixels !== undefined && !(maxPixels > 0)) {

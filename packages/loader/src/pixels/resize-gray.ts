@@ -1,5 +1,6 @@
 import { pixelKernels } from './pixel-kernels.js';
-import { resizeGeometry, type ResizePolicy } from './resize-geometry.js';
+import type { ResizePolicy } from '@fpdb/schema';
+import { resizeGeometry } from './resize-geometry.js';
 
 interface Taps {
   start: Int32Array;

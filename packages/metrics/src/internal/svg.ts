@@ -1,3 +1,4 @@
+import { escapeXml } from '../escape-xml.js';
 /**
  * Okabe–Ito colours ordered for lines on white (yellow last: too light for thin lines).
  * Okabe & Ito (2008), "Color Universal Design".
@@ -35,18 +36,6 @@ export function prefersDarkText(hex: string): boolean {
   return (l + 0.05) / 0.05 > 1.05 / (l + 0.05);
 }
 
-/** Escapes text for SVG/XML content and attributes. */
-export function esc(s: string): string {
-  return String(s)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;')
-    // XML 1.0 forbids most control characters, even escaped.
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '');
-}
-
 /** A coordinate with at most 2 decimals. */
 export function n(x: number): string {
   return String(Math.round(x * 100) / 100);
@@ -81,7 +70,7 @@ export const FONT = 'Helvetica, Arial, sans-serif';
 export function svgDocument(width: number, height: number, title: string, desc: string, body: string): string {
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${n(width)}" height="${n(height)}" viewBox="0 0 ${n(width)} ${n(height)}" role="img" aria-labelledby="t d" font-family="${FONT}">` +
-    `<title id="t">${esc(title)}</title><desc id="d">${esc(desc)}</desc>` +
+    `<title id="t">${escapeXml(title)}</title><desc id="d">${escapeXml(desc)}</desc>` +
     `<rect width="100%" height="100%" fill="#ffffff"/>` +
     body +
     `</svg>\n`
@@ -117,16 +106,16 @@ export function axes(a: AxesSpec): string {
   for (const v of xt) {
     const px = n(sx(v));
     s += `<line x1="${px}" y1="${n(a.y)}" x2="${px}" y2="${n(a.y + a.h)}" stroke="#e5e5e5"/>`;
-    s += `<text x="${px}" y="${n(a.y + a.h + 16)}" text-anchor="middle">${esc(tickLabel(v))}</text>`;
+    s += `<text x="${px}" y="${n(a.y + a.h + 16)}" text-anchor="middle">${escapeXml(tickLabel(v))}</text>`;
   }
   for (const v of yt) {
     const py = n(sy(v));
     s += `<line x1="${n(a.x)}" y1="${py}" x2="${n(a.x + a.w)}" y2="${py}" stroke="#e5e5e5"/>`;
-    s += `<text x="${n(a.x - 6)}" y="${py}" dy="0.35em" text-anchor="end">${esc(tickLabel(v))}</text>`;
+    s += `<text x="${n(a.x - 6)}" y="${py}" dy="0.35em" text-anchor="end">${escapeXml(tickLabel(v))}</text>`;
   }
   s += `<rect x="${n(a.x)}" y="${n(a.y)}" width="${n(a.w)}" height="${n(a.h)}" fill="none" stroke="#444"/>`;
-  s += `<text x="${n(a.x + a.w / 2)}" y="${n(a.y + a.h + 38)}" text-anchor="middle" font-size="13">${esc(a.xLabel)}</text>`;
-  s += `<text transform="translate(${n(a.x - 44)} ${n(a.y + a.h / 2)}) rotate(-90)" text-anchor="middle" font-size="13">${esc(a.yLabel)}</text>`;
+  s += `<text x="${n(a.x + a.w / 2)}" y="${n(a.y + a.h + 38)}" text-anchor="middle" font-size="13">${escapeXml(a.xLabel)}</text>`;
+  s += `<text transform="translate(${n(a.x - 44)} ${n(a.y + a.h / 2)}) rotate(-90)" text-anchor="middle" font-size="13">${escapeXml(a.yLabel)}</text>`;
   return s + `</g>`;
 }
 
@@ -145,7 +134,7 @@ export function legend(items: readonly LegendItem[], x: number, y: number, fontS
     const cy = y + i * row + row / 2;
     if (it.kind === 'box') s += `<rect x="${n(x)}" y="${n(cy - 6)}" width="22" height="12" fill="${it.color}"/>`;
     else s += `<line x1="${n(x)}" y1="${n(cy)}" x2="${n(x + 26)}" y2="${n(cy)}" stroke="${it.color}" stroke-width="2.5"${it.dash ? ` stroke-dasharray="${it.dash}"` : ''}/>`;
-    s += `<text x="${n(x + 32)}" y="${n(cy)}" dy="0.35em">${esc(it.label)}</text>`;
+    s += `<text x="${n(x + 32)}" y="${n(cy)}" dy="0.35em">${escapeXml(it.label)}</text>`;
   });
   return { svg: s + `</g>`, height: items.length * row };
 }
@@ -169,5 +158,5 @@ export function path(xs: readonly number[], ys: readonly number[], sx: (v: numbe
 
 /** A title line centred over the figure. */
 export function titleText(text: string, x: number, y: number): string {
-  return `<text x="${n(x)}" y="${n(y)}" text-anchor="middle" font-size="16" font-weight="bold" fill="#111">${esc(text)}</text>`;
+  return `<text x="${n(x)}" y="${n(y)}" text-anchor="middle" font-size="16" font-weight="bold" fill="#111">${escapeXml(text)}</text>`;
 }

@@ -1,5 +1,6 @@
 import { FpdbError } from '@fpdb/schema';
-import { esc, n, prefersDarkText, svgDocument, textWidth, titleText, viridis } from '../internal/svg.js';
+import { escapeXml } from '../escape-xml.js';
+import { n, prefersDarkText, svgDocument, textWidth, titleText, viridis } from '../internal/svg.js';
 
 /** Input of {@link confusionMatrixSvg}. */
 export interface ConfusionMatrixSvgInput {
@@ -59,17 +60,17 @@ export function confusionMatrixSvg(input: ConfusionMatrixSvgInput): string {
       const y = top + i * cell;
       const ink = prefersDarkText(color) ? '#111111' : '#ffffff';
       const share = rowSum[i]! === 0 ? 0 : counts[i]![j]! / rowSum[i]!;
-      body += `<rect x="${n(x)}" y="${n(y)}" width="${cell}" height="${cell}" fill="${color}" stroke="#ffffff" stroke-width="1"><title>${esc(`true ${names[i]}, predicted ${names[j]}: ${counts[i]![j]} (${(share * 100).toFixed(1)} % of row)`)}</title></rect>`;
-      body += `<text x="${n(x + cell / 2)}" y="${n(y + cell / 2 - (byRow ? 7 : 0))}" dy="0.35em" text-anchor="middle" fill="${ink}" font-weight="${i === j ? 'bold' : 'normal'}">${esc(String(Math.round(counts[i]![j]! * 1000) / 1000))}</text>`;
-      if (byRow) body += `<text x="${n(x + cell / 2)}" y="${n(y + cell / 2 + 10)}" dy="0.35em" text-anchor="middle" fill="${ink}" font-size="11">${esc(`${(share * 100).toFixed(1)}%`)}</text>`;
+      body += `<rect x="${n(x)}" y="${n(y)}" width="${cell}" height="${cell}" fill="${color}" stroke="#ffffff" stroke-width="1"><title>${escapeXml(`true ${names[i]}, predicted ${names[j]}: ${counts[i]![j]} (${(share * 100).toFixed(1)} % of row)`)}</title></rect>`;
+      body += `<text x="${n(x + cell / 2)}" y="${n(y + cell / 2 - (byRow ? 7 : 0))}" dy="0.35em" text-anchor="middle" fill="${ink}" font-weight="${i === j ? 'bold' : 'normal'}">${escapeXml(String(Math.round(counts[i]![j]! * 1000) / 1000))}</text>`;
+      if (byRow) body += `<text x="${n(x + cell / 2)}" y="${n(y + cell / 2 + 10)}" dy="0.35em" text-anchor="middle" fill="${ink}" font-size="11">${escapeXml(`${(share * 100).toFixed(1)}%`)}</text>`;
     }
   }
   body += `</g><g class="labels" font-size="${fs}" fill="#222">`;
   for (let i = 0; i < k; i++) {
-    body += `<text x="${n(left - 8)}" y="${n(top + i * cell + cell / 2)}" dy="0.35em" text-anchor="end">${esc(names[i]!)}</text>`;
+    body += `<text x="${n(left - 8)}" y="${n(top + i * cell + cell / 2)}" dy="0.35em" text-anchor="end">${escapeXml(names[i]!)}</text>`;
     const cx = left + i * cell + cell / 2;
     const cy = top + gridW + 10;
-    body += `<text transform="translate(${n(cx)} ${n(cy)}) rotate(-40)" text-anchor="end" dy="0.7em">${esc(names[i]!)}</text>`;
+    body += `<text transform="translate(${n(cx)} ${n(cy)}) rotate(-40)" text-anchor="end" dy="0.7em">${escapeXml(names[i]!)}</text>`;
   }
   body += `<text transform="translate(14 ${n(top + gridW / 2)}) rotate(-90)" text-anchor="middle" font-size="14" dy="0.35em">True class</text>`;
   body += `<text x="${n(left + gridW / 2)}" y="${n(top + gridW + colLabelH + 18)}" text-anchor="middle" font-size="14">Predicted class</text>`;
@@ -85,7 +86,7 @@ export function confusionMatrixSvg(input: ConfusionMatrixSvgInput): string {
   for (const t of [0, 0.25, 0.5, 0.75, 1]) {
     const y = top + gridW - t * gridW;
     const label = byRow ? `${Math.round(t * 100)}%` : String(Math.round(t * max));
-    body += `<line x1="${n(barX + 14)}" y1="${n(y)}" x2="${n(barX + 18)}" y2="${n(y)}" stroke="#444"/><text x="${n(barX + 21)}" y="${n(y)}" dy="0.35em">${esc(label)}</text>`;
+    body += `<line x1="${n(barX + 14)}" y1="${n(y)}" x2="${n(barX + 18)}" y2="${n(y)}" stroke="#444"/><text x="${n(barX + 21)}" y="${n(y)}" dy="0.35em">${escapeXml(label)}</text>`;
   }
   body += `<text transform="translate(${n(barX + 62)} ${n(top + gridW / 2)}) rotate(-90)" text-anchor="middle">${byRow ? 'share of true class' : 'count'}</text></g>`;
   const desc = `Rows: true class; columns: predicted class; ${byRow ? 'colour: share of the row' : 'colour: count'}. Classes: ${names.join(', ')}.`;

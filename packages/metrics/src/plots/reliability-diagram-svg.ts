@@ -1,6 +1,7 @@
 import { FpdbError } from '@fpdb/schema';
 import type { Calibration } from '../calibration.js';
-import { axes, esc, legend, n, scale, svgDocument, titleText } from '../internal/svg.js';
+import { escapeXml } from '../escape-xml.js';
+import { axes, legend, n, scale, svgDocument, titleText } from '../internal/svg.js';
 
 /** Options of {@link reliabilityDiagramSvg}. */
 export interface ReliabilityDiagramSvgOptions {
@@ -38,7 +39,7 @@ export function reliabilityDiagramSvg(calibration: Calibration, options?: Reliab
     if (b.count === 0 || b.accuracy === null || b.confidence === null) continue;
     const x = sx(b.lower) + 1;
     const w = sx(b.upper) - sx(b.lower) - 2;
-    body += `<rect x="${n(x)}" y="${n(sy(b.accuracy))}" width="${n(w)}" height="${n(sy(0) - sy(b.accuracy))}" fill="#0072B2" fill-opacity="0.85"><title>${esc(`${b.lower.toFixed(2)}–${b.upper.toFixed(2)}: accuracy ${b.accuracy.toFixed(3)}, confidence ${b.confidence.toFixed(3)}, n = ${b.count}`)}</title></rect>`;
+    body += `<rect x="${n(x)}" y="${n(sy(b.accuracy))}" width="${n(w)}" height="${n(sy(0) - sy(b.accuracy))}" fill="#0072B2" fill-opacity="0.85"><title>${escapeXml(`${b.lower.toFixed(2)}–${b.upper.toFixed(2)}: accuracy ${b.accuracy.toFixed(3)}, confidence ${b.confidence.toFixed(3)}, n = ${b.count}`)}</title></rect>`;
     const top = Math.max(b.accuracy, b.confidence);
     const bottom = Math.min(b.accuracy, b.confidence);
     // The gap is hatched so it reads over the bar (under-confident) and over white (over-confident).

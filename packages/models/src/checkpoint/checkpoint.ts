@@ -1,11 +1,12 @@
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { FpdbError } from '@fpdb/schema';
+import { FpdbError, parsePreprocess } from '@fpdb/schema';
 import type { ModelConfig } from '../architectures/config.js';
 import { resolveConfig } from '../architectures/resolve-config.js';
 import { createModel, type Model } from '../model/create-model.js';
 import { resolveOptimizerConfig, type OptimizerState, type ResolvedOptimizerConfig } from '../training/optimizer.js';
-import type { CheckpointLabels, CheckpointMetadata, Normalization, ResizePolicy, TrainingState } from './metadata.js';
+import type { Normalization, ResizePolicy } from '@fpdb/schema';
+import { checkpointPreprocess, type CheckpointLabels, type CheckpointMetadata, type TrainingState } from './metadata.js';
 import { readWeightsFiles, writeWeightsFiles } from './weights-file.js';
 
 /** File names inside a checkpoint folder. */
@@ -172,6 +173,11 @@ export async function readCheckpointMetadata(dir: string): Promise<CheckpointMet
   }
   if (metadata.format !== 'fpdb-checkpoint' || metadata.version !== 1) {
     throw new FpdbError('FPDB_CHECKPOINT', `${file} is not an fpdb checkpoint (format ${JSON.stringify(metadata.format)}, version ${JSON.stringify(metadata.version)}).`, { details: { file } });
+  }
+  try {
+    parsePreprocess(checkpointPreprocess({ inputSize: Array.isArray(metadata.inputSize) ? metadata.inputSize : [Number.NaN, Number.NaN], resize: metadata.resize, normalization: metadata.normalization }));
+  } catch (cause) {
+    throw new FpdbError('FPDB_CHECKPOINT', `${file} records an invalid preprocessing (inputSize, resize, normalization): ${(cause as Error).message}`, { cause, details: { file } });
   }
   return metadata;
 }

@@ -1,10 +1,5 @@
+import type { Normalization, Preprocess, ResizePolicy } from '@fpdb/schema';
 import type { ResolvedConfig } from '../architectures/config.js';
-
-/** Pixel normalisation, as `@fpdb/loader` names it: `unit` x/255, `symmetric` x/127.5 − 1, or (x/255 − mean)/std. */
-export type Normalization = 'unit' | 'symmetric' | { mean: number; std: number };
-
-/** How images are fitted to the input size, as `@fpdb/loader` names it. */
-export type ResizePolicy = 'stretch' | 'pad' | 'crop';
 
 /** The label space a model was trained on. */
 export interface CheckpointLabels {
@@ -47,4 +42,13 @@ export interface TrainingState {
   /** Epochs since the best (early stopping). */
   sinceBest: number;
   history: unknown[];
+}
+
+/**
+ * The preprocessing a checkpoint's model was trained with, as the contract every stage shares: give it
+ * to the loader (`readImage`, `createBatches`) so prediction and evaluation see the pixels training saw.
+ * @example const { height, width, policy, normalization } = checkpointPreprocess(metadata);
+ */
+export function checkpointPreprocess(metadata: Pick<CheckpointMetadata, 'inputSize' | 'resize' | 'normalization'>): Preprocess {
+  return { height: metadata.inputSize[0], width: metadata.inputSize[1], policy: metadata.resize, normalization: metadata.normalization };
 }

@@ -1,6 +1,12 @@
 import sharp from 'sharp';
 import { FpdbError } from '@fpdb/schema';
-import { readGray, type GrayImage } from './read-image.js';
+
+/** An 8-bit gray image, row-major. */
+export interface GrayImage {
+  pixels: Uint8Array;
+  width: number;
+  height: number;
+}
 
 /** Options of {@link gradCamOverlay}. */
 export interface OverlayOptions {
@@ -16,18 +22,21 @@ export function jet(v: number): [number, number, number] {
 }
 
 /**
- * Renders a heatmap (values in [0, 1], row-major `height × width`) over an image as an RGB PNG at the
- * image's size: the heatmap is resized bilinearly, coloured with {@link jet} and blended.
- * @throws FpdbError FPDB_INVALID_ARGUMENT for a heatmap whose length is not width × height; FPDB_IMAGE_DECODE for an unreadable image.
- * @example await writeFile('cam.png', await gradCamOverlay('a.png', { data: cam.heatmap, width: cam.width, height: cam.height }));
+ * Renders a heatmap (values in [0, 1], row-major `height × width`) over a gray image (the model input's
+ * pixels, as `@fpdb/loader` decoded them) as an RGB PNG at the image's size: the heatmap is resized
+ * bilinearly, coloured with {@link jet} and blended.
+ * @throws FpdbError FPDB_INVALID_ARGUMENT for a heatmap whose length is not width × height, or an image whose pixel count is not width × height.
+ * @example await writeFile('cam.png', await gradCamOverlay({ pixels, width: 128, height: 128 }, { data: cam.upsampled, width: cam.inputWidth, height: cam.inputHeight }));
  */
-export async function gradCamOverlay(image: string | Buffer | GrayImage, heatmap: { data: Float32Array; width: number; height: number }, options: OverlayOptions = {}): Promise<Buffer> {
+export async function gradCamOverlay(base: GrayImage, heatmap: { data: Float32Array; width: number; height: number }, options: OverlayOptions = {}): Promise<Buffer> {
   const alpha = options.alpha ?? 0.45;
   if (heatmap.data.length !== heatmap.width * heatmap.height) {
     throw new FpdbError('FPDB_INVALID_ARGUMENT', `The heatmap has ${heatmap.data.length} values but ${heatmap.width}×${heatmap.height} needs ${heatmap.width * heatmap.height}.`);
   }
   if (!(alpha >= 0 && alpha <= 1)) throw new FpdbError('FPDB_INVALID_ARGUMENT', `alpha must be in [0, 1] but is ${alpha}.`);
-  const base = typeof image === 'string' || Buffer.isBuffer(image) ? await readGray(image) : image;
+  if (base.pixels.length !== base.width * base.height) {
+    throw new FpdbError('FPDB_INVALID_ARGUMENT', `The image has ${base.pixels.length} pixels but ${base.width}×${base.height} needs ${base.width * base.height}.`);
+  }
   const heat8 = Buffer.from(Uint8Array.from(heatmap.data, (v) => Math.round(255 * Math.min(1, Math.max(0, v)))));
   const resized = await sharp(heat8, { raw: { width: heatmap.width, height: heatmap.height, channels: 1 } })
     .resize(base.width, base.height, { fit: 'fill', kernel: 'linear' })

@@ -1,17 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isFpdbError } from '@fpdb/schema';
 import { useCpuBackend } from '../internal/test-backend.js';
-import { realFixtures } from '../internal/fixtures.js';
 import { toyData } from '../internal/toy-data.js';
 import { createModel } from '../model/create-model.js';
 import { gradCam, gradCamLayers } from './grad-cam.js';
 import { gradCamOverlay } from './grad-cam-overlay.js';
 import { predict } from './predict.js';
-import { readGray, readImages } from './read-image.js';
 
 beforeAll(useCpuBackend);
 
@@ -34,33 +30,13 @@ describe('predict', () => {
     model.dispose();
   });
 
-  it('reads real image files (gray and RGB/RGBA re-saves) into the model input size', async () => {
-    const root = realFixtures();
-    const names = (await readdir(join(root, 'Images'))).slice(0, 2).map((n) => join(root, 'Images', n));
-    const resaved = (await readdir(join(root, 'resaved'))).slice(0, 2).map((n) => join(root, 'resaved', n));
-    const model = createModel({ architecture: 'reference-cnn', numClasses: 6, inputSize: [24, 32], widths: [4] }, { seed: 1 });
-    const p = await predict(model, [...names, ...resaved], { preprocess: { normalization: 'symmetric', resize: 'pad' } });
-    expect(p.count).toBe(4);
-    const { data, shape } = await readImages(names.slice(0, 1), { inputSize: [24, 32], normalization: 'unit', resize: 'stretch' });
-    expect(shape).toEqual([1, 24, 32, 1]);
-    expect(Math.min(...data)).toBeGreaterThanOrEqual(0);
-    expect(Math.max(...data)).toBeLessThanOrEqual(1);
-    // Resizing keeps the overall brightness of the original.
-    const gray = await readGray(names[0]!);
-    const meanOf = (a: ArrayLike<number>): number => Array.from(a).reduce((s, v) => s + v, 0) / a.length;
-    expect(Math.abs(meanOf(data) - meanOf(gray.pixels) / 255)).toBeLessThan(0.03);
-    model.dispose();
-  });
-
-  it('reports an unreadable file clearly', async () => {
+  it('takes only tensors of shape [N, H, W, 1], saying how to read files', async () => {
     const model = createModel({ architecture: 'reference-cnn', numClasses: 2, inputSize: 8, widths: [2] });
-    let code: string | undefined;
-    try {
-      await predict(model, ['/nonexistent/x.png']);
-    } catch (e) {
-      code = isFpdbError(e) ? e.code : 'other';
-    }
-    expect(code).toBe('FPDB_IMAGE_DECODE');
+    const rgb = tf.zeros([1, 8, 8, 3]) as tf.Tensor4D;
+    const errors = await Promise.all([predict(model, rgb), predict(model, ['/data/a.png'] as never)].map((p) => p.then(() => undefined, (e: unknown) => e)));
+    expect(errors.map((e) => (isFpdbError(e) ? e.code : e))).toEqual(['FPDB_SHAPE', 'FPDB_SHAPE']);
+    expect((errors[1] as Error).message).toContain('@fpdb/loader');
+    rgb.dispose();
     model.dispose();
   });
 });
@@ -97,11 +73,11 @@ describe('Grad-CAM', () => {
     expect(cam.heatmap.every((v) => v >= 0 && v <= 1)).toBe(true);
     const early = gradCam(model, images, { layer: 'layer1.0.conv1' });
     expect(early.height).toBe(16);
-    const file = join(realFixtures(), 'Images', (await readdir(join(realFixtures(), 'Images')))[0]!);
-    const png = await gradCamOverlay(file, { data: cam.heatmap, width: cam.width, height: cam.height });
+    const gray = { pixels: Uint8Array.from({ length: 40 * 30 }, (_, i) => i % 256), width: 40, height: 30 };
+    const png = await gradCamOverlay(gray, { data: cam.heatmap, width: cam.width, height: cam.height });
     const meta = await sharp(png).metadata();
-    const gray = await readGray(file);
-    expect([meta.format, meta.width, meta.height, meta.channels]).toEqual(['png', gray.width, gray.height, 3]);
+    expect([meta.format, meta.width, meta.height, meta.channels]).toEqual(['png', 40, 30, 3]);
+    await expect(gradCamOverlay({ ...gray, width: 41 }, { data: cam.heatmap, width: cam.width, height: cam.height })).rejects.toMatchObject({ code: 'FPDB_INVALID_ARGUMENT' });
     let code: string | undefined;
     try {
       gradCam(model, images, { layer: 'nope' });

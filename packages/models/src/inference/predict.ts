@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { FpdbError } from '@fpdb/schema';
 import type { Model } from '../model/create-model.js';
-import { readImages, type ImagePreprocess } from './read-image.js';
 
 /** Options of {@link predict}. */
 export interface PredictOptions {
@@ -9,8 +8,6 @@ export interface PredictOptions {
   batchSize?: number;
   /** 'flip': average the probabilities of each image and its horizontal mirror (default 'none'). */
   tta?: 'none' | 'flip';
-  /** For file inputs: how files become inputs (default: the model's input size, 'unit', 'stretch'). Use a checkpoint's metadata. */
-  preprocess?: Partial<ImagePreprocess>;
 }
 
 /** Class probabilities of N images. */
@@ -26,16 +23,17 @@ export interface Predictions {
 }
 
 /**
- * Class probabilities for images given as a tensor [N, H, W, 1] (not disposed) or as image files
- * (decoded to gray, resized and normalised like training; pass a checkpoint's metadata as `preprocess`).
+ * Class probabilities for images given as a tensor [N, H, W, 1] of preprocessed pixels (not disposed).
  * Runs in inference mode, `batchSize` images at a time; optional horizontal-flip test-time augmentation.
- * @throws FpdbError FPDB_SHAPE for a wrong tensor shape; FPDB_IMAGE_DECODE for an unreadable file.
+ * Image files are read by `@fpdb/loader` with the checkpoint's preprocessing (`predictFiles` in
+ * `@fpdb/experiment` does it all), so prediction sees exactly the pixels training saw.
+ * @throws FpdbError FPDB_SHAPE for a wrong tensor shape; FPDB_INVALID_ARGUMENT for a bad batch size.
  * @example
- * const { model, metadata } = await loadCheckpoint('runs/cnn/best');
- * const p = await predict(model, ['a.png', 'b.png'], { preprocess: metadata, tta: 'flip' });
- * metadata.labels.classes[p.classes[0]];
+ * const { model } = await loadCheckpoint('runs/cnn/best');
+ * const p = await predict(model, images, { tta: 'flip' }); // images: tf.Tensor4D [N, H, W, 1]
+ * p.classes[0];
  */
-export async function predict(model: Model, input: tf.Tensor4D | readonly string[], options: PredictOptions = {}): Promise<Predictions> {
+export async function predict(model: Model, input: tf.Tensor4D, options: PredictOptions = {}): Promise<Predictions> {
   const batchSize = options.batchSize ?? 32;
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new FpdbError('FPDB_INVALID_ARGUMENT', `batchSize must be a positive integer but is ${batchSize}.`, { details: { value: batchSize } });
@@ -47,35 +45,19 @@ export async function predict(model: Model, input: tf.Tensor4D | readonly string
       const p = options.tta === 'flip' ? tf.div(tf.add(probs, tf.softmax(model.apply(tf.reverse(x, 2)))), 2) : probs;
       return p.dataSync() as Float32Array;
     });
-  let n: number;
-  let probabilities: Float32Array;
-  if (input instanceof tf.Tensor) {
-    if (input.rank !== 4 || input.shape[3] !== 1) {
-      throw new FpdbError('FPDB_SHAPE', `predict needs images [N, H, W, 1] but got [${input.shape.join(', ')}].`, { details: { value: input.shape } });
-    }
-    n = input.shape[0];
-    probabilities = new Float32Array(n * k);
-    for (let start = 0; start < n; start += batchSize) {
-      const size = Math.min(batchSize, n - start);
-      const x = tf.slice(input, [start, 0, 0, 0], [size, -1, -1, -1]);
-      probabilities.set(forward(x), start * k);
-      x.dispose();
-    }
-  } else {
-    // Files are decoded one batch at a time, so memory stays at one batch of pixels.
-    n = input.length;
-    probabilities = new Float32Array(n * k);
-    const preprocess: ImagePreprocess = {
-      inputSize: options.preprocess?.inputSize ?? model.config.inputSize,
-      ...(options.preprocess?.normalization ? { normalization: options.preprocess.normalization } : {}),
-      ...(options.preprocess?.resize ? { resize: options.preprocess.resize } : {}),
-    };
-    for (let start = 0; start < n; start += batchSize) {
-      const { data, shape } = await readImages(input.slice(start, start + batchSize), preprocess);
-      const x = tf.tensor4d(data, shape, 'float32');
-      probabilities.set(forward(x), start * k);
-      x.dispose();
-    }
+  if (!(input instanceof tf.Tensor) || input.rank !== 4 || input.shape[3] !== 1) {
+    const shape = input instanceof tf.Tensor ? `[${input.shape.join(', ')}]` : typeof input;
+    throw new FpdbError('FPDB_SHAPE', `predict needs images as a tensor [N, H, W, 1] but got ${shape}. Read image files with @fpdb/loader (or predictFiles of @fpdb/experiment).`, {
+      details: { value: input instanceof tf.Tensor ? input.shape : typeof input },
+    });
+  }
+  const n = input.shape[0];
+  const probabilities = new Float32Array(n * k);
+  for (let start = 0; start < n; start += batchSize) {
+    const size = Math.min(batchSize, n - start);
+    const x = tf.slice(input, [start, 0, 0, 0], [size, -1, -1, -1]);
+    probabilities.set(forward(x), start * k);
+    x.dispose();
   }
   const classes = new Int32Array(n);
   for (let i = 0; i < n; i++) {

@@ -1,11 +1,9 @@
 import { mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FpdbError, IMAGE_NAME_PATTERN } from '@fpdb/schema';
+import { CSV_FILE, FpdbError, IMAGE_NAME_PATTERN, IMAGES_DIR } from '@fpdb/schema';
 
 /** The marker file a synthetic dataset folder carries; its presence lets a later run replace the folder. */
 export const SYNTH_MARKER_FILE = '.fpdb-synth.json';
-/** The metadata file name of the release. */
-export const CSV_FILE = 'FETAL_PLANES_DB_data.csv';
 
 /** What the marker file holds. No timestamps, so a folder's bytes depend only on the options. */
 export interface SynthMarker {
@@ -51,7 +49,7 @@ export async function prepareOutputDir(dir: string, overwrite: boolean): Promise
       { details: { file: dir, value: entries.slice(0, 10) } },
     );
   }
-  const images = join(dir, 'Images');
+  const images = join(dir, IMAGES_DIR);
   let names: string[] = [];
   try {
     names = await readdir(images);

@@ -4,10 +4,10 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { FpdbError } from '@fpdb/schema';
+import { CSV_FILE, FpdbError, IMAGES_DIR } from '@fpdb/schema';
 import type { WorkerJob, WorkerReply } from '../worker.js';
 import { formatCsv } from './csv.js';
-import { CSV_FILE, prepareOutputDir, writeMarker, type SynthMarker } from './folder-guard.js';
+import { prepareOutputDir, writeMarker, type SynthMarker } from './folder-guard.js';
 import { checkPlanOptions, planDataset, type PlanOptions, type SynthRecord } from './plan.js';
 import { renderPng } from './render-file.js';
 import { RENDERER_VERSION } from './render/render-image.js';
@@ -149,7 +149,7 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
   await writeMarker(dir, marker);
   const csvPath = join(dir, CSV_FILE);
   await writeFile(csvPath, formatCsv(plan.records));
-  const imagesDir = join(dir, 'Images');
+  const imagesDir = join(dir, IMAGES_DIR);
   await mkdir(imagesDir, { recursive: true });
 
   const jobs = plan.records.map((record) => ({ record, path: join(imagesDir, `${record.imageName}.png`) }));

@@ -1,4 +1,4 @@
-import type { Rng } from '@fpdb/schema';
+import type { FastRandom, Rng } from '@fpdb/schema';
 
 /** Inverse normal CDF (Acklam's rational approximation), precise to about 1e-9. */
 function inverseNormal(p: number): number {
@@ -21,28 +21,11 @@ const NORMAL_QUANTILES = new Float32Array(4096);
 for (let i = 0; i < 4096; i++) NORMAL_QUANTILES[i] = inverseNormal((i + 0.5) / 4096);
 
 /**
- * A fast seeded generator for per-pixel noise (mulberry32), seeded from an {@link Rng} so it stays
- * deterministic. The schema's Rng is for choices; this one is for the millions of speckle samples.
+ * A standard normal sample from one 32-bit draw of `fr`, by table lookup of the inverse CDF (4,096
+ * quantiles): one draw per sample, for the millions of speckle samples of a frame.
  */
-export class FastRandom {
-  private s: number;
-  constructor(rng: Rng) {
-    this.s = (rng.next() * 4294967296) >>> 0;
-  }
-  /** Uniform in [0, 1). */
-  next(): number {
-    let t = (this.s = (this.s + 0x6d2b79f5) | 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  /** Standard normal by table lookup of the inverse CDF (4,096 quantiles): one draw per sample. */
-  normal(): number {
-    let t = (this.s = (this.s + 0x6d2b79f5) | 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return NORMAL_QUANTILES[((t ^ (t >>> 14)) >>> 0) >>> 20]!;
-  }
+export function tableNormal(fr: FastRandom): number {
+  return NORMAL_QUANTILES[fr.nextUint32() >>> 20]!;
 }
 
 /** Smoothstep from 0 at `e0` to 1 at `e1`. */

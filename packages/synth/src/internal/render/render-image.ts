@@ -1,6 +1,6 @@
-import { createRng, type BrainPlane, type Operator, type Plane, type Rng, type UsMachine } from '@fpdb/schema';
+import { FastRandom, createRng, type BrainPlane, type Operator, type Plane, type Rng, type UsMachine } from '@fpdb/schema';
 import { OTHER_VIEWS, anatomyShapes, type OtherView, type Pose } from './anatomy.js';
-import { createValueNoise, FastRandom } from './fast-random.js';
+import { createValueNoise, tableNormal } from './random-fields.js';
 import { drawOverlay, type Canvas, type UiKind } from './overlay.js';
 import { rasterize, type BeamGrid } from './scene.js';
 
@@ -457,12 +457,12 @@ export function renderImage(req: RenderRequest): Uint8Array {
 
   // Speckle: a complex Gaussian field, correlated over a few cells (wider across beams), whose
   // magnitude is Rayleigh distributed and multiplies the echo.
-  const fr = new FastRandom(frameRng.fork('speckle'));
+  const fr = FastRandom.from(frameRng.fork('speckle'));
   const re = floats(Slot.Re, n);
   const im = floats(Slot.Im, n);
   for (let i = 0; i < n; i++) {
-    re[i] = fr.normal();
-    im[i] = fr.normal();
+    re[i] = tableNormal(fr);
+    im[i] = tableNormal(fr);
   }
   const scratch = floats(Slot.Scratch, n);
   for (let p = 0; p < style.lateralPasses; p++) {

@@ -1,0 +1,13 @@
+export { DEFAULT_CONFIG, experimentPreprocess, resolveExperimentConfig, type ExperimentConfig, type TestSplit } from './experiment-config.js';
+export { experimentData, ensureSynth, synthDir, type DataEvent, type ExperimentData } from './experiment-data.js';
+export { modelConfigOf, runExperiment, type ExperimentEvent, type ExperimentResult } from './run-experiment.js';
+export { configOfCheckpoint } from './run-of-checkpoint.js';
+export { evaluateSet } from './evaluate-set.js';
+export { predictDataset, type DatasetPredictions } from './predict-dataset.js';
+export { readModelInputs, type ModelInputs } from './model-inputs.js';
+export { predictFiles, type PredictFilesOptions } from './predict-files.js';
+export { reportHtml, runFigures } from './report-html.js';
+export { runMarkdown } from './report-md.js';
+export type { HistoryRow, RunSummary, SplitSize } from './run-summary.js';
+export { createProgress, type Progress, type ProgressOptions } from './progress.js';
+export { experimentReporter } from './progress-reporter.js';
