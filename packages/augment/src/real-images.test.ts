@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { compose, gaussianNoise, rotate, speckleNoise, ultrasoundDefaults } from './index.js';
-import { realFixturesDir } from './internal/fixtures.js';
+import { findRealFixtures } from '@fpdb/internal/testing';
 
-const dir = realFixturesDir();
+const dir = findRealFixtures();
 
 async function load(file: string, size: number): Promise<Float32Array> {
   const { data } = await sharp(file).greyscale().resize(size, size, { fit: 'contain', background: '#000' }).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });

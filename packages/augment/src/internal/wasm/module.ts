@@ -1,3 +1,4 @@
+import { cachedWasm, compileWasm, instantiateWasm } from '@fpdb/internal/wasm';
 import { AUGMENT_KERNELS_WASM_BASE64 } from './kernels-wasm.js';
 import { AUGMENT_PIXEL_KERNELS_WASM_BASE64 } from './pixel-kernels-wasm.js';
 
@@ -38,39 +39,26 @@ export const NOISE_TABLE = 0;
 export const GAMMA_TABLE = 512;
 /** Byte offset where the kernels' working data starts (after the constant tables). */
 export const HEAP_BASE = 1024;
-/** undefined: not tried yet; null: unavailable (no WebAssembly SIMD, or synchronous compile refused). */
-let loaded: WasmKernels | null | undefined;
 let forceFallback = false;
 
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  if (typeof Buffer !== 'undefined') return new Uint8Array(Buffer.from(text, 'base64'));
-  const raw = atob(text);
-  const bytes = new Uint8Array(raw.length);
-  for (let i = 0; i < raw.length; i += 1) bytes[i] = raw.charCodeAt(i);
-  return bytes;
+/** Compiles and instantiates both modules on one memory; undefined without WebAssembly SIMD. */
+function load(): WasmKernels | undefined {
+  // Synchronous compile: fine in Node and workers; a browser main thread may refuse modules > 4 KB
+  // (each module stays below), in which case the JS fallback (bit-identical) runs.
+  const kernels = compileWasm([AUGMENT_KERNELS_WASM_BASE64]);
+  const pixelKernels = compileWasm([AUGMENT_PIXEL_KERNELS_WASM_BASE64]);
+  if (kernels === undefined || pixelKernels === undefined) return undefined; // no SIMD128
+  const memory = new WebAssembly.Memory({ initial: 4 });
+  const exports = instantiateWasm<KernelExports>(kernels.module, memory);
+  const pixel = instantiateWasm<PixelKernelExports>(pixelKernels.module, memory);
+  if (exports.noise_table_bytes() > GAMMA_TABLE - NOISE_TABLE || pixel.gamma_table_bytes() > HEAP_BASE - GAMMA_TABLE) return undefined;
+  exports.noise_init(NOISE_TABLE);
+  pixel.gamma_init(GAMMA_TABLE);
+  return { exports, pixel, memory, f32: new Float32Array(memory.buffer), i32: new Int32Array(memory.buffer) };
 }
 
-function load(): WasmKernels | null {
-  try {
-    if (typeof WebAssembly !== 'object') return null;
-    const bytes = decodeBase64(AUGMENT_KERNELS_WASM_BASE64);
-    const pixelBytes = decodeBase64(AUGMENT_PIXEL_KERNELS_WASM_BASE64);
-    if (!WebAssembly.validate(bytes) || !WebAssembly.validate(pixelBytes)) return null; // no SIMD128
-    // Synchronous compile: fine in Node and workers; a browser main thread may refuse modules > 4 KB
-    // (each module stays below), in which case the JS fallback (bit-identical) runs.
-    const memory = new WebAssembly.Memory({ initial: 4 });
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-    const pixelInstance = new WebAssembly.Instance(new WebAssembly.Module(pixelBytes), { env: { memory } });
-    const exports = instance.exports as unknown as KernelExports;
-    const pixel = pixelInstance.exports as unknown as PixelKernelExports;
-    if (exports.noise_table_bytes() > GAMMA_TABLE - NOISE_TABLE || pixel.gamma_table_bytes() > HEAP_BASE - GAMMA_TABLE) return null;
-    exports.noise_init(NOISE_TABLE);
-    pixel.gamma_init(GAMMA_TABLE);
-    return { exports, pixel, memory, f32: new Float32Array(memory.buffer), i32: new Int32Array(memory.buffer) };
-  } catch {
-    return null;
-  }
-}
+/** Loaded on first use, once per thread. */
+const loaded = /* @__PURE__ */ cachedWasm(load);
 
 /**
  * The SIMD kernels, compiled and instantiated on first use (cached), or undefined when WebAssembly
@@ -78,8 +66,7 @@ function load(): WasmKernels | null {
  */
 export function wasmKernels(): WasmKernels | undefined {
   if (forceFallback) return undefined;
-  if (loaded === undefined) loaded = load();
-  return loaded ?? undefined;
+  return loaded();
 }
 
 /** Grows the kernels' memory to hold `bytes` from {@link HEAP_BASE} and returns `k` with fresh views. */
