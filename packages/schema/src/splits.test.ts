@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { realFixture } from '@fpdb/internal/testing';
 import { describe, expect, it } from 'vitest';
 import { parseRecord } from './parse-record.js';
 import type { FpdbRecord } from './record.js';
@@ -6,7 +7,7 @@ import { STRATIFICATION_TOLERANCE, holdOutBy, officialSplit, stratifiedGroupKFol
 import { PLANES } from './vocabulary.js';
 
 // The real release metadata, shipped in the repo (CC BY 4.0).
-const csv = readFileSync(new URL('../../../fixtures/real/FETAL_PLANES_DB_data.csv', import.meta.url), 'utf8');
+const csv = readFileSync(realFixture('FETAL_PLANES_DB_data.csv'), 'utf8');
 const [header, ...lines] = csv.trim().split('\n');
 const columns = header!.split(';').map((c) => c.trim());
 const records: FpdbRecord[] = lines.map((line) => parseRecord(Object.fromEntries(line.split(';').map((v, i) => [columns[i]!, v]))));
