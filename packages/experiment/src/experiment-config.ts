@@ -1,4 +1,4 @@
-import { ARCHITECTURES, isArchitectureName, type ArchitectureName } from '@fpdb/models';
+import { ARCHITECTURES, BACKEND_CHOICES, isArchitectureName, type ArchitectureName, type BackendChoice } from '@fpdb/models';
 import { FpdbError, RESIZE_POLICIES, TASKS, isResizePolicy, parsePreprocess, type Operator, type Preprocess, type ResizePolicy, type Task, type UsMachine } from '@fpdb/schema';
 
 /** Which images are the test set. */
@@ -40,7 +40,7 @@ export interface ExperimentConfig {
   earlyStoppingPatience?: number;
   /** `default`: @fpdb/augment's ultrasoundDefaults(); `none`; or a pipeline JSON. */
   augment: 'default' | 'none' | Record<string, unknown>;
-  backend: 'auto' | 'wasm' | 'cpu';
+  backend: BackendChoice;
   /** Data-parallel training workers (each its own backend); 0 trains on the main thread. */
   workers: number;
   bootstrapResamples: number;
@@ -107,7 +107,7 @@ export function resolveExperimentConfig(partial: Partial<ExperimentConfig>): Exp
   if (!(Number.isInteger(c.bootstrapResamples) && c.bootstrapResamples >= 0)) bad('bootstrapResamples', 'an integer ≥ 0');
   if (!isResizePolicy(c.resize)) bad('resize', RESIZE_POLICIES.join(' | '));
   if (!['adam', 'sgd'].includes(c.optimizer)) bad('optimizer', 'adam | sgd');
-  if (!['auto', 'wasm', 'cpu'].includes(c.backend)) bad('backend', 'auto | wasm | cpu');
+  if (!(BACKEND_CHOICES as readonly string[]).includes(c.backend)) bad('backend', BACKEND_CHOICES.join(' | '));
   if (!isArchitectureName(c.architecture)) bad('architecture', ARCHITECTURES.join(' | '));
   if (!(Number.isInteger(c.synth.images) && c.synth.images >= 24)) bad('synth', 'an object with images ≥ 24');
   const t = c.testSplit;

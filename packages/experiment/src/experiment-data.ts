@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { openDataset, type Dataset } from '@fpdb/loader/node';
+import { fpdbCacheHome, openDataset, type Dataset } from '@fpdb/loader/node';
 import { labelSpace, type FpdbRecord, type LabelSpace } from '@fpdb/schema';
 import { generateDataset, RENDERER_VERSION, SYNTH_MARKER_FILE, type SynthMarker } from '@fpdb/synth';
 import type { ExperimentConfig, TestSplit } from './experiment-config.js';
@@ -28,8 +27,7 @@ export interface ExperimentData {
 /** Where the synthetic dataset of a config lives: `synth.dir`, or a folder in the user cache keyed by its options. */
 export function synthDir(c: ExperimentConfig): string {
   if (c.synth.dir) return resolve(c.synth.dir);
-  const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return join(base, 'fpdb', `synth-${c.synth.images}-seed${c.synth.seed}-${c.synth.width}x${c.synth.height}`);
+  return join(fpdbCacheHome(), `synth-${c.synth.images}-seed${c.synth.seed}-${c.synth.width}x${c.synth.height}`);
 }
 
 /**

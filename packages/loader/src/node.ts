@@ -7,7 +7,7 @@ export { openDataset, type OpenDatasetOptions } from './dataset/open-dataset.js'
 export { DEFAULT_KERNEL, decodeImage, readImage, type DecodeOptions, type ResizeKernel } from './pixels/decode-image.js';
 export { decodeWorkerCount, readImageInPool } from './pixels/decode-pool.js';
 export { CACHE_HEADER_BYTES, CACHE_VERSION, cacheStem, type CacheIndex, type CacheKey } from './cache/cache-format.js';
-export { CACHE_DIR_NAME, resolveCacheDir, userCacheDir, type CacheLocation } from './cache/cache-location.js';
+export { CACHE_DIR_NAME, fpdbCacheHome, resolveCacheDir, userCacheDir, type CacheLocation } from './cache/cache-location.js';
 export { buildCache, type BuildCacheOptions, type CacheBuildResult, type CacheProgress } from './cache/build-cache.js';
 export { openCache, type CacheReader, type OpenCacheOptions } from './cache/open-cache.js';
 export { createPixelSource, type DatasetPixelSource, type DatasetPixelSourceOptions } from './batches/dataset-pixel-source.js';

@@ -5,7 +5,7 @@ export { createModel, type Model, type CreateModelOptions, type ParamCount } fro
 export type { ForwardOptions } from './model/tensor-builder.js';
 export type { SummaryRow, ParamSpec, Initializer } from './model/types.js';
 export { summarize, formatSummary, type ModelSummary } from './model/summarize.js';
-export { setupBackend, type BackendChoice, type BackendSetup, type SetupBackendOptions } from './backend/setup-backend.js';
+export { BACKEND_CHOICES, setupBackend, type BackendChoice, type BackendSetup, type SetupBackendOptions } from './backend/setup-backend.js';
 export { registerGradients } from './backend/register-gradients.js';
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './backend/register-wasm-training-kernels.js';
 export { arraySource, disposeBatch, type ArrayData, type Batch, type BatchSource } from './training/batch.js';

@@ -1,6 +1,5 @@
-import { FpdbError, createRng, isFpdbError, labelSpace as spaceOf, shuffled, type FpdbRecord, type LabelSpace, type Rng, type Task } from '@fpdb/schema';
+import { FpdbError, createRng, isFpdbError, labelSpace as spaceOf, normalizeInto, shuffled, type FpdbRecord, type LabelSpace, type Normalization, type Rng, type Task } from '@fpdb/schema';
 import { mapPool } from '../internal/pool.js';
-import { normalizeInto, type Normalization } from '@fpdb/schema';
 import type { PixelSource } from './pixel-source.js';
 
 /**

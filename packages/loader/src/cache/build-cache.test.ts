@@ -2,7 +2,7 @@ import { cp, mkdir, readFile, stat, truncate, utimes, writeFile } from 'node:fs/
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDataset } from '../dataset/open-dataset.js';
-import { REAL, grayPng, makeDataset, realCsvLines, tempDir } from '../internal/test-fixtures.js';
+import { REAL, grayPng, makeDataset, realCsvLines, tempDir } from '../../test/fixtures.js';
 import { readImage } from '../pixels/decode-image.js';
 import { buildCache } from './build-cache.js';
 import { openCache } from './open-cache.js';

@@ -1,7 +1,6 @@
-import { FpdbError } from '@fpdb/schema';
+import { FpdbError, RESIZE_POLICIES, type ResizePolicy } from '@fpdb/schema';
 import { GRAY_FORMULA } from '../pixels/gray.js';
 import { DEFAULT_KERNEL, type ResizeKernel } from '../pixels/decode-image.js';
-import { RESIZE_POLICIES, type ResizePolicy } from '@fpdb/schema';
 
 /** Data file magic: 8 ASCII bytes. */
 export const CACHE_MAGIC = 'FPDBCACH';

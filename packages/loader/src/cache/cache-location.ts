@@ -28,12 +28,16 @@ async function writable(dir: string): Promise<string | undefined> {
   }
 }
 
+/** fpdb's folder in the user cache: `$XDG_CACHE_HOME/fpdb`, default `~/.cache/fpdb`. Every user-level cache of fpdb lives under it. */
+export function fpdbCacheHome(): string {
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'fpdb');
+}
+
 /** The user-level cache folder for a dataset root: `$XDG_CACHE_HOME/fpdb/<name>-<hash>` (default `~/.cache`). */
 export async function userCacheDir(root: string): Promise<string> {
   const real = await realpath(root).catch(() => resolve(root));
   const hash = createHash('sha256').update(real).digest('hex').slice(0, 12);
-  const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return join(base, 'fpdb', `${basename(real)}-${hash}`);
+  return join(fpdbCacheHome(), `${basename(real)}-${hash}`);
 }
 
 /**

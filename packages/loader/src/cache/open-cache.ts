@@ -1,9 +1,8 @@
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FpdbError } from '@fpdb/schema';
+import { FpdbError, type ResizePolicy } from '@fpdb/schema';
 import type { Dataset } from '../dataset/dataset.js';
 import { DEFAULT_KERNEL, type ResizeKernel } from '../pixels/decode-image.js';
-import type { ResizePolicy } from '@fpdb/schema';
 import { checkPixelOptions } from '../pixels/resize-geometry.js';
 import { CACHE_GRAY, CACHE_HEADER_BYTES, CACHE_VERSION, cacheStem, decodeHeader, type CacheIndex } from './cache-format.js';
 import { CACHE_DIR_NAME, userCacheDir } from './cache-location.js';

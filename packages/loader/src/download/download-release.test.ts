@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import yazl from 'yazl';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openDataset } from '../dataset/open-dataset.js';
-import { makeDataset, realCsvLines, tempDir } from '../internal/test-fixtures.js';
+import { makeDataset, realCsvLines, tempDir } from '../../test/fixtures.js';
 import { downloadRelease, RELEASE_ZIP } from './download-release.js';
 import { extractRelease } from './extract-release.js';
 

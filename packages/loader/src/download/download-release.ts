@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { FpdbError, isFpdbError } from '@fpdb/schema';
-import { CSV_FILE } from '@fpdb/schema';
+import { CSV_FILE, FpdbError, isFpdbError } from '@fpdb/schema';
 import { extractRelease, type ExtractResult, type TransferProgress } from './extract-release.js';
 
 /** The Zenodo record of the release. */

@@ -5,8 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
-import { FpdbError, isFpdbError } from '@fpdb/schema';
-import { CSV_FILE, IMAGES_DIR } from '@fpdb/schema';
+import { CSV_FILE, FpdbError, IMAGES_DIR, isFpdbError } from '@fpdb/schema';
 
 /** Progress of a download or extraction step. */
 export interface TransferProgress {

@@ -5,8 +5,10 @@ import { registerGradients } from './register-gradients.js';
 import { registerWasmTrainingKernels } from './register-wasm-training-kernels.js';
 import { compileTrainingKernels, trainingKernels } from './internal/training-module.js';
 
-/** Which tfjs backend {@link setupBackend} selects; 'auto' is wasm when it loads, else cpu. */
-export type BackendChoice = 'wasm' | 'cpu' | 'auto';
+/** The tfjs backends {@link setupBackend} can select; 'auto' is wasm when it loads, else cpu. */
+export const BACKEND_CHOICES = ['wasm', 'cpu', 'auto'] as const;
+/** One of {@link BACKEND_CHOICES}. */
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
 /** Options of {@link setupBackend}. */
 export interface SetupBackendOptions {
@@ -26,7 +28,7 @@ export interface SetupBackendOptions {
 /** What {@link setupBackend} selected. */
 export interface BackendSetup {
   /** The active backend. */
-  backend: 'wasm' | 'cpu';
+  backend: Exclude<BackendChoice, 'auto'>;
   /** Whether the wasm backend runs its SIMD build (always false on cpu). */
   simd: boolean;
   /** Kernels that were added or replaced for training (empty on cpu). */

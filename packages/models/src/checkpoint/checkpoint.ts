@@ -1,11 +1,10 @@
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { FpdbError, parsePreprocess } from '@fpdb/schema';
+import { FpdbError, parsePreprocess, type Normalization, type ResizePolicy } from '@fpdb/schema';
 import type { ModelConfig } from '../architectures/config.js';
 import { resolveConfig } from '../architectures/resolve-config.js';
 import { createModel, type Model } from '../model/create-model.js';
 import { resolveOptimizerConfig, type OptimizerState, type ResolvedOptimizerConfig } from '../training/optimizer.js';
-import type { Normalization, ResizePolicy } from '@fpdb/schema';
 import { checkpointPreprocess, type CheckpointLabels, type CheckpointMetadata, type TrainingState } from './metadata.js';
 import { readWeightsFiles, writeWeightsFiles } from './weights-file.js';
 

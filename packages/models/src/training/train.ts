@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { join } from 'node:path';
-import { FpdbError, createRng, type LabelSpace } from '@fpdb/schema';
+import { FpdbError, createRng, type LabelSpace, type Normalization, type ResizePolicy } from '@fpdb/schema';
+import type { BackendChoice } from '../backend/setup-backend.js';
 import { checkpointExists, restoreCheckpoint, saveCheckpoint } from '../checkpoint/checkpoint.js';
-import type { Normalization, ResizePolicy } from '@fpdb/schema';
 import type { CheckpointLabels, TrainingState } from '../checkpoint/metadata.js';
 import type { Model } from '../model/create-model.js';
 import { disposeBatch, type ArrayData, type BatchSource } from './batch.js';
@@ -83,7 +83,7 @@ export interface TrainOptions {
   /** Data-parallel training over this many worker threads, each with its own backend (default: none, this thread). */
   workers?: number;
   /** Backend of the workers (default 'auto': wasm when it loads). */
-  workerBackend?: 'wasm' | 'cpu' | 'auto';
+  workerBackend?: BackendChoice;
   onEpochEnd?: (log: EpochLog) => void | Promise<void>;
   onStepEnd?: (log: StepLog) => void | Promise<void>;
   /** Stops the run at the next step boundary with FPDB_ABORTED. */
