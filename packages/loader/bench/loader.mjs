@@ -1,17 +1,18 @@
 // pnpm bench:loader — decode/resize throughput vs Python PIL, cache build, streaming from the cache,
 // and peak RSS while streaming without a cache. Uses the built dist. Last stdout line: one JSON object.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cp, link, mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
+import { realFixturesDir } from '@fpdb/internal/testing';
 import { generateDataset } from '@fpdb/synth';
 import { buildCache, createBatches, decodeImage, decodeWorkerCount, openDataset, readImageInPool } from '../dist/node.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const REAL = [join(here, '../../../fixtures/real'), join(here, '../../../../shared/fixtures/real')].find((p) => existsSync(join(p, 'FETAL_PLANES_DB_data.csv')));
+const REAL = realFixturesDir();
 const PYTHON = '/usr/bin/python3';
 const log = (...a) => console.error('[bench:loader]', ...a);
 

@@ -1,16 +1,13 @@
 // Test helpers (not exported by any entry): the real fixtures and small dataset folders made on the fly.
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { realFixture, realFixturesDir } from '@fpdb/internal/testing';
 import sharp from 'sharp';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
-
-/** `<repo>/fixtures/real` when the repo ships it, else `../shared/fixtures/real`. */
-export const REAL = [join(here, '../../../../fixtures/real'), join(here, '../../../../../shared/fixtures/real')].find((p) => existsSync(join(p, 'FETAL_PLANES_DB_data.csv')))!;
-export const REAL_CSV = join(REAL, 'FETAL_PLANES_DB_data.csv');
+/** The real fixtures folder (see @fpdb/internal/testing). */
+export const REAL = realFixturesDir();
+export const REAL_CSV = realFixture('FETAL_PLANES_DB_data.csv');
 
 /** The real CSV's header line and data lines (without line breaks). */
 export async function realCsvLines(): Promise<{ header: string; rows: string[] }> {

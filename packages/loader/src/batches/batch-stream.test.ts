@@ -1,7 +1,7 @@
 import { FpdbError, type FpdbRecord } from '@fpdb/schema';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseMetadata } from '../metadata/parse-metadata.js';
-import { REAL_CSV } from '../internal/test-fixtures.js';
+import { REAL_CSV } from '../../test/fixtures.js';
 import { readFile } from 'node:fs/promises';
 import { createBatchStream, type TypedBatch } from './batch-stream.js';
 import type { PixelSource } from './pixel-source.js';

@@ -2,7 +2,7 @@ import { cp, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDataset } from '../dataset/open-dataset.js';
-import { REAL, tempDir } from '../internal/test-fixtures.js';
+import { REAL, tempDir } from '../../test/fixtures.js';
 import { readImage } from '../pixels/decode-image.js';
 import { createBatches } from './create-batches.js';
 import { createPixelSource } from './dataset-pixel-source.js';

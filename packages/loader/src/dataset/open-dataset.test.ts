@@ -2,7 +2,7 @@ import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REAL, grayPng, makeDataset, realCsvLines, tempDir, withDimensions } from '../internal/test-fixtures.js';
+import { REAL, grayPng, makeDataset, realCsvLines, tempDir, withDimensions } from '../../test/fixtures.js';
 import { imagePath } from './image-path.js';
 import { openDataset } from './open-dataset.js';
 

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FpdbError, type ValidationIssue } from '@fpdb/schema';
+import { REAL_CSV } from '../../test/fixtures.js';
 import { parseMetadata } from './parse-metadata.js';
 
-const realPath = new URL('../../../../fixtures/real/FETAL_PLANES_DB_data.csv', import.meta.url);
-const real = readFileSync(realPath, 'utf8');
+const real = readFileSync(REAL_CSV, 'utf8');
 const [header, ...rows] = real.split('\n');
 const HEAD = `${header}\n`;
 const csvOf = (...lines: string[]) => `${HEAD}${lines.join('\n')}\n`;

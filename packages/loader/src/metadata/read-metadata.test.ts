@@ -1,9 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { REAL_CSV as realPath } from '../../test/fixtures.js';
 import { readMetadata } from './read-metadata.js';
-
-const realPath = fileURLToPath(new URL('../../../../fixtures/real/FETAL_PLANES_DB_data.csv', import.meta.url));
 
 describe('readMetadata', () => {
   it('reads from a path and from a stream', async () => {

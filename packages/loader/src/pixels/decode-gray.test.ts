@@ -4,7 +4,7 @@ import { deflateSync, inflateSync, crc32 } from 'node:zlib';
 import { decode } from 'fast-png';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
-import { REAL, resaves } from '../internal/test-fixtures.js';
+import { REAL, resaves } from '../../test/fixtures.js';
 import { decodeGray } from './decode-gray.js';
 import { decodePngGray } from './decode-png.js';
 import { setPixelKernelsEnabled } from './pixel-kernels.js';

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { REAL, grayPng, resaves, tempDir, withDimensions } from '../internal/test-fixtures.js';
+import { REAL, grayPng, resaves, tempDir, withDimensions } from '../../test/fixtures.js';
 import { decodeImage, readImage } from './decode-image.js';
 import { readPngHeader } from './png-header.js';
 

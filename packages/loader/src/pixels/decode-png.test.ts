@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REAL, grayPng, resaves, withDimensions } from '../internal/test-fixtures.js';
+import { REAL, grayPng, resaves, withDimensions } from '../../test/fixtures.js';
 import { decodeImage } from './decode-image.js';
 import { decodePng } from './decode-png.js';
 

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REAL, tempDir } from '../internal/test-fixtures.js';
+import { REAL, tempDir } from '../../test/fixtures.js';
 import { readImage } from './decode-image.js';
 import { decodeWorkerCount, readImageInPool, setDecodeWorkerUrl } from './decode-pool.js';
 
@@ -35,6 +35,18 @@ describe.runIf(existsSync(fileURLToPath(BUILT)))('readImageInPool (worker thread
       details: expect.objectContaining({ file: 'Images/x.png', line: 12 }),
     });
     await expect(readImageInPool(join(dir, 'gone.png'), { height: 8, width: 8 }, { file: 'Images/gone.png' })).rejects.toMatchObject({ code: 'FPDB_IMAGE_MISSING' });
+  });
+
+  it('fails loudly when a worker cannot start (FPDB_WORKER, saying what to do), and starts afresh on the next call', async () => {
+    const broken = join(await tempDir(), 'broken-worker.mjs');
+    await writeFile(broken, "throw new Error('cannot load');\n");
+    await setDecodeWorkerUrl(pathToFileURL(broken));
+    const file = join(REAL, 'Images', (await readdir(join(REAL, 'Images')))[0]!);
+    const error = await readImageInPool(file, { height: 8, width: 8 }, { file }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'FpdbError', code: 'FPDB_WORKER', message: expect.stringContaining('could not start (cannot load)') });
+    expect((error as Error).message).toContain('pass { workers: false } to decode on the main thread');
+    await setDecodeWorkerUrl(BUILT);
+    expect(Buffer.compare(await readImageInPool(file, { height: 8, width: 8 }, { file }), await readImage(file, { height: 8, width: 8 }, { file }))).toBe(0);
   });
 });
 

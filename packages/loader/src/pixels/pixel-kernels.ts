@@ -1,3 +1,4 @@
+import { cachedWasm, compileWasm, instantiateWasm } from '@fpdb/internal/wasm';
 import { PIXEL_KERNELS_WASM_BASE64 } from './wasm/pixel-kernels-wasm.js';
 
 /** The exports of wasm/pixel-kernels.c; every pointer is a byte offset into the module's memory. */
@@ -19,7 +20,7 @@ export class PixelKernels {
 
   constructor(module: WebAssembly.Module) {
     this.memory = new WebAssembly.Memory({ initial: 64 });
-    this.exports = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as PixelKernelExports;
+    this.exports = instantiateWasm<PixelKernelExports>(module, this.memory);
   }
 
   /** Starts a new layout: every earlier `alloc` is released. */
@@ -49,15 +50,11 @@ export class PixelKernels {
   }
 }
 
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  if (typeof Buffer !== 'undefined') return new Uint8Array(Buffer.from(text, 'base64'));
-  const raw = atob(text);
-  const bytes = new Uint8Array(raw.length);
-  for (let i = 0; i < raw.length; i += 1) bytes[i] = raw.charCodeAt(i);
-  return bytes;
-}
-
-let kernels: PixelKernels | null | undefined;
+/** Compiled on first use, once per thread. */
+const kernels = /* @__PURE__ */ cachedWasm(() => {
+  const compiled = compileWasm([PIXEL_KERNELS_WASM_BASE64]);
+  return compiled && new PixelKernels(compiled.module);
+});
 let enabled = true;
 
 /**
@@ -66,16 +63,7 @@ let enabled = true;
  * this size) — callers then run the plain-JavaScript code, which gives the same bytes.
  */
 export function pixelKernels(): PixelKernels | undefined {
-  if (!enabled) return undefined;
-  if (kernels === undefined) {
-    try {
-      const bytes = decodeBase64(PIXEL_KERNELS_WASM_BASE64);
-      kernels = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new PixelKernels(new WebAssembly.Module(bytes)) : null;
-    } catch {
-      kernels = null;
-    }
-  }
-  return kernels ?? undefined;
+  return enabled ? kernels() : undefined;
 }
 
 /** @internal Turns the wasm kernels off (false) or back on, so tests can compare both paths. */

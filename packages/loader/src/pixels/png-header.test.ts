@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { REAL } from '../internal/test-fixtures.js';
+import { REAL } from '../../test/fixtures.js';
 import { DEFAULT_MAX_PIXELS, PNG_HEADER_BYTES, checkPixelLimit, readPngHeader } from './png-header.js';
 
 const where = { file: 'Images/x.png', line: 7 };

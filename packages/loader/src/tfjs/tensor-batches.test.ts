@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createBatches } from '../batches/create-batches.js';
 import { openDataset } from '../dataset/open-dataset.js';
-import { REAL } from '../internal/test-fixtures.js';
+import { REAL } from '../../test/fixtures.js';
 import { disposeTensorBatch, tensorBatches } from './tensor-batches.js';
 
 beforeAll(async () => {
