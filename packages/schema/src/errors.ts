@@ -39,6 +39,10 @@ export const FPDB_ERROR_CODES = [
   'FPDB_KERNEL',
   'FPDB_CHECKPOINT',
   'FPDB_CHECKPOINT_MISMATCH',
+  // pretrained weights (safetensors, PyTorch .pth)
+  'FPDB_WEIGHTS_FORMAT',
+  'FPDB_WEIGHTS_UNSAFE',
+  'FPDB_WEIGHTS_LAYOUT',
   'FPDB_DIVERGED',
   'FPDB_WORKER',
   'FPDB_ABORTED',
