@@ -13,4 +13,5 @@ export { openCache, type CacheReader, type OpenCacheOptions } from './cache/open
 export { createPixelSource, type DatasetPixelSource, type DatasetPixelSourceOptions } from './batches/dataset-pixel-source.js';
 export { createBatches, type CreateBatchesOptions } from './batches/create-batches.js';
 export { extractRelease, type ExtractResult, type TransferProgress } from './download/extract-release.js';
-export { RELEASE_URL, RELEASE_ZIP, ZENODO_RECORD, downloadRelease, type Checksum, type DownloadOptions, type DownloadResult } from './download/download-release.js';
+export { RELEASE_URL, RELEASE_ZIP, ZENODO_RECORD, downloadRelease, type DownloadOptions, type DownloadResult } from './download/download-release.js';
+export { downloadFile, hashFile, type Checksum, type DownloadFileOptions, type DownloadFileResult } from './download/download-file.js';
