@@ -1,6 +1,7 @@
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { FpdbError } from '@fpdb/schema';
+import { compileWasm, instantiateWasm } from '@fpdb/internal/wasm';
 import { TRAINING_KERNELS_RELAXED_WASM_BASE64, TRAINING_KERNELS_WASM_BASE64 } from '../wasm/training-kernels-wasm.js';
 
 /** The exports of training-kernels.c; every pointer is a byte offset into the backend's heap. */
@@ -19,14 +20,6 @@ export interface TrainingKernelExports {
 let compiled: { module: WebAssembly.Module; relaxedSimd: boolean } | undefined;
 const instances = new WeakMap<object, TrainingKernelExports>();
 
-function decodeBase64(text: string): Uint8Array {
-  if (typeof Buffer !== 'undefined') return new Uint8Array(Buffer.from(text, 'base64'));
-  const raw = atob(text);
-  const bytes = new Uint8Array(raw.length);
-  for (let i = 0; i < raw.length; i += 1) bytes[i] = raw.charCodeAt(i);
-  return bytes;
-}
-
 /** The wasm backend's `WebAssembly.Memory`; emscripten keeps the instance exports on `Module.asm`. */
 function backendMemory(backend: BackendWasm): WebAssembly.Memory {
   const asm = (backend.wasm as unknown as { asm?: { memory?: unknown } }).asm;
@@ -43,13 +36,15 @@ function backendMemory(backend: BackendWasm): WebAssembly.Memory {
 /**
  * Compiles the kernels once per thread: the relaxed-SIMD build (fused multiply-add) when the engine
  * accepts it (Node >= 22, or Node 20 started with --experimental-wasm-relaxed-simd), else SIMD128.
+ * @throws FpdbError FPDB_BACKEND when the engine has no WebAssembly SIMD.
  */
 export function compileTrainingKernels(): { module: WebAssembly.Module; relaxedSimd: boolean } {
   if (compiled === undefined) {
-    const relaxed = decodeBase64(TRAINING_KERNELS_RELAXED_WASM_BASE64) as Uint8Array<ArrayBuffer>;
-    const relaxedSimd = WebAssembly.validate(relaxed);
-    const bytes = relaxedSimd ? relaxed : (decodeBase64(TRAINING_KERNELS_WASM_BASE64) as Uint8Array<ArrayBuffer>);
-    compiled = { module: new WebAssembly.Module(bytes), relaxedSimd };
+    const wasm = compileWasm([TRAINING_KERNELS_RELAXED_WASM_BASE64, TRAINING_KERNELS_WASM_BASE64]);
+    if (wasm === undefined) {
+      throw new FpdbError('FPDB_BACKEND', `The training kernels need WebAssembly SIMD, which this engine does not compile. Use Node >= 20.19, or the cpu backend ({ backend: 'cpu' }).`);
+    }
+    compiled = { module: wasm.module, relaxedSimd: wasm.variant === 0 };
   }
   return compiled;
 }
@@ -58,8 +53,7 @@ export function compileTrainingKernels(): { module: WebAssembly.Module; relaxedS
 export function trainingKernels(backend: BackendWasm): TrainingKernelExports {
   const cached = instances.get(backend);
   if (cached !== undefined) return cached;
-  const instance = new WebAssembly.Instance(compileTrainingKernels().module, { env: { memory: backendMemory(backend) } });
-  const exports = instance.exports as unknown as TrainingKernelExports;
+  const exports = instantiateWasm<TrainingKernelExports>(compileTrainingKernels().module, backendMemory(backend));
   instances.set(backend, exports);
   return exports;
 }

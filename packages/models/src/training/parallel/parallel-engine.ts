@@ -1,12 +1,10 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { FpdbError } from '@fpdb/schema';
+import { createWorkerPool, workerScriptExists } from '@fpdb/internal/worker-pool';
 import type { Model } from '../../model/create-model.js';
 import type { GradientEngine } from '../internal/gradient-engine.js';
 import type { ShardResult } from '../internal/shard-gradients.js';
-import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
+import type { StepRequest, StepResult, WorkerInit } from './protocol.js';
 
 /** Options of {@link parallelEngine}. */
 export interface ParallelOptions {
@@ -19,20 +17,11 @@ export interface ParallelOptions {
 /** The built worker next to this bundle (dist/), or the package's dist/ when running from source (tests). */
 export function resolveWorkerUrl(): URL {
   const candidates = [new URL('./parallel-worker.js', import.meta.url), new URL('../../../dist/parallel-worker.js', import.meta.url)];
-  const found = candidates.find((u) => u.protocol === 'file:' && existsSync(fileURLToPath(u)));
+  const found = candidates.find(workerScriptExists);
   if (!found) {
-    throw new FpdbError('FPDB_WORKER', `The training worker script parallel-worker.js was not found (looked at ${candidates.map((u) => u.pathname).join(', ')}). Build @fpdb/models first (pnpm build).`);
+    throw new FpdbError('FPDB_WORKER', `The training worker script parallel-worker.js was not found (looked at ${candidates.map((u) => u.pathname).join(', ')}). Build @fpdb/models first (pnpm build), or pass workers: 0 to train on this thread.`);
   }
   return found;
-}
-
-interface Pending {
-  resolve: (m: Extract<FromWorker, { type: 'result' }>) => void;
-  reject: (e: unknown) => void;
-}
-
-function workerError(m: Extract<FromWorker, { type: 'error' }>, index: number): FpdbError {
-  return new FpdbError('FPDB_WORKER', `Training worker ${index + 1} failed: ${m.message}`, { details: { value: m.code, stack: m.stack } });
 }
 
 /**
@@ -41,7 +30,8 @@ function workerError(m: Extract<FromWorker, { type: 'error' }>, index: number): 
  * thread sums the shard gradients — the gradient of the whole batch. Batch-norm statistics are the
  * shard-size-weighted mean of the shards' (ghost batch norm). Weights reach the workers through one
  * SharedArrayBuffer written before every step.
- * @throws FpdbError FPDB_WORKER when a worker cannot start or fails.
+ * @throws FpdbError FPDB_WORKER when a worker cannot start (its setup error is the cause) or dies:
+ * every worker is then stopped and the step in flight rejected; pass workers: 0 to train on this thread.
  */
 export async function parallelEngine(model: Model, options: ParallelOptions): Promise<GradientEngine> {
   const url = options.workerUrl ?? resolveWorkerUrl();
@@ -49,67 +39,22 @@ export async function parallelEngine(model: Model, options: ParallelOptions): Pr
   const total = sizes.reduce((a, b) => a + b, 0);
   const shared = new Float32Array(new SharedArrayBuffer(total * 4));
   const init: WorkerInit = { config: model.config, backend: options.backend, weights: shared.buffer as SharedArrayBuffer };
-  const workers: Worker[] = [];
-  const pending = new Map<number, Pending>();
-  let nextId = 0;
-  let broken: FpdbError | undefined;
-  const failAll = (e: FpdbError): void => {
-    broken ??= e;
-    for (const p of pending.values()) p.reject(e);
-    pending.clear();
-  };
+  const pool = createWorkerPool<StepRequest, StepResult>({
+    url,
+    size: options.workers,
+    name: 'training',
+    remedy: 'Pass workers: 0 to train on this thread.',
+    packageName: '@fpdb/models',
+    workerData: init,
+  });
   try {
-    await Promise.all(
-      Array.from({ length: options.workers }, (_, index) => {
-        const worker = new Worker(url, { workerData: init });
-        workers.push(worker);
-        return new Promise<void>((resolve, reject) => {
-          worker.on('message', (m: FromWorker) => {
-            if (m.type === 'ready') resolve();
-            else if (m.type === 'result') {
-              const p = pending.get(m.id);
-              pending.delete(m.id);
-              p?.resolve(m);
-            } else {
-              const e = workerError(m, index);
-              if (m.id === null) {
-                reject(e);
-                failAll(e);
-              } else {
-                const p = pending.get(m.id);
-                pending.delete(m.id);
-                p?.reject(e);
-              }
-            }
-          });
-          worker.on('error', (err) => {
-            const e = new FpdbError('FPDB_WORKER', `Training worker ${index + 1} crashed: ${err.message}`, { cause: err });
-            reject(e);
-            failAll(e);
-          });
-          worker.on('exit', (code) => {
-            if (code !== 0) {
-              const e = new FpdbError('FPDB_WORKER', `Training worker ${index + 1} exited with code ${code}.`);
-              reject(e);
-              failAll(e);
-            }
-          });
-        });
-      }),
-    );
+    await pool.ready();
   } catch (e) {
-    await Promise.all(workers.map((w) => w.terminate()));
+    await pool.close();
     throw e;
   }
   const trainable = model.specs.filter((s) => s.trainable);
   const stateSpecs = model.specs.filter((s) => !s.trainable);
-
-  const request = (worker: Worker, message: ToWorker, transfer: ArrayBuffer[]): Promise<Extract<FromWorker, { type: 'result' }>> =>
-    new Promise((resolve, reject) => {
-      if (broken) return reject(broken);
-      if (message.type === 'step') pending.set(message.id, { resolve, reject });
-      worker.postMessage(message, transfer);
-    });
 
   return {
     async compute(batch): Promise<ShardResult> {
@@ -124,15 +69,13 @@ export async function parallelEngine(model: Model, options: ParallelOptions): Pr
       const images = batch.images.dataSync() as Float32Array;
       const targets = batch.targets.dataSync() as Float32Array;
       const weights = batch.sampleWeights ? (batch.sampleWeights.dataSync() as Float32Array) : null;
-      const shards = Math.min(workers.length, b);
+      const shards = Math.min(pool.size, b);
       const bounds = Array.from({ length: shards + 1 }, (_, i) => Math.round((i * b) / shards));
       const results = await Promise.all(
         Array.from({ length: shards }, (_, s) => {
           const lo = bounds[s]!;
           const hi = bounds[s + 1]!;
-          const msg: ToWorker = {
-            type: 'step',
-            id: nextId++,
+          const msg: StepRequest = {
             images: images.slice(lo * h * w, hi * h * w),
             shape: [hi - lo, h, w, 1],
             targets: targets.slice(lo * k, hi * k),
@@ -140,7 +83,7 @@ export async function parallelEngine(model: Model, options: ParallelOptions): Pr
             normalizer: b,
             seed: batch.seed * 31 + s,
           };
-          return request(workers[s]!, msg, [msg.images.buffer as ArrayBuffer, msg.targets.buffer as ArrayBuffer]);
+          return pool.request(msg, { transfer: [msg.images.buffer as ArrayBuffer, msg.targets.buffer as ArrayBuffer] });
         }),
       );
       // Sum the shard gradients (in shard order, so the result is deterministic).
@@ -171,17 +114,8 @@ export async function parallelEngine(model: Model, options: ParallelOptions): Pr
       results.forEach((r, s) => predictions.set(r.predictions, bounds[s]!));
       return { grads, stateUpdates, lossSum: results.reduce((n, r) => n + r.lossSum, 0), predictions };
     },
-    async close(): Promise<void> {
-      await Promise.all(
-        workers.map(
-          (w) =>
-            new Promise<void>((resolve) => {
-              w.once('exit', () => resolve());
-              w.postMessage({ type: 'close' } satisfies ToWorker);
-              setTimeout(() => void w.terminate(), 5000).unref();
-            }),
-        ),
-      );
+    close(): Promise<void> {
+      return pool.close();
     },
   };
 }

@@ -1,10 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useWasmBackend } from '../../internal/test-backend.js';
 import { toyData } from '../../internal/toy-data.js';
 import { createModel, type Model } from '../../model/create-model.js';
 import type { ModelConfig } from '../../architectures/config.js';
 import { train } from '../train.js';
+import { parallelEngine } from './parallel-engine.js';
 
 // Workers load the built dist/parallel-worker.js (turbo builds before testing).
 let data: { images: tf.Tensor4D; labels: Int32Array };
@@ -61,5 +66,14 @@ describe('data-parallel training over worker threads', () => {
     const mean = two.model.variables.get('block1.bn.movingMean')!.dataSync();
     expect(Array.from(mean).some((v) => v !== 0)).toBe(true);
     two.model.dispose();
+  });
+
+  it('fails with FPDB_WORKER naming the remedy when a worker cannot start', async () => {
+    const broken = join(await mkdtemp(join(tmpdir(), 'fpdb-models-')), 'broken-worker.mjs');
+    await writeFile(broken, "throw new Error('cannot load');\n");
+    const model = createModel({ architecture: 'reference-cnn', numClasses: 3, inputSize: 12, widths: [4] }, { seed: 7 });
+    const error = await parallelEngine(model, { workers: 2, backend: 'cpu', workerUrl: pathToFileURL(broken) }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'FpdbError', code: 'FPDB_WORKER', message: expect.stringMatching(/^The training worker \d of 2 could not start \(cannot load\).*Pass workers: 0 to train on this thread\.$/) });
+    model.dispose();
   });
 });
