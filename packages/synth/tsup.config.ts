@@ -1,11 +1,7 @@
-import { defineConfig } from 'tsup';
+import { fpdbTsupConfig } from '@fpdb/internal/tsup-config';
 
-export default defineConfig({
-  // worker.ts is a separate entry: generateDataset starts it from dist/ with new URL('./worker.js', import.meta.url).
-  entry: { index: 'src/index.ts', worker: 'src/worker.ts' },
-  format: ['esm'],
-  dts: { entry: { index: 'src/index.ts' } },
-  clean: true,
-  sourcemap: true,
-  target: 'node20',
+export default fpdbTsupConfig({
+  entry: { index: 'src/index.ts' },
+  // generateDataset starts it from dist/ with new URL('./worker.js', import.meta.url).
+  internalEntry: { worker: 'src/worker.ts' },
 });

@@ -3,14 +3,11 @@
 // sample real patients without shipping or reading the CSV. Run: node scripts/build-release-patients.mjs
 // Reads <repo>/fixtures/real/FETAL_PLANES_DB_data.csv, or ../shared/fixtures/real/ when the repo has none.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { realFixture } from '@fpdb/internal/testing';
 
-const candidates = ['../../../fixtures/real/', '../../../../shared/fixtures/real/'].map((p) =>
-  fileURLToPath(new URL(`${p}FETAL_PLANES_DB_data.csv`, import.meta.url)),
-);
-const csvPath = candidates.find((p) => existsSync(p));
-if (!csvPath) throw new Error(`FETAL_PLANES_DB_data.csv not found in ${candidates.join(' or ')}`);
+const csvPath = realFixture('FETAL_PLANES_DB_data.csv');
 const bytes = readFileSync(csvPath);
 const sha256 = createHash('sha256').update(bytes).digest('hex');
 const lines = bytes.toString('latin1').split('\n');

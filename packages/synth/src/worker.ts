@@ -1,26 +1,29 @@
-// Worker-thread entry of @fpdb/synth: renders and writes the images it is sent, one message each.
+// Worker-thread entry of @fpdb/synth: renders and writes the images it is sent, one request each.
 import { writeFileSync } from 'node:fs';
-import { parentPort } from 'node:worker_threads';
+import { serveWorker } from '@fpdb/internal/worker';
+import { FpdbError, isFpdbError } from '@fpdb/schema';
 import type { SynthRecord } from './internal/plan.js';
 import { renderPng } from './internal/render-file.js';
 
-/** A job: render `record` with `seed` and write it to `path`. */
+/** A job: render `record` with `seed` and write it to `path`; the answer is the bytes written. */
 export interface WorkerJob {
-  id: number;
   seed: number;
   record: SynthRecord;
   path: string;
 }
 
-/** The answer to a job: the bytes written, or the error message. */
-export type WorkerReply = { id: number; bytes: number } | { id: number; error: string };
-
-parentPort?.on('message', (job: WorkerJob) => {
-  try {
-    const png = renderPng(job.seed, job.record);
-    writeFileSync(job.path, png);
-    parentPort!.postMessage({ id: job.id, bytes: png.length } satisfies WorkerReply);
-  } catch (error) {
-    parentPort!.postMessage({ id: job.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies WorkerReply);
-  }
+serveWorker<WorkerJob, number>({
+  handle: (job) => {
+    try {
+      const png = renderPng(job.seed, job.record);
+      writeFileSync(job.path, png);
+      return png.length;
+    } catch (error) {
+      if (isFpdbError(error)) throw error;
+      throw new FpdbError('FPDB_WORKER', `Rendering ${job.record.imageName} failed in a worker: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+        details: { file: job.path, value: job.record.imageName },
+      });
+    }
+  },
 });

@@ -4,7 +4,7 @@ import { CSV_HEADER, parseRecord } from '@fpdb/schema';
 import { describe, expect, it } from 'vitest';
 import { formatCsv } from './csv.js';
 import { planDataset } from './plan.js';
-import { realFixture } from './real-fixtures.js';
+import { realFixture } from '@fpdb/internal/testing';
 import { RELEASE_CSV_SHA256 } from './release-patients.js';
 
 function rowsOf(text: string): Record<string, string>[] {

@@ -1,11 +1,10 @@
-import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { CSV_FILE, FpdbError, IMAGES_DIR } from '@fpdb/schema';
-import type { WorkerJob, WorkerReply } from '../worker.js';
+import { createWorkerPool, workerScriptExists } from '@fpdb/internal/worker-pool';
+import type { WorkerJob } from '../worker.js';
 import { formatCsv } from './csv.js';
 import { prepareOutputDir, writeMarker, type SynthMarker } from './folder-guard.js';
 import { checkPlanOptions, planDataset, type PlanOptions, type SynthRecord } from './plan.js';
@@ -54,7 +53,7 @@ const WORKER_URL = new URL('./worker.js', import.meta.url);
 
 /** Whether the built worker script sits next to this module (true in dist/, false when run from src/). */
 function workerAvailable(): boolean {
-  return WORKER_URL.protocol === 'file:' && existsSync(fileURLToPath(WORKER_URL));
+  return workerScriptExists(WORKER_URL);
 }
 
 function aborted(done: number, total: number, dir: string): FpdbError {
@@ -73,42 +72,26 @@ async function renderInProcess(seed: number, jobs: { record: SynthRecord; path: 
 }
 
 async function renderInWorkers(seed: number, jobs: { record: SynthRecord; path: string }[], count: number, report: (i: number, bytes: number) => void, signal?: AbortSignal): Promise<void> {
-  const workers = Array.from({ length: Math.min(count, jobs.length) }, () => new Worker(WORKER_URL));
+  if (jobs.length === 0) return;
+  const pool = createWorkerPool<WorkerJob, number>({
+    url: WORKER_URL,
+    size: Math.min(count, jobs.length),
+    name: 'synth',
+    remedy: 'Retry with { workers: 0 } to render in-process.',
+    packageName: '@fpdb/synth',
+  });
   let next = 0;
-  let finished = 0;
+  const lane = async (): Promise<void> => {
+    while (next < jobs.length && !signal?.aborted) {
+      const id = next++;
+      report(id, await pool.request({ seed, record: jobs[id]!.record, path: jobs[id]!.path }));
+    }
+  };
   try {
-    await new Promise<void>((resolvePromise, reject) => {
-      if (jobs.length === 0) {
-        resolvePromise();
-        return;
-      }
-      const send = (w: Worker): void => {
-        if (signal?.aborted || next >= jobs.length) return;
-        const id = next++;
-        w.postMessage({ id, seed, record: jobs[id]!.record, path: jobs[id]!.path } satisfies WorkerJob);
-      };
-      for (const w of workers) {
-        w.on('message', (reply: WorkerReply) => {
-          if ('error' in reply) {
-            reject(new FpdbError('FPDB_WORKER', `Rendering ${jobs[reply.id]!.record.imageName} failed in a worker: ${reply.error}`, { details: { value: jobs[reply.id]!.record.imageName } }));
-            return;
-          }
-          finished++;
-          report(reply.id, reply.bytes);
-          if (finished === jobs.length || (signal?.aborted && finished === next)) resolvePromise();
-          else send(w);
-        });
-        w.on('error', (cause) => reject(new FpdbError('FPDB_WORKER', `A synth worker crashed: ${cause.message}. Retry with { workers: 0 } to render in-process.`, { cause })));
-        // Two jobs in flight per worker, so a worker never waits for the main thread.
-        send(w);
-        send(w);
-      }
-      signal?.addEventListener('abort', () => {
-        if (finished === next) resolvePromise();
-      });
-    });
+    // Two jobs in flight per worker, so a worker never waits for the main thread.
+    await Promise.all(Array.from({ length: pool.size * 2 }, lane));
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    await pool.close();
   }
 }
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { computeStats, FpdbError, parseImageName, parseRecord, type FpdbRecord } from '@fpdb/schema';
 import { describe, expect, it } from 'vitest';
 import { planDataset, type SynthRecord } from './plan.js';
-import { realFixture } from './real-fixtures.js';
+import { realFixture } from '@fpdb/internal/testing';
 
 /** Every violation of the release's structure rules in `records` (empty when all hold). */
 function structureProblems(records: readonly SynthRecord[]): string[] {
