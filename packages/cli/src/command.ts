@@ -1,14 +1,11 @@
-import type { ParseArgsConfig } from 'node:util';
-
-/** The options table of a command, in `node:util` parseArgs form. `--json` and `--help` are added for every command. */
-export type CommandOptions = NonNullable<ParseArgsConfig['options']>;
+import type { OptionTable, OptionValues } from './option-table.js';
 
 /** What a command's `run` receives. */
-export interface CommandContext {
+export interface CommandContext<T extends OptionTable = OptionTable> {
   /** Positional arguments after the command name. */
   positionals: string[];
-  /** Parsed option values (strings, booleans, or arrays for `multiple` options). */
-  values: Record<string, string | boolean | string[] | boolean[] | undefined>;
+  /** The option values, parsed and validated from the command's table (defaults filled in). */
+  values: OptionValues<T>;
   /** `--json`: print exactly one JSON object on stdout and nothing else there (progress goes to stderr). */
   json: boolean;
   stdout: NodeJS.WritableStream;
@@ -19,16 +16,37 @@ export interface CommandContext {
 
 /**
  * One `fpdb` subcommand. A file `src/commands/<name>.ts` that default-exports one of these is a command:
- * the registry is generated from the folder at build time.
+ * the registry is generated from the folder at build time. `fpdb <name> --help` is built from `usage`,
+ * `description`, the option table and `examples`.
  */
-export interface CliCommand {
+export interface CliCommand<T extends OptionTable = OptionTable> {
   /** The word after `fpdb`, e.g. `stats`. */
   name: string;
   /** One line for `fpdb --help`. */
   summary: string;
-  /** Usage and option help, printed by `fpdb <name> --help`. */
+  /** The synopsis printed after `Usage: `, e.g. `fpdb stats <dir|csv> [--lenient] [--json]`. */
   usage: string;
-  options: CommandOptions;
-  /** Returns the process exit code (0 on success). Throw FpdbError for bad input: the CLI prints it and exits 1. */
-  run(context: CommandContext): Promise<number>;
+  /** What the command does, printed between the synopsis and the options (lines joined with newlines). */
+  description?: readonly string[];
+  /** The option table: flags, types, defaults, constraints and help lines. */
+  options: T;
+  /** The `--help` line of `--json`: what the one JSON object holds. */
+  json?: string;
+  /** Full command lines shown under `Example:`. */
+  examples?: readonly string[];
+  /** Returns the process exit code (0 on success). Throw FpdbError for bad input: the CLI prints it and exits 1 (2 for FPDB_USAGE). */
+  run(context: CommandContext<T>): Promise<number>;
+}
+
+/**
+ * Declares a command, inferring the types of `run`'s `values` from its option table.
+ * @example
+ * export default defineCommand({
+ *   name: 'hello', summary: 'Greets.', usage: 'fpdb hello [--times N]',
+ *   options: { times: { type: 'integer', min: 1, default: 1, description: 'how many greetings' } },
+ *   async run({ values, stdout }) { stdout.write('hi\n'.repeat(values.times)); return 0; },
+ * });
+ */
+export function defineCommand<const T extends OptionTable>(command: CliCommand<T>): CliCommand<T> {
+  return command;
 }

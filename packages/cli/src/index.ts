@@ -1,3 +1,16 @@
-export type { CliCommand, CommandContext, CommandOptions } from './command.js';
+export { defineCommand, type CliCommand, type CommandContext } from './command.js';
+export type {
+  BooleanOption,
+  EnumOption,
+  IntegerOption,
+  ListOption,
+  NumberOption,
+  OptionSpec,
+  OptionTable,
+  OptionValue,
+  OptionValues,
+  PathOption,
+  StringOption,
+} from './option-table.js';
 export { runCli, type CliIo } from './internal/run-cli.js';
 export { commands } from './commands/index.js';

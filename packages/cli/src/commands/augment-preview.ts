@@ -4,7 +4,7 @@ import { pipelineFromJSON, ultrasoundDefaults, type Transform } from '@fpdb/augm
 import { readModelInputs } from '@fpdb/experiment';
 import { FpdbError } from '@fpdb/schema';
 import sharp from 'sharp';
-import type { CliCommand } from '../command.js';
+import { defineCommand } from '../command.js';
 
 /** The `--json` output of `fpdb augment-preview`. */
 export interface AugmentPreviewOutput {
@@ -22,15 +22,6 @@ export interface AugmentPreviewOutput {
 
 const GAP = 4;
 const GAP_VALUE = 48;
-
-function positiveInt(name: string, value: unknown, fallback: number, max: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max) {
-    throw new FpdbError('FPDB_USAGE', `--${name} must be an integer from 1 to ${max}, got ${String(value)}.`);
-  }
-  return n;
-}
 
 async function readPipeline(spec: string | undefined): Promise<Transform> {
   if (spec === undefined) return ultrasoundDefaults();
@@ -59,54 +50,39 @@ async function decode(file: string, size: number): Promise<Float32Array> {
   return images;
 }
 
-const augmentPreview: CliCommand = {
+const augmentPreview = defineCommand({
   name: 'augment-preview',
   summary: 'Render a grid of one image (or a few) under many random draws of an augmentation pipeline.',
   usage: [
-    'Usage: fpdb augment-preview <image|dir> --out grid.png [--pipeline json|file] [--draws N] [--size PX]',
+    'fpdb augment-preview <image|dir> --out grid.png [--pipeline json|file] [--draws N] [--size PX]',
     '                            [--cols N] [--limit N] [--seed S] [--json]',
-    '',
+  ].join('\n'),
+  description: [
     'Decodes the image to one channel, pads it to a square of --size pixels, runs the pipeline N times',
     '(different random parameters per draw, reproducible by --seed) and tiles the original followed by the',
     'draws into a PNG. Given a folder, takes its first --limit images, one row each.',
-    '',
-    'Options:',
-    '  --out PATH        the PNG to write (required)',
-    '  --pipeline JSON   a pipeline as JSON (inline or a file, as written by pipeline.toJSON()); default',
-    '                    ultrasoundDefaults()',
-    '  --draws N         draws per image (default 15 for one image, 7 for a folder)',
-    '  --size PX         cell side in pixels (default 160)',
-    '  --cols N          cells per row (default 4 for one image, draws + 1 for a folder)',
-    '  --limit N         images taken from a folder (default 4)',
-    '  --seed S          random seed (default 1)',
-    '  --json            print one JSON object (out, images, draws, size, width, height, seed, pipeline)',
-    '',
-    'Example: fpdb augment-preview fixtures/real/Images/Patient00168_Plane3_1_of_3.png --out grid.png',
-  ].join('\n'),
+  ],
   options: {
-    out: { type: 'string' },
-    pipeline: { type: 'string' },
-    draws: { type: 'string' },
-    size: { type: 'string' },
-    cols: { type: 'string' },
-    limit: { type: 'string' },
-    seed: { type: 'string' },
+    out: { type: 'path', required: true, description: 'the PNG to write' },
+    pipeline: { type: 'string', placeholder: 'JSON', description: 'a pipeline as JSON (inline or a file, as written by pipeline.toJSON())', defaultText: 'ultrasoundDefaults()' },
+    draws: { type: 'integer', min: 1, max: 256, description: 'draws per image', defaultText: '15 for one image, 7 for a folder' },
+    size: { type: 'integer', min: 1, max: 1024, default: 160, placeholder: 'PX', description: 'cell side in pixels' },
+    cols: { type: 'integer', min: 1, max: 256, description: 'cells per row', defaultText: '4 for one image, draws + 1 for a folder' },
+    limit: { type: 'integer', min: 1, max: 64, default: 4, description: 'images taken from a folder' },
+    seed: { type: 'number', default: 1, placeholder: 'S', description: 'random seed' },
   },
+  json: 'print one JSON object (out, images, draws, size, width, height, seed, pipeline)',
+  examples: ['fpdb augment-preview fixtures/real/Images/Patient00168_Plane3_1_of_3.png --out grid.png'],
   async run({ positionals, values, json, stdout }) {
     const target = positionals[0];
     if (target === undefined || positionals.length > 1) {
       throw new FpdbError('FPDB_USAGE', 'fpdb augment-preview takes one image or folder. Try: fpdb augment-preview fixtures/real/Images --out grid.png');
     }
-    const out = values.out;
-    if (typeof out !== 'string' || out === '') throw new FpdbError('FPDB_USAGE', 'Pass --out <file.png> for the grid.');
-    const seed = values.seed === undefined ? 1 : Number(values.seed);
-    if (!Number.isFinite(seed)) throw new FpdbError('FPDB_USAGE', `--seed must be a number, got ${String(values.seed)}.`);
+    const { out, seed, size, limit } = values;
     const isDir = (await stat(target).catch(() => undefined))?.isDirectory() ?? false;
-    const draws = positiveInt('draws', values.draws, isDir ? 7 : 15, 256);
-    const size = positiveInt('size', values.size, 160, 1024);
-    const limit = positiveInt('limit', values.limit, 4, 64);
-    const cols = positiveInt('cols', values.cols, isDir ? draws + 1 : 4, 256);
-    const pipeline = await readPipeline(typeof values.pipeline === 'string' ? values.pipeline : undefined);
+    const draws = values.draws ?? (isDir ? 7 : 15);
+    const cols = values.cols ?? (isDir ? draws + 1 : 4);
+    const pipeline = await readPipeline(values.pipeline);
     const files = await listInputs(target, limit);
 
     const cellsPerImage = draws + 1;
@@ -138,6 +114,6 @@ const augmentPreview: CliCommand = {
     else stdout.write(`Wrote ${out} (${width}×${height}): ${files.length} image${files.length === 1 ? '' : 's'} × ${draws} draws, seed ${seed}.\n`);
     return 0;
   },
-};
+});
 
 export default augmentPreview;

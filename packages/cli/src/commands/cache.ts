@@ -1,6 +1,6 @@
-import { buildCache, openDataset, RESIZE_POLICIES, type ResizePolicy } from '@fpdb/loader/node';
-import { FpdbError } from '@fpdb/schema';
-import type { CliCommand } from '../command.js';
+import { buildCache, openDataset } from '@fpdb/loader/node';
+import { FpdbError, RESIZE_POLICIES, type ResizePolicy } from '@fpdb/schema';
+import { defineCommand } from '../command.js';
 import { createProgress } from '@fpdb/experiment';
 
 /** The `--json` output of `fpdb cache`. */
@@ -25,61 +25,42 @@ export interface CacheOutput {
   summary: string;
 }
 
-function intOption(name: string, value: unknown, fallback?: number): number | undefined {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new FpdbError('FPDB_USAGE', `--${name} must be a positive integer; got ${JSON.stringify(value)}.`);
-  return n;
-}
+/** What to do with a missing or undecodable image: the loader's `missing` and `onError` choices. */
+const SKIP_OR_ERROR = ['skip', 'error'] as const;
 
-const cache: CliCommand = {
+const cache = defineCommand({
   name: 'cache',
   summary: 'Decode and resize every image once into a persistent cache (uint8, one file per size and policy).',
-  usage: [
-    'Usage: fpdb cache <dir> --size N [--policy stretch|pad|crop] [options]',
-    '',
+  usage: 'fpdb cache <dir> --size N [--policy stretch|pad|crop] [options]',
+  description: [
     'Decodes every image of the release folder <dir> to one 8-bit gray channel at N×N (or --height/--width)',
     'and stores them in <dir>/.fpdb-cache/<H>x<W>-<policy>.bin with an index keyed by each source file',
     "(size + mtime), so later epochs and runs decode nothing. Images whose source is unchanged are reused,",
     'an interrupted build resumes where it stopped (run the same command again), and a read-only dataset',
     'folder falls back to ~/.cache/fpdb (or $XDG_CACHE_HOME/fpdb). Progress goes to stderr.',
-    '',
-    'Options:',
-    '  --size N           output height and width (default 128)',
-    '  --height H, --width W   output size when not square',
-    '  --policy P         stretch (default), pad (keep aspect, letterbox) or crop (centre)',
-    '  --cache-dir D      where to write the cache instead of <dir>/.fpdb-cache',
-    '  --missing M        skip (default): cache the images present; error: fail if any is missing',
-    '  --on-error E       error (default): stop at an undecodable image, naming file and CSV line',
-    '                     (progress is kept; rerun resumes); skip: leave it out and count it',
-    '  --concurrency N    decodes in flight (default 4)',
-    '  --json             print one JSON object on stdout',
-    '',
-    'Example: fpdb cache fixtures/real --size 128 --policy pad',
-  ].join('\n'),
+  ],
   options: {
-    size: { type: 'string' },
-    height: { type: 'string' },
-    width: { type: 'string' },
-    policy: { type: 'string', default: 'stretch' },
-    'cache-dir': { type: 'string' },
-    missing: { type: 'string', default: 'skip' },
-    'on-error': { type: 'string', default: 'error' },
-    concurrency: { type: 'string' },
+    size: { type: 'integer', min: 1, default: 128, description: 'output height and width' },
+    height: { type: 'integer', min: 1, placeholder: 'H', description: 'output height when not square', defaultText: '--size' },
+    width: { type: 'integer', min: 1, placeholder: 'W', description: 'output width when not square', defaultText: '--size' },
+    policy: { type: 'enum', choices: RESIZE_POLICIES, default: 'stretch', description: 'stretch, pad (keep aspect, letterbox) or crop (centre)' },
+    'cache-dir': { type: 'path', placeholder: 'DIR', description: 'where to write the cache instead of <dir>/.fpdb-cache' },
+    missing: { type: 'enum', choices: SKIP_OR_ERROR, default: 'skip', description: 'skip: cache the images present; error: fail if any is missing' },
+    'on-error': {
+      type: 'enum',
+      choices: SKIP_OR_ERROR,
+      default: 'error',
+      description: 'error: stop at an undecodable image, naming file and CSV line (progress is kept; rerun resumes); skip: leave it out and count it',
+    },
+    concurrency: { type: 'integer', min: 1, description: 'decodes in flight', defaultText: '4' },
   },
+  examples: ['fpdb cache fixtures/real --size 128 --policy pad'],
   async run({ positionals, values, json, stdout, stderr, signal }) {
     const root = positionals[0];
     if (root === undefined || positionals.length > 1) throw new FpdbError('FPDB_USAGE', 'fpdb cache takes exactly one release folder. Try: fpdb cache fixtures/real --size 128');
-    const size = intOption('size', values.size, 128)!;
-    const height = intOption('height', values.height, size)!;
-    const width = intOption('width', values.width, size)!;
-    const policy = String(values.policy) as ResizePolicy;
-    if (!(RESIZE_POLICIES as readonly string[]).includes(policy)) throw new FpdbError('FPDB_USAGE', `--policy must be one of ${RESIZE_POLICIES.join(', ')}; got ${JSON.stringify(policy)}.`);
-    const missing = String(values.missing);
-    const onError = String(values['on-error']);
-    if (missing !== 'skip' && missing !== 'error') throw new FpdbError('FPDB_USAGE', `--missing must be skip or error; got ${JSON.stringify(missing)}.`);
-    if (onError !== 'skip' && onError !== 'error') throw new FpdbError('FPDB_USAGE', `--on-error must be skip or error; got ${JSON.stringify(onError)}.`);
-    const concurrency = intOption('concurrency', values.concurrency);
+    const { size, policy, missing, 'on-error': onError, 'cache-dir': dir, concurrency } = values;
+    const height = values.height ?? size;
+    const width = values.width ?? size;
 
     const started = Date.now();
     const dataset = await openDataset(root, { missing, invalid: onError });
@@ -91,7 +72,7 @@ const cache: CliCommand = {
       policy,
       onError,
       signal,
-      ...(values['cache-dir'] === undefined ? {} : { dir: String(values['cache-dir']) }),
+      ...(dir === undefined ? {} : { dir }),
       ...(concurrency === undefined ? {} : { concurrency }),
       onProgress: (p) => progress.update(p.done, `decoded ${p.decoded}, reused ${p.reused}`),
     });
@@ -126,6 +107,6 @@ const cache: CliCommand = {
     else stdout.write(`${summary}\n`);
     return 0;
   },
-};
+});
 
 export default cache;

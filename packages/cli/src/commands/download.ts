@@ -1,23 +1,15 @@
 import { resolve } from 'node:path';
 import { downloadRelease, extractRelease, RELEASE_URL, ZENODO_RECORD, type Checksum, type TransferProgress } from '@fpdb/loader/node';
-import { FpdbError } from '@fpdb/schema';
-import type { CliCommand } from '../command.js';
+import { CSV_FILE, FpdbError, IMAGES_DIR } from '@fpdb/schema';
+import { defineCommand } from '../command.js';
 import { createProgress, type Progress } from '@fpdb/experiment';
 
 const MB = 1024 * 1024;
 
-function checksumOption(values: Record<string, unknown>): Checksum | undefined {
-  const md5 = values.md5 as string | undefined;
-  const sha256 = values.sha256 as string | undefined;
+function checksumOption(md5: string | undefined, sha256: string | undefined): Checksum | undefined {
   if (md5 !== undefined && sha256 !== undefined) throw new FpdbError('FPDB_USAGE', 'Give --md5 or --sha256, not both.');
-  if (md5 !== undefined) {
-    if (!/^[0-9a-f]{32}$/i.test(md5)) throw new FpdbError('FPDB_USAGE', `--md5 must be 32 hex digits; got ${JSON.stringify(md5)}.`);
-    return { algorithm: 'md5', value: md5 };
-  }
-  if (sha256 !== undefined) {
-    if (!/^[0-9a-f]{64}$/i.test(sha256)) throw new FpdbError('FPDB_USAGE', `--sha256 must be 64 hex digits; got ${JSON.stringify(sha256)}.`);
-    return { algorithm: 'sha256', value: sha256 };
-  }
+  if (md5 !== undefined) return { algorithm: 'md5', value: md5 };
+  if (sha256 !== undefined) return { algorithm: 'sha256', value: sha256 };
   return undefined;
 }
 
@@ -43,64 +35,50 @@ function phaseProgress(stderr: NodeJS.WritableStream): { on: (p: TransferProgres
   };
 }
 
-const download: CliCommand = {
+const download = defineCommand({
   name: 'download',
   summary: `Download the release zip from Zenodo record ${ZENODO_RECORD} (resumable), verify it and extract it.`,
-  usage: [
-    'Usage: fpdb download --out DIR [--md5 HEX | --sha256 HEX] [options]',
-    '',
+  usage: 'fpdb download --out DIR [--md5 HEX | --sha256 HEX] [options]',
+  description: [
     `Fetches ${RELEASE_URL}`,
     '(about 2.1 GB) into DIR with a progress bar, resumes an interrupted download (HTTP Range; the',
-    '.part file is kept between runs), verifies the checksum, and extracts DIR/FETAL_PLANES_DB_data.csv and',
-    'DIR/Images/ for `fpdb cache`, `fpdb stats` and the loader.',
+    `.part file is kept between runs), verifies the checksum, and extracts DIR/${CSV_FILE} and`,
+    `DIR/${IMAGES_DIR}/ for \`fpdb cache\`, \`fpdb stats\` and the loader.`,
     '',
     'Checksum: pass the md5 shown on the Zenodo record page with --md5. Without it the server\'s Content-MD5',
     'or an md5 ETag is used when present; otherwise the zip is NOT verified and the output says so.',
-    '',
-    'Options:',
-    '  --out DIR        destination folder (required)',
-    '  --md5 HEX        expected md5 of the zip; --sha256 HEX likewise',
-    '  --url URL        another mirror of the same zip',
-    '  --zip FILE       extract a zip you already downloaded instead of fetching it',
-    '  --keep-zip       keep the zip after extracting',
-    '  --force          download again even if DIR already holds the release',
-    '  --retries N      resumed attempts after a dropped connection (default 5)',
-    '  --json           print one JSON object on stdout',
-    '',
-    'Example: fpdb download --out ~/data/FETAL_PLANES_DB --md5 <md5 from the Zenodo page>',
-  ].join('\n'),
+  ],
   options: {
-    out: { type: 'string' },
-    md5: { type: 'string' },
-    sha256: { type: 'string' },
-    url: { type: 'string' },
-    zip: { type: 'string' },
-    'keep-zip': { type: 'boolean', default: false },
-    force: { type: 'boolean', default: false },
-    retries: { type: 'string' },
+    out: { type: 'path', placeholder: 'DIR', required: true, description: 'destination folder' },
+    md5: { type: 'string', pattern: /[0-9a-f]{32}/i, expected: '32 hex digits', placeholder: 'HEX', description: 'expected md5 of the zip' },
+    sha256: { type: 'string', pattern: /[0-9a-f]{64}/i, expected: '64 hex digits', placeholder: 'HEX', description: 'expected sha256 of the zip, instead of --md5' },
+    url: { type: 'string', placeholder: 'URL', description: 'another mirror of the same zip' },
+    zip: { type: 'path', placeholder: 'FILE', description: 'extract a zip you already downloaded instead of fetching it' },
+    'keep-zip': { type: 'boolean', description: 'keep the zip after extracting' },
+    force: { type: 'boolean', description: 'download again even if DIR already holds the release' },
+    retries: { type: 'integer', min: 0, description: 'resumed attempts after a dropped connection', defaultText: '5' },
   },
+  examples: ['fpdb download --out ~/data/FETAL_PLANES_DB --md5 <md5 from the Zenodo page>'],
   async run({ positionals, values, json, stdout, stderr, signal }) {
     if (positionals.length > 0) throw new FpdbError('FPDB_USAGE', `fpdb download takes no positional arguments (got ${positionals.join(' ')}); use --out DIR.`);
-    if (typeof values.out !== 'string') throw new FpdbError('FPDB_USAGE', 'fpdb download needs --out DIR.');
     const out = resolve(values.out);
-    const checksum = checksumOption(values);
-    const retries = values.retries === undefined ? undefined : Number(values.retries);
-    if (retries !== undefined && !(Number.isInteger(retries) && retries >= 0)) throw new FpdbError('FPDB_USAGE', `--retries must be an integer ≥ 0; got ${JSON.stringify(values.retries)}.`);
+    const checksum = checksumOption(values.md5, values.sha256);
+    const { retries, url, zip } = values;
     const progress = phaseProgress(stderr);
     let output: Record<string, unknown>;
-    if (typeof values.zip === 'string') {
+    if (zip !== undefined) {
       if (checksum) stderr.write('note: --md5/--sha256 are checked on downloads only; verify a local zip yourself (md5sum).\n');
-      const extracted = await extractRelease(resolve(values.zip), out, { onProgress: progress.on });
+      const extracted = await extractRelease(resolve(zip), out, { onProgress: progress.on });
       progress.end();
-      output = { out, zip: resolve(values.zip), downloaded: false, extracted };
+      output = { out, zip: resolve(zip), downloaded: false, extracted };
     } else {
       const result = await downloadRelease({
         out,
-        ...(typeof values.url === 'string' ? { url: values.url } : {}),
+        ...(url === undefined ? {} : { url }),
         ...(checksum ? { checksum } : {}),
         ...(retries === undefined ? {} : { retries }),
-        keepZip: Boolean(values['keep-zip']),
-        force: Boolean(values.force),
+        keepZip: values['keep-zip'],
+        force: values.force,
         onProgress: progress.on,
         signal,
       });
@@ -115,6 +93,6 @@ const download: CliCommand = {
     else stdout.write(`Extracted ${extracted.images.toLocaleString('en-US')} images and ${extracted.csv} into ${out}. Next: fpdb stats ${out}\n`);
     return 0;
   },
-};
+});
 
 export default download;

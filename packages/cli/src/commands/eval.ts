@@ -1,39 +1,36 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { reportSvgs, reportToMarkdown } from '@fpdb/metrics';
-import { configOfCheckpoint, evaluateSet, experimentData, experimentReporter } from '@fpdb/experiment';
+import { configOfCheckpoint, evaluateSet, experimentData, experimentReporter, type ExperimentData } from '@fpdb/experiment';
 import { checkpointPreprocess, loadCheckpoint, readCheckpointMetadata, setupBackend } from '@fpdb/models';
 import { FpdbError } from '@fpdb/schema';
-import type { CliCommand } from '../command.js';
+import { defineCommand } from '../command.js';
 
-const SPLITS = ['test', 'validation', 'train'] as const;
+/** The sets of a run that `experimentData` rebuilds (keys of ExperimentData), test first: the default. */
+const SPLITS = ['test', 'validation', 'train'] as const satisfies readonly (keyof ExperimentData)[];
 
-const evalCommand: CliCommand = {
+const evalCommand = defineCommand({
   name: 'eval',
   summary: "Evaluate a checkpoint on a dataset split: every metric, patient-bootstrap intervals, per-machine/operator breakdown.",
-  usage: [
-    'Usage: fpdb eval <checkpoint> [--data DIR] [--split test|validation|train] [--bootstrap N] [--out DIR] [--json]',
-    '',
+  usage: 'fpdb eval <checkpoint> [--data DIR] [--split test|validation|train] [--bootstrap N] [--out DIR] [--json]',
+  description: [
     "A checkpoint inside a run folder (<run>/checkpoints/best) is evaluated on that run's own sets (same data,",
     'task, split and pixels), reproducing its test metrics. Any other checkpoint needs --data.',
-    '',
-    'Options:',
-    '  --data DIR      release folder (overrides the run\'s data)',
-    '  --split S       test (default) | validation | train',
-    "  --bootstrap N   patient-bootstrap resamples (default: the run's, else 1000)",
-    '  --out DIR       also write metrics.json, report.md and the SVG figures there',
-    '  --json          print the full evaluation report as one JSON object',
-  ].join('\n'),
-  options: { data: { type: 'string' }, split: { type: 'string' }, bootstrap: { type: 'string' }, out: { type: 'string' } },
+  ],
+  options: {
+    data: { type: 'path', placeholder: 'DIR', description: "release folder (overrides the run's data)", defaultText: "the run's, else $FPDB_DATA" },
+    split: { type: 'enum', choices: SPLITS, default: 'test', description: 'the set to evaluate' },
+    bootstrap: { type: 'integer', min: 0, description: 'patient-bootstrap resamples', defaultText: "the run's, else 1000" },
+    out: { type: 'path', placeholder: 'DIR', description: 'also write metrics.json, report.md and the SVG figures there' },
+  },
+  json: 'print the full evaluation report as one JSON object',
   async run({ positionals, values, json, stdout, stderr, signal }) {
     const checkpoint = positionals[0];
     if (!checkpoint || positionals.length > 1) throw new FpdbError('FPDB_USAGE', 'fpdb eval takes one checkpoint folder, e.g. fpdb eval runs/demo/checkpoints/best');
-    const split = (typeof values.split === 'string' ? values.split : 'test') as (typeof SPLITS)[number];
-    if (!SPLITS.includes(split)) throw new FpdbError('FPDB_USAGE', `--split must be one of ${SPLITS.join(', ')}; got ${JSON.stringify(split)}.`);
+    const { split, out } = values;
     const metadata = await readCheckpointMetadata(checkpoint);
-    const { config } = await configOfCheckpoint(checkpoint, metadata, typeof values.data === 'string' ? values.data : process.env.FPDB_DATA || undefined);
-    const bootstrap = typeof values.bootstrap === 'string' ? Number(values.bootstrap) : config.bootstrapResamples;
-    if (!(Number.isInteger(bootstrap) && bootstrap >= 0)) throw new FpdbError('FPDB_USAGE', `--bootstrap expects an integer ≥ 0; got ${JSON.stringify(values.bootstrap)}.`);
+    const { config } = await configOfCheckpoint(checkpoint, metadata, values.data ?? (process.env.FPDB_DATA || undefined));
+    const bootstrap = values.bootstrap ?? config.bootstrapResamples;
 
     const report = experimentReporter(stderr);
     const data = await experimentData(config, report, signal);
@@ -49,11 +46,11 @@ const evalCommand: CliCommand = {
         onProgress: (p) => report({ kind: 'cache', ...p }),
         signal,
       });
-      if (typeof values.out === 'string') {
-        await mkdir(join(values.out, 'figures'), { recursive: true });
-        await writeFile(join(values.out, 'metrics.json'), `${JSON.stringify(evaluation, null, 2)}\n`);
-        await writeFile(join(values.out, 'report.md'), reportToMarkdown(evaluation, { title: `${checkpoint} on the ${split} set` }));
-        for (const [name, svg] of Object.entries(reportSvgs(evaluation))) await writeFile(join(values.out, 'figures', `${name}.svg`), svg);
+      if (out !== undefined) {
+        await mkdir(join(out, 'figures'), { recursive: true });
+        await writeFile(join(out, 'metrics.json'), `${JSON.stringify(evaluation, null, 2)}\n`);
+        await writeFile(join(out, 'report.md'), reportToMarkdown(evaluation, { title: `${checkpoint} on the ${split} set` }));
+        for (const [name, svg] of Object.entries(reportSvgs(evaluation))) await writeFile(join(out, 'figures', `${name}.svg`), svg);
       }
       if (json) {
         stdout.write(`${JSON.stringify(evaluation)}\n`);
@@ -76,6 +73,6 @@ const evalCommand: CliCommand = {
     }
     return 0;
   },
-};
+});
 
 export default evalCommand;

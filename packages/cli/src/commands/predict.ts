@@ -2,33 +2,33 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { createProgress, predictFiles, readModelInputs } from '@fpdb/experiment';
-import { checkpointPreprocess, gradCam, gradCamOverlay, loadCheckpoint, setupBackend } from '@fpdb/models';
+import { checkpointPreprocess, gradCam, gradCamOverlay, loadCheckpoint, setupBackend, type PredictOptions } from '@fpdb/models';
 import { FpdbError } from '@fpdb/schema';
-import type { CliCommand } from '../command.js';
+import { defineCommand } from '../command.js';
+import { choicesOf } from '../internal/options/choices-of.js';
 
-const predictCommand: CliCommand = {
+/** Test-time augmentation of @fpdb/models' predict: `none`, or `flip` (average with the horizontal mirror). */
+const TTA = choicesOf<NonNullable<PredictOptions['tta']>>()(['none', 'flip']);
+
+const predictCommand = defineCommand({
   name: 'predict',
   summary: 'Classify image files with a checkpoint: class and probabilities; --gradcam writes heatmap overlays.',
-  usage: [
-    'Usage: fpdb predict <checkpoint> <image.png...> [--tta flip] [--gradcam DIR] [--layer NAME] [--json]',
-    '',
+  usage: 'fpdb predict <checkpoint> <image.png...> [--tta flip] [--gradcam DIR] [--layer NAME] [--json]',
+  description: [
     "Images are decoded exactly as in training (@fpdb/loader: any PNG mode to one channel, the checkpoint's",
     'input size, resize policy and normalisation).',
-    '',
-    'Options:',
-    '  --tta flip      average each image with its horizontal mirror',
-    '  --gradcam DIR   write <DIR>/<image>.gradcam.png: Grad-CAM of the predicted class over the model input',
-    '  --layer NAME    conv layer for Grad-CAM (default: the last one)',
-    '  --batch-size N  images per forward pass (default 32)',
-    '  --json          print {"classes":[…],"predictions":[{"file","class","probability","probabilities":{…}}]}',
-  ].join('\n'),
-  options: { tta: { type: 'string' }, gradcam: { type: 'string' }, layer: { type: 'string' }, 'batch-size': { type: 'string' } },
+  ],
+  options: {
+    tta: { type: 'enum', choices: TTA, default: 'none', description: 'flip: average each image with its horizontal mirror' },
+    gradcam: { type: 'path', placeholder: 'DIR', description: 'write <DIR>/<image>.gradcam.png: Grad-CAM of the predicted class over the model input' },
+    layer: { type: 'string', placeholder: 'NAME', description: 'conv layer for Grad-CAM', defaultText: 'the last one' },
+    'batch-size': { type: 'integer', min: 1, default: 32, description: 'images per forward pass' },
+  },
+  json: 'print {"classes":[…],"predictions":[{"file","class","probability","probabilities":{…}}]}',
   async run({ positionals, values, json, stdout, stderr, signal }) {
     const [checkpoint, ...files] = positionals;
     if (!checkpoint || files.length === 0) throw new FpdbError('FPDB_USAGE', 'fpdb predict needs a checkpoint and at least one image, e.g. fpdb predict runs/demo/checkpoints/best scan.png');
-    const tta = values.tta === undefined ? 'none' : values.tta;
-    if (tta !== 'none' && tta !== 'flip') throw new FpdbError('FPDB_USAGE', `--tta must be flip (or omitted); got ${JSON.stringify(tta)}.`);
-    const batchSize = typeof values['batch-size'] === 'string' ? Number(values['batch-size']) : 32;
+    const { tta, 'batch-size': batchSize, gradcam: dir, layer } = values;
     await setupBackend({ backend: 'auto' });
     const { model, metadata } = await loadCheckpoint(checkpoint);
     try {
@@ -42,15 +42,14 @@ const predictCommand: CliCommand = {
         probability: rows[i]![result.classes[i]!]!,
         probabilities: Object.fromEntries(classes.map((c, k) => [c, rows[i]![k]!])),
       }));
-      if (typeof values.gradcam === 'string') {
-        const dir = values.gradcam;
+      if (dir !== undefined) {
         await mkdir(dir, { recursive: true });
         const bar = createProgress({ label: 'grad-cam', total: files.length, stream: stderr as never });
         for (const [i, file] of files.entries()) {
           const { pixels, images, shape } = await readModelInputs([file], preprocess);
           const x = tf.tensor4d(images, shape);
           try {
-            const cam = gradCam(model, x, { classIndex: result.classes[i]!, ...(typeof values.layer === 'string' ? { layer: values.layer } : {}) });
+            const cam = gradCam(model, x, { classIndex: result.classes[i]!, ...(layer === undefined ? {} : { layer }) });
             const png = await gradCamOverlay({ pixels: pixels[0]!, width: preprocess.width, height: preprocess.height }, { data: cam.upsampled, width: cam.inputWidth, height: cam.inputHeight });
             await writeFile(join(dir, `${basename(file).replace(/\.png$/i, '')}.gradcam.png`), png);
           } finally {
@@ -70,6 +69,6 @@ const predictCommand: CliCommand = {
     }
     return 0;
   },
-};
+});
 
 export default predictCommand;

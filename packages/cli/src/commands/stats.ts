@@ -1,10 +1,9 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readMetadata } from '@fpdb/loader/node';
-import { computeStats, FpdbError, type DatasetStats, type ValidationIssue } from '@fpdb/schema';
-import type { CliCommand } from '../command.js';
+import { computeStats, CSV_FILE, FpdbError, IMAGES_DIR, type DatasetStats, type ValidationIssue } from '@fpdb/schema';
+import { defineCommand } from '../command.js';
 
-const CSV_NAME = 'FETAL_PLANES_DB_data.csv';
 const MISSING_SHOWN = 10;
 
 /** The `--json` output of `fpdb stats`. */
@@ -32,40 +31,36 @@ async function locate(target: string): Promise<{ csv: string; root?: string }> {
   try {
     info = await stat(target);
   } catch (cause) {
-    throw new FpdbError('FPDB_DATASET_NOT_FOUND', `${target} does not exist. Pass the release folder (holding ${CSV_NAME} and Images/) or the CSV itself.`, {
+    throw new FpdbError('FPDB_DATASET_NOT_FOUND', `${target} does not exist. Pass the release folder (holding ${CSV_FILE} and ${IMAGES_DIR}/) or the CSV itself.`, {
       cause,
       details: { file: target },
     });
   }
-  return info.isDirectory() ? { csv: join(target, CSV_NAME), root: target } : { csv: target };
+  return info.isDirectory() ? { csv: join(target, CSV_FILE), root: target } : { csv: target };
 }
 
 async function listImages(root: string): Promise<Set<string>> {
   try {
-    return new Set((await readdir(join(root, 'Images'))).filter((f) => f.endsWith('.png')).map((f) => f.slice(0, -4)));
+    return new Set((await readdir(join(root, IMAGES_DIR))).filter((f) => f.endsWith('.png')).map((f) => f.slice(0, -4)));
   } catch {
     return new Set();
   }
 }
 
-const stats: CliCommand = {
+const stats = defineCommand({
   name: 'stats',
   summary: 'Summarise a release folder or its CSV: counts by plane, brain plane, machine, operator, split; missing images.',
-  usage: [
-    'Usage: fpdb stats <dir|csv> [--lenient] [--json]',
-    '',
-    'Reads FETAL_PLANES_DB_data.csv (given directly, or inside the release folder) and prints counts by',
+  usage: 'fpdb stats <dir|csv> [--lenient] [--json]',
+  description: [
+    `Reads ${CSV_FILE} (given directly, or inside the release folder) and prints counts by`,
     'plane, brain plane, US machine, operator and official split, and the number of patients. Given a',
-    'folder, it also checks Images/ and reports images named in the CSV but missing on disk.',
-    '',
-    'Options:',
-    '  --lenient   report invalid rows and summarise the valid ones instead of failing',
-    '  --json      print one JSON object (keys: images, patients, missingImages, byPlane, byBrainPlane,',
-    '              byMachine, byOperator, bySplit, patientsBySplit, issues, …)',
-    '',
-    'Example: fpdb stats fixtures/real/FETAL_PLANES_DB_data.csv --json',
-  ].join('\n'),
-  options: { lenient: { type: 'boolean', default: false } },
+    `folder, it also checks ${IMAGES_DIR}/ and reports images named in the CSV but missing on disk.`,
+  ],
+  options: {
+    lenient: { type: 'boolean', description: 'report invalid rows and summarise the valid ones instead of failing' },
+  },
+  json: 'print one JSON object (keys: images, patients, missingImages, byPlane, byBrainPlane, byMachine, byOperator, bySplit, patientsBySplit, issues, …)',
+  examples: [`fpdb stats fixtures/real/${CSV_FILE} --json`],
   async run({ positionals, values, json, stdout }) {
     const target = positionals[0];
     if (target === undefined || positionals.length > 1) {
@@ -105,8 +100,8 @@ const stats: CliCommand = {
     if (root !== undefined) {
       lines.push(
         missing.length === 0
-          ? `All ${n} images are present in ${join(root, 'Images')}.`
-          : `${missing.length} of ${n} images named in the CSV are missing from ${join(root, 'Images')}, e.g. ${missing.slice(0, 3).join(', ')}. ` +
+          ? `All ${n} images are present in ${join(root, IMAGES_DIR)}.`
+          : `${missing.length} of ${n} images named in the CSV are missing from ${join(root, IMAGES_DIR)}, e.g. ${missing.slice(0, 3).join(', ')}. ` +
               "Download the full release with `fpdb download`, or load with { missing: 'skip' } to use the present ones.",
       );
     }
@@ -116,6 +111,6 @@ const stats: CliCommand = {
     stdout.write(`${lines.join('\n')}\n`);
     return 0;
   },
-};
+});
 
 export default stats;

@@ -73,7 +73,12 @@ describe('fpdb train / eval / predict', () => {
 
   it('refuses bad options and a checkpoint outside a run without --data', async () => {
     expect((await run('train', '--epochs', 'x')).code).toBe(2);
-    expect((await run('train', '--task', 'organs', '--out', join(work, 'bad'))).stderr).toContain('FPDB_CONFIG');
+    const badTask = await run('train', '--task', 'organs', '--out', join(work, 'bad'));
+    expect(badTask.code).toBe(2);
+    expect(badTask.stderr).toContain('--task expects one of planes, brain, fine; got "organs".');
+    const badConfig = join(work, 'bad-config.json');
+    writeFileSync(badConfig, JSON.stringify({ task: 'organs', out: join(work, 'bad') }));
+    expect((await run('train', '--config', badConfig)).stderr).toContain('FPDB_CONFIG');
     expect((await run('eval', join(work, 'nowhere'))).code).toBe(1);
     expect((await run('predict', join(out, 'checkpoints', 'best'))).code).toBe(2);
     const fake = join(work, 'fake.png');

@@ -1,133 +1,115 @@
 import { readFile } from 'node:fs/promises';
-import { FpdbError, isFpdbError, type Task } from '@fpdb/schema';
-import type { CliCommand, CommandContext } from '../command.js';
+import { ARCHITECTURES, type BackendChoice } from '@fpdb/models';
+import { FpdbError, isFpdbError, OPERATORS, RESIZE_POLICIES, TASKS, US_MACHINES } from '@fpdb/schema';
+import { defineCommand, type CommandContext } from '../command.js';
+import { choicesOf } from '../internal/options/choices-of.js';
 import { DEFAULT_CONFIG, experimentReporter, resolveExperimentConfig, runExperiment, type ExperimentConfig } from '@fpdb/experiment';
 
 const d = DEFAULT_CONFIG;
 
-async function configFrom({ values }: CommandContext): Promise<ExperimentConfig> {
+// Unions that their packages export only as types: the compiler keeps these lists equal to them.
+const OPTIMIZERS = choicesOf<ExperimentConfig['optimizer']>()(['adam', 'sgd']);
+const CLASS_WEIGHTS = choicesOf<ExperimentConfig['classWeights']>()(['none', 'balanced']);
+const SAMPLINGS = choicesOf<ExperimentConfig['sampling']>()(['sequential', 'balanced']);
+const BACKENDS = choicesOf<BackendChoice>()(['auto', 'wasm', 'cpu']);
+
+/**
+ * The flags of `fpdb train`. None applies a default itself (help shows DEFAULT_CONFIG's): a flag that is
+ * absent leaves the `--config` file's value, else resolveExperimentConfig's default. Ranges repeat
+ * resolveExperimentConfig's where a flag maps to one key, so a bad flag is a usage error naming the flag.
+ */
+const OPTIONS = {
+  data: { type: 'path', placeholder: 'DIR', description: 'release folder (CSV + Images/); missing images are skipped and counted', defaultText: '$FPDB_DATA, else synthetic' },
+  config: { type: 'path', placeholder: 'FILE', description: "JSON config (e.g. a run's config.json); flags override it" },
+  out: { type: 'path', placeholder: 'DIR', description: 'run folder', defaultText: d.out },
+  task: { type: 'enum', choices: TASKS, description: 'label space', defaultText: d.task },
+  architecture: { type: 'enum', choices: ARCHITECTURES, description: 'model family', defaultText: d.architecture },
+  epochs: { type: 'integer', min: 1, description: 'training epochs', defaultText: String(d.epochs) },
+  'batch-size': { type: 'integer', min: 1, description: 'images per step', defaultText: String(d.batchSize) },
+  'input-size': { type: 'integer', min: 1, description: 'model input side in pixels', defaultText: String(d.inputSize) },
+  resize: { type: 'enum', choices: RESIZE_POLICIES, description: 'how images are fitted to the input', defaultText: d.resize },
+  optimizer: { type: 'enum', choices: OPTIMIZERS, description: 'optimizer', defaultText: d.optimizer },
+  'learning-rate': { type: 'number', description: 'base learning rate', defaultText: String(d.learningRate) },
+  'warmup-steps': { type: 'integer', min: 0, description: 'linear warm-up steps', defaultText: String(d.warmupSteps) },
+  'label-smoothing': { type: 'number', min: 0, description: 'label smoothing, below 1', defaultText: String(d.labelSmoothing) },
+  'weight-decay': { type: 'number', min: 0, description: 'weight decay', defaultText: String(d.weightDecay) },
+  'early-stopping': { type: 'integer', min: 1, placeholder: 'PATIENCE', description: 'stop after this many epochs without a better validation macro-F1', defaultText: 'off' },
+  'class-weights': { type: 'enum', choices: CLASS_WEIGHTS, description: 'balanced: inverse class frequency of the training set', defaultText: d.classWeights },
+  sampling: { type: 'enum', choices: SAMPLINGS, description: 'batch sampling', defaultText: d.sampling },
+  augment: { type: 'string', placeholder: 'default|none|FILE.json', description: 'augmentation pipeline', defaultText: String(d.augment) },
+  'validation-fraction': { type: 'number', description: 'share of training patients held out for validation, in (0, 1)', defaultText: String(d.validationFraction) },
+  'hold-out-machine': { type: 'list', choices: US_MACHINES, description: 'test on these US machines, train on the others, e.g. "Voluson S10,Other"' },
+  'hold-out-operator': { type: 'list', choices: OPERATORS, description: 'test on these operators, train on the others, e.g. "Op. 3"' },
+  'train-machines': { type: 'list', choices: US_MACHINES, description: 'train only on these machines; the report adds an in-domain/shifted breakdown' },
+  'k-fold': { type: 'integer', min: 2, placeholder: 'K', description: 'test on fold --fold of a K-fold split by patient of the official train set' },
+  fold: { type: 'integer', min: 0, placeholder: 'I', description: 'the test fold of --k-fold, counted from 0', defaultText: '0' },
+  backend: { type: 'enum', choices: BACKENDS, description: 'tfjs backend', defaultText: d.backend },
+  workers: { type: 'integer', min: 0, description: 'data-parallel worker threads; 0 = main thread', defaultText: String(d.workers) },
+  bootstrap: { type: 'integer', min: 0, description: 'patient-bootstrap resamples of the test metrics', defaultText: String(d.bootstrapResamples) },
+  seed: { type: 'integer', description: 'seed of every random choice', defaultText: String(d.seed) },
+  'synth-images': { type: 'integer', min: 24, description: 'size of the synthetic dataset used without --data', defaultText: String(d.synth.images) },
+  resume: { type: 'boolean', description: 'continue from <out>/checkpoints/last after an interruption' },
+} as const;
+
+/** Drops the absent flags, so they do not override the --config file. */
+function given<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+async function configFrom({ values }: CommandContext<typeof OPTIONS>): Promise<ExperimentConfig> {
   let base: Partial<ExperimentConfig> = {};
-  if (typeof values.config === 'string') {
+  if (values.config !== undefined) {
     try {
       base = JSON.parse(await readFile(values.config, 'utf8')) as Partial<ExperimentConfig>;
     } catch (cause) {
-      throw new FpdbError('FPDB_CONFIG', `Could not read the config ${values.config}: ${(cause as Error).message}. Pass a JSON file such as a run folder's config.json.`, { cause, details: { file: values.config } });
+      throw new FpdbError('FPDB_CONFIG', `Could not read the config ${values.config}: ${(cause as Error).message}. Pass a JSON file such as a run's config.json.`, { cause, details: { file: values.config } });
     }
   }
-  const num = (key: string): number | undefined => {
-    const v = values[key];
-    if (typeof v !== 'string') return undefined;
-    const n = Number(v);
-    if (!Number.isFinite(n)) throw new FpdbError('FPDB_USAGE', `--${key} expects a number; got ${JSON.stringify(v)}.`);
-    return n;
-  };
-  const str = (key: string): string | undefined => (typeof values[key] === 'string' ? (values[key] as string) : undefined);
-  const over: Partial<ExperimentConfig> = {};
-  const data = str('data') ?? (process.env.FPDB_DATA || undefined);
-  if (data) over.data = data;
-  if (str('task')) over.task = str('task') as Task;
-  if (str('out')) over.out = str('out');
-  if (str('architecture')) over.architecture = str('architecture') as ExperimentConfig['architecture'];
-  if (str('resize')) over.resize = str('resize') as ExperimentConfig['resize'];
-  if (str('optimizer')) over.optimizer = str('optimizer') as ExperimentConfig['optimizer'];
-  if (str('backend')) over.backend = str('backend') as ExperimentConfig['backend'];
-  if (str('augment')) {
-    const a = str('augment')!;
-    over.augment = a === 'default' || a === 'none' ? a : (JSON.parse(await readFile(a, 'utf8')) as Record<string, unknown>);
-  }
-  if (str('class-weights')) over.classWeights = str('class-weights') as ExperimentConfig['classWeights'];
-  if (str('sampling')) over.sampling = str('sampling') as ExperimentConfig['sampling'];
-  if (str('hold-out-machine')) over.testSplit = { kind: 'hold-out', key: 'usMachine', values: str('hold-out-machine')!.split(',') as never };
-  if (str('hold-out-operator')) over.testSplit = { kind: 'hold-out', key: 'operator', values: str('hold-out-operator')!.split(',') as never };
-  if (str('train-machines')) over.trainMachines = str('train-machines')!.split(',') as never;
-  const k = num('k-fold');
-  if (k !== undefined) over.testSplit = { kind: 'k-fold', k, fold: num('fold') ?? 0 };
-  const numbers: [string, keyof ExperimentConfig][] = [
-    ['epochs', 'epochs'],
-    ['batch-size', 'batchSize'],
-    ['input-size', 'inputSize'],
-    ['learning-rate', 'learningRate'],
-    ['warmup-steps', 'warmupSteps'],
-    ['label-smoothing', 'labelSmoothing'],
-    ['weight-decay', 'weightDecay'],
-    ['validation-fraction', 'validationFraction'],
-    ['workers', 'workers'],
-    ['bootstrap', 'bootstrapResamples'],
-    ['seed', 'seed'],
-    ['early-stopping', 'earlyStoppingPatience'],
-  ];
-  for (const [flag, key] of numbers) {
-    const n = num(flag);
-    if (n !== undefined) (over as Record<string, unknown>)[key] = n;
-  }
-  const synthImages = num('synth-images');
-  if (synthImages !== undefined) over.synth = { ...d.synth, ...base.synth, images: synthImages };
+  const over: Partial<ExperimentConfig> = given({
+    data: values.data ?? (process.env.FPDB_DATA || undefined),
+    task: values.task,
+    out: values.out,
+    architecture: values.architecture,
+    resize: values.resize,
+    optimizer: values.optimizer,
+    backend: values.backend,
+    classWeights: values['class-weights'],
+    sampling: values.sampling,
+    epochs: values.epochs,
+    batchSize: values['batch-size'],
+    inputSize: values['input-size'],
+    learningRate: values['learning-rate'],
+    warmupSteps: values['warmup-steps'],
+    labelSmoothing: values['label-smoothing'],
+    weightDecay: values['weight-decay'],
+    validationFraction: values['validation-fraction'],
+    workers: values.workers,
+    bootstrapResamples: values.bootstrap,
+    seed: values.seed,
+    earlyStoppingPatience: values['early-stopping'],
+  });
+  const augment = values.augment;
+  if (augment !== undefined) over.augment = augment === 'default' || augment === 'none' ? augment : (JSON.parse(await readFile(augment, 'utf8')) as Record<string, unknown>);
+  if (values['hold-out-machine'].length > 0) over.testSplit = { kind: 'hold-out', key: 'usMachine', values: values['hold-out-machine'] };
+  if (values['hold-out-operator'].length > 0) over.testSplit = { kind: 'hold-out', key: 'operator', values: values['hold-out-operator'] };
+  if (values['train-machines'].length > 0) over.trainMachines = values['train-machines'];
+  if (values['k-fold'] !== undefined) over.testSplit = { kind: 'k-fold', k: values['k-fold'], fold: values.fold ?? 0 };
+  if (values['synth-images'] !== undefined) over.synth = { ...d.synth, ...base.synth, images: values['synth-images'] };
   if (values.resume) over.resume = true;
   return resolveExperimentConfig({ ...base, ...over });
 }
 
-const train: CliCommand = {
+const train = defineCommand({
   name: 'train',
   summary: 'Train and evaluate a plane classifier; writes a run folder with report.html, metrics and the checkpoint.',
-  usage: [
-    'Usage: fpdb train [--data DIR] [options]',
-    '',
+  usage: 'fpdb train [--data DIR] [options]',
+  description: [
     'Without --data (or FPDB_DATA) it trains on a synthetic FETAL_PLANES_DB generated once and cached.',
     'Patient-level validation split from train; best epoch by validation macro-F1; evaluated on the test split.',
-    '',
-    'Options (defaults in brackets):',
-    `  --data DIR                release folder (CSV + Images/); missing images are skipped and counted`,
-    `  --config FILE             JSON config (e.g. a run's config.json); flags override it`,
-    `  --out DIR                 run folder [${d.out}]`,
-    `  --task T                  planes | brain | fine [${d.task}]`,
-    `  --architecture A          reference-cnn | resnet | mobilenet-v2 | densenet [${d.architecture}]`,
-    `  --epochs N [${d.epochs}]   --batch-size N [${d.batchSize}]   --input-size N [${d.inputSize}]   --resize stretch|pad|crop [${d.resize}]`,
-    `  --optimizer adam|sgd [${d.optimizer}]   --learning-rate X [${d.learningRate}]   --warmup-steps N [${d.warmupSteps}]`,
-    `  --label-smoothing X [${d.labelSmoothing}]   --weight-decay X [${d.weightDecay}]   --early-stopping PATIENCE`,
-    `  --class-weights none|balanced [${d.classWeights}]   --sampling sequential|balanced [${d.sampling}]`,
-    `  --augment default|none|FILE.json [${d.augment}]`,
-    `  --validation-fraction X [${d.validationFraction}]   --hold-out-machine "Voluson S10,Other"   --hold-out-operator "Op. 3"`,
-    '  --train-machines "Aloka,Voluson E6"   train only on these machines; the report adds an in-domain/shifted breakdown',
-    '  --k-fold K --fold I       test on fold I (0-based) of a K-fold split by patient of the official train set',
-    `  --backend auto|wasm|cpu [${d.backend}]   --workers N [${d.workers}] (data-parallel worker threads; 0 = main thread)`,
-    `  --bootstrap N [${d.bootstrapResamples}]   --seed N [${d.seed}]   --synth-images N [${d.synth.images}]`,
-    '  --resume                  continue from <out>/checkpoints/last after an interruption',
-    '  --json                    print one JSON object: run folder, test metrics, training summary',
-    '',
     'Ctrl-C stops after the current step; the last checkpoint is kept (resume with --resume).',
-  ].join('\n'),
-  options: {
-    data: { type: 'string' },
-    config: { type: 'string' },
-    out: { type: 'string' },
-    task: { type: 'string' },
-    architecture: { type: 'string' },
-    epochs: { type: 'string' },
-    'batch-size': { type: 'string' },
-    'input-size': { type: 'string' },
-    resize: { type: 'string' },
-    optimizer: { type: 'string' },
-    'learning-rate': { type: 'string' },
-    'warmup-steps': { type: 'string' },
-    'label-smoothing': { type: 'string' },
-    'weight-decay': { type: 'string' },
-    'early-stopping': { type: 'string' },
-    'class-weights': { type: 'string' },
-    sampling: { type: 'string' },
-    augment: { type: 'string' },
-    'validation-fraction': { type: 'string' },
-    'hold-out-machine': { type: 'string' },
-    'hold-out-operator': { type: 'string' },
-    'train-machines': { type: 'string' },
-    'k-fold': { type: 'string' },
-    fold: { type: 'string' },
-    backend: { type: 'string' },
-    workers: { type: 'string' },
-    bootstrap: { type: 'string' },
-    seed: { type: 'string' },
-    'synth-images': { type: 'string' },
-    resume: { type: 'boolean', default: false },
-  },
+  ],
+  options: OPTIONS,
+  json: 'print one JSON object: run folder, test metrics, training summary',
   async run(context) {
     if (context.positionals.length > 0) throw new FpdbError('FPDB_USAGE', `fpdb train takes no positional arguments (got ${context.positionals.join(' ')}); use --data DIR.`);
     const config = await configFrom(context);
@@ -159,6 +141,6 @@ const train: CliCommand = {
     }
     return 0;
   },
-};
+});
 
 export default train;

@@ -1,6 +1,9 @@
 import { parseArgs } from 'node:util';
 import { isFpdbError } from '@fpdb/schema';
 import type { CliCommand, CommandContext } from '../command.js';
+import { commandHelp } from './options/command-help.js';
+import { parseArgsConfig } from './options/parse-args-config.js';
+import { parseOptionValues, type RawOptionValues } from './options/parse-option-values.js';
 
 /** Where the CLI writes; tests pass their own. */
 export interface CliIo {
@@ -23,8 +26,9 @@ function rootHelp(commands: readonly CliCommand[], version: string): string {
 }
 
 /**
- * Runs one `fpdb` invocation: finds the command, parses its options (`--json`, `--help` for all),
- * runs it, and turns errors into a message and an exit code (1 for bad input, 2 for bad usage).
+ * Runs one `fpdb` invocation: finds the command, parses its options from its table (`--json`, `--help`
+ * for all), validates them, runs it, and turns errors into a message and an exit code (1 for bad input,
+ * 2 for bad usage: an unknown flag, a bad flag value, FPDB_USAGE).
  */
 export async function runCli(argv: readonly string[], commands: readonly CliCommand[], io: CliIo, version: string): Promise<number> {
   const [name, ...rest] = argv;
@@ -41,32 +45,33 @@ export async function runCli(argv: readonly string[], commands: readonly CliComm
     io.stderr.write(`fpdb: unknown command ${JSON.stringify(name)}.\n\n${rootHelp(commands, version)}`);
     return 2;
   }
+  const options = parseArgsConfig(command.options);
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
       args: rest as string[],
-      options: { ...command.options, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+      options,
       allowPositionals: true,
       strict: true,
     });
   } catch (error) {
-    io.stderr.write(`fpdb ${name}: ${(error as Error).message}\n\n${command.usage}\n`);
+    io.stderr.write(`fpdb ${name}: ${(error as Error).message}\n\n${commandHelp(command)}`);
     return 2;
   }
   if (parsed.values.help) {
-    io.stdout.write(`${command.usage}\n`);
+    io.stdout.write(commandHelp(command));
     return 0;
   }
   const json = Boolean(parsed.values.json);
-  const context: CommandContext = {
-    positionals: parsed.positionals,
-    values: parsed.values as CommandContext['values'],
-    json,
-    stdout: io.stdout,
-    stderr: io.stderr,
-    signal: io.signal ?? new AbortController().signal,
-  };
   try {
+    const context: CommandContext = {
+      positionals: parsed.positionals,
+      values: parseOptionValues(name, command.options, parsed.values as RawOptionValues),
+      json,
+      stdout: io.stdout,
+      stderr: io.stderr,
+      signal: io.signal ?? new AbortController().signal,
+    };
     return await command.run(context);
   } catch (error) {
     if (isFpdbError(error)) {
