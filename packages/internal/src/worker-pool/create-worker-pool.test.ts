@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { FpdbError, isFpdbError } from '@fpdb/schema';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildTestWorker } from '../../test/build-test-worker.js';
@@ -108,5 +110,11 @@ describe('createWorkerPool', () => {
     const missing = new URL('./no-such-worker.js', import.meta.url);
     expect(() => createWorkerPool({ url: missing, size: 1, name: 'test', remedy: REMEDY, packageName: '@fpdb/x' })).toThrow(/no-such-worker\.js is missing .*Build @fpdb\/x first .*workers: 0/);
     expect(() => createWorkerPool({ url, size: 0, name: 'test', remedy: REMEDY, packageName: '@fpdb/x' })).toThrow(/≥ 1; got 0/);
+  });
+
+  it('keeps a program alive while it has work and lets it end once closed (top-level await only)', async () => {
+    const program = await buildTestWorker('main-script');
+    const out = execFileSync(process.execPath, [fileURLToPath(program), url.href], { encoding: 'utf8', timeout: 30_000 });
+    expect(out.trim()).toBe('[1,2,3]');
   });
 });

@@ -210,6 +210,8 @@ export function createWorkerPool<Request, Response>(options: WorkerPoolOptions):
             void slot.worker.terminate();
             return slot.exit;
           }
+          // Referenced until it ends: an idle worker is unreferenced, and awaiting its exit alone would not keep the process alive.
+          slot.worker.ref();
           slot.worker.postMessage({ kind: 'close' } satisfies ToWorker<Request>);
           setTimeout(() => void slot.worker.terminate(), options.closeTimeoutMs ?? 5000).unref();
           return slot.exit;
