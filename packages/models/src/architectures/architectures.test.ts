@@ -28,6 +28,18 @@ describe('architecture layouts', () => {
     expect(s.rows.find((r) => r.name === 'layer4.1.out')?.outputShape).toEqual([null, 7, 7, 512]);
   });
 
+  it('ResNet-34 and ResNet-50 (bottlenecks) match torchvision (21,797,672 and 25,557,032 − 6,272)', () => {
+    const r34 = summarize({ architecture: 'resnet', numClasses: 1000, inputSize: 224, blocks: [3, 4, 6, 3] });
+    expect(r34.paramCount.trainable).toBe(21_797_672 - 6_272);
+    const r50 = summarize({ architecture: 'resnet', numClasses: 1000, inputSize: 224, blocks: [3, 4, 6, 3], block: 'bottleneck' });
+    expect(r50.paramCount.trainable).toBe(25_557_032 - 6_272);
+    expect(r50.rows.find((r) => r.name === 'layer4.2.out')?.outputShape).toEqual([null, 7, 7, 2048]);
+    // torchvision v1.5: the stride sits on the 3×3 conv, and the first block of every stage projects.
+    expect(r50.rows.find((r) => r.name === 'layer2.0.conv1')?.outputShape).toEqual([null, 56, 56, 128]);
+    expect(r50.rows.find((r) => r.name === 'layer2.0.conv2')?.outputShape).toEqual([null, 28, 28, 128]);
+    expect(r50.rows.some((r) => r.name === 'layer1.0.down.conv')).toBe(true);
+  });
+
   it('MobileNetV2 α=1 matches torchvision (3,504,872 − 576)', () => {
     const s = summarize({ architecture: 'mobilenet-v2', numClasses: 1000, inputSize: 224 });
     expect(s.paramCount.trainable).toBe(3_504_872 - 576);
@@ -38,6 +50,12 @@ describe('architecture layouts', () => {
     const s = summarize({ architecture: 'densenet', numClasses: 1000, inputSize: 224 });
     expect(s.paramCount.trainable).toBe(14_149_480 - 6_272);
     expect(s.rows.find((r) => r.name === 'final.relu')?.outputShape).toEqual([null, 7, 7, 1664]);
+  });
+
+  it('DenseNet-121 matches torchvision (7,978,856 − 6,272)', () => {
+    const s = summarize({ architecture: 'densenet', numClasses: 1000, inputSize: 224, blocks: [6, 12, 24, 16] });
+    expect(s.paramCount.trainable).toBe(7_978_856 - 6_272);
+    expect(s.rows.find((r) => r.name === 'final.relu')?.outputShape).toEqual([null, 7, 7, 1024]);
   });
 
   it('widths are configurable and non-square inputs work', () => {
@@ -56,6 +74,7 @@ describe('architecture layouts', () => {
     };
     expect(code(() => summarize({ architecture: 'vgg' as 'resnet', numClasses: 6 }))).toBe('FPDB_CONFIG');
     expect(code(() => summarize({ architecture: 'resnet', numClasses: 0 }))).toBe('FPDB_CONFIG');
+    expect(code(() => summarize({ architecture: 'resnet', numClasses: 6, block: 'wide' as 'basic' }))).toBe('FPDB_CONFIG');
     expect(code(() => summarize({ architecture: 'reference-cnn', numClasses: 6, inputSize: 8 }))).toBe('FPDB_SHAPE');
   });
 });

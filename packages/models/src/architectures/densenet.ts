@@ -42,11 +42,12 @@ function define<T>(b: Builder<T>, x: T, c: Resolved<DenseNetConfig>): T {
   let channels = 2 * k;
   let y: T;
   if (c.stem === 'imagenet') {
-    y = b.conv('stem.conv', x, { filters: channels, kernel: 7, stride: 2, bias: false });
+    // torchvision's paddings (conv0 3, pool0 1), so its weights give its logits.
+    y = b.conv('stem.conv', x, { filters: channels, kernel: 7, stride: 2, padding: 3, bias: false });
     y = b.mark('stem.relu', b.relu(b.batchNorm('stem.bn', y)));
-    y = b.maxPool('stem.pool', y, 3, 2, 'same');
+    y = b.maxPool('stem.pool', y, 3, 2, 1);
   } else {
-    y = b.conv('stem.conv', x, { filters: channels, kernel: 3, bias: false });
+    y = b.conv('stem.conv', x, { filters: channels, kernel: 3, padding: 1, bias: false });
   }
   c.blocks.forEach((layers, blockIndex) => {
     const block = `dense${blockIndex + 1}`;
@@ -55,9 +56,9 @@ function define<T>(b: Builder<T>, x: T, c: Resolved<DenseNetConfig>): T {
       const name = `${block}.layer${i + 1}`;
       let h = b.concat(features);
       h = b.relu(b.batchNorm(`${name}.bn1`, h));
-      h = b.conv(`${name}.conv1`, h, { filters: c.bottleneck * k, kernel: 1, bias: false });
+      h = b.conv(`${name}.conv1`, h, { filters: c.bottleneck * k, kernel: 1, padding: 0, bias: false });
       h = b.relu(b.batchNorm(`${name}.bn2`, h));
-      h = b.conv(`${name}.conv2`, h, { filters: k, kernel: 3, bias: false });
+      h = b.conv(`${name}.conv2`, h, { filters: k, kernel: 3, padding: 1, bias: false });
       features.push(h);
     }
     y = b.mark(`${block}.out`, b.concat(features));
@@ -66,7 +67,7 @@ function define<T>(b: Builder<T>, x: T, c: Resolved<DenseNetConfig>): T {
       const name = `transition${blockIndex + 1}`;
       const out = Math.floor(channels * c.compression);
       let h = b.relu(b.batchNorm(`${name}.bn`, y));
-      h = b.conv(`${name}.conv`, h, { filters: out, kernel: 1, bias: false });
+      h = b.conv(`${name}.conv`, h, { filters: out, kernel: 1, padding: 0, bias: false });
       y = b.avgPool(`${name}.pool`, h, 2, 2);
       channels = out;
     }

@@ -13,6 +13,7 @@ const TINY: Record<string, ModelConfig> = {
   'reference-cnn + batch norm': { architecture: 'reference-cnn', numClasses: 3, inputSize: 16, widths: [3, 4], batchNorm: true },
   resnet: { architecture: 'resnet', numClasses: 3, inputSize: 12, width: 4, blocks: [1, 1], stem: 'compact' },
   'resnet (imagenet stem)': { architecture: 'resnet', numClasses: 3, inputSize: 24, width: 3, blocks: [1, 1] },
+  'resnet (bottleneck)': { architecture: 'resnet', numClasses: 3, inputSize: 20, width: 2, blocks: [1, 2], block: 'bottleneck' },
   'mobilenet-v2': {
     architecture: 'mobilenet-v2',
     numClasses: 3,
@@ -54,6 +55,8 @@ describe.each(Object.entries(TINY))('%s forward/backward', (_, config) => {
 
     // One parameter tensor at a time along a random direction: perturbing all at once crosses too many
     // ReLU/max-pool kinks. A kink can fall inside one step size or direction; a wrong gradient fails at all.
+    // PyTorch's symmetric stem padding puts kinks within 1e-4 of the ImageNet-stem ResNets' weights, so
+    // the steps go down to 3e-5 (float32 differences still hold 3 digits there).
     names.forEach((name, i) => {
       let best = Infinity;
       let tolerance = 0;
@@ -63,7 +66,7 @@ describe.each(Object.entries(TINY))('%s forward/backward', (_, config) => {
         const at = (step: number): number => tf.tidy(() => loss({ ...params, [name]: tf.add(params[name]!, tf.mul(direction, step)) }).dataSync()[0]!);
         tolerance = 0.01 + 0.02 * Math.abs(analytic);
         best = Infinity;
-        for (const eps of [1e-3, 3e-4, 1e-4]) {
+        for (const eps of [1e-3, 3e-4, 1e-4, 3e-5]) {
           best = Math.min(best, Math.abs((at(eps) - at(-eps)) / (2 * eps) - analytic));
           if (best < tolerance) break;
         }

@@ -53,7 +53,8 @@ function resolve(c: MobileNetV2Config, inputSize: [number, number]): Resolved<Mo
 
 function define<T>(b: Builder<T>, x: T, c: Resolved<MobileNetV2Config>): T {
   let channels = makeDivisible(32 * c.alpha);
-  let y = b.conv('stem.conv', x, { filters: channels, kernel: 3, stride: 2, bias: false });
+  // torchvision's paddings (every 3×3 conv pads 1), so its weights give its logits.
+  let y = b.conv('stem.conv', x, { filters: channels, kernel: 3, stride: 2, padding: 1, bias: false });
   y = b.mark('stem.relu', b.relu6(b.batchNorm('stem.bn', y)));
   let index = 0;
   for (const [t, cOut, n, s] of c.stages) {
@@ -64,18 +65,18 @@ function define<T>(b: Builder<T>, x: T, c: Resolved<MobileNetV2Config>): T {
       const hidden = channels * t;
       let h = y;
       if (t !== 1) {
-        h = b.conv(`${name}.expand.conv`, h, { filters: hidden, kernel: 1, bias: false });
+        h = b.conv(`${name}.expand.conv`, h, { filters: hidden, kernel: 1, padding: 0, bias: false });
         h = b.relu6(b.batchNorm(`${name}.expand.bn`, h));
       }
-      h = b.depthwiseConv(`${name}.dw.conv`, h, { kernel: 3, stride, bias: false });
+      h = b.depthwiseConv(`${name}.dw.conv`, h, { kernel: 3, stride, padding: 1, bias: false });
       h = b.relu6(b.batchNorm(`${name}.dw.bn`, h));
-      h = b.conv(`${name}.project.conv`, h, { filters: out, kernel: 1, bias: false });
+      h = b.conv(`${name}.project.conv`, h, { filters: out, kernel: 1, padding: 0, bias: false });
       h = b.batchNorm(`${name}.project.bn`, h);
       y = b.mark(`${name}.out`, stride === 1 && channels === out ? b.add(y, h) : h);
       channels = out;
     }
   }
-  y = b.conv('head.conv', y, { filters: c.lastChannels, kernel: 1, bias: false });
+  y = b.conv('head.conv', y, { filters: c.lastChannels, kernel: 1, padding: 0, bias: false });
   y = b.mark('head.relu', b.relu6(b.batchNorm('head.bn', y)));
   y = b.globalAvgPool('gap', y);
   y = b.dropout(y, c.dropout);

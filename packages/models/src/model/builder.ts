@@ -1,4 +1,12 @@
 /**
+ * Padding of a conv or pool: tfjs 'same' / 'valid', or a number p meaning PyTorch's `padding=p` (p
+ * zeros — or, for max-pool, ignored cells — on every side). tfjs 'same' pads stride-2 layers on even
+ * sizes asymmetrically (the extra row at the bottom), PyTorch symmetrically: networks that load
+ * PyTorch weights use numbers so their logits match.
+ */
+export type Padding = 'same' | 'valid' | number;
+
+/**
  * The vocabulary every architecture is written in. One definition, two interpreters: a shape tracer
  * (declares parameters, output shapes and the summary) and a tensor executor (runs the network).
  * Architectures are generic over the value type `T`, so they cannot drift between the two.
@@ -8,7 +16,7 @@ export interface ConvSpec {
   kernel: number;
   stride?: number;
   /** Default 'same'. */
-  padding?: 'same' | 'valid';
+  padding?: Padding;
   /** Add a bias vector (default true; false before batch norm). */
   bias?: boolean;
   /** Fused activation after the bias (default 'linear'). */
@@ -18,6 +26,8 @@ export interface ConvSpec {
 export interface DepthwiseSpec {
   kernel: number;
   stride?: number;
+  /** Default 'same'. */
+  padding?: Padding;
   bias?: boolean;
 }
 
@@ -31,7 +41,8 @@ export interface Builder<T> {
   relu6(x: T): T;
   add(a: T, b: T): T;
   concat(xs: readonly T[]): T;
-  maxPool(name: string, x: T, size: number, stride: number, padding?: 'same' | 'valid'): T;
+  /** Max-pool; padding defaults to 'valid'. Padded cells never win (PyTorch's and tfjs' rule). */
+  maxPool(name: string, x: T, size: number, stride: number, padding?: Padding): T;
   avgPool(name: string, x: T, size: number, stride: number): T;
   globalAvgPool(name: string, x: T): T;
   dropout(x: T, rate: number): T;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Builder, ConvSpec, DepthwiseSpec } from './builder.js';
+import type { Builder, ConvSpec, DepthwiseSpec, Padding } from './builder.js';
 
 /**
  * Counts, for every operation of an architecture in call order, how many later operations consume its
@@ -112,7 +112,7 @@ export class FreeingBuilder implements Builder<tf.Tensor> {
   concat(xs: readonly tf.Tensor[]): tf.Tensor {
     return this.#step(xs, () => this.#inner.concat(xs));
   }
-  maxPool(name: string, x: tf.Tensor, size: number, stride: number, padding?: 'same' | 'valid'): tf.Tensor {
+  maxPool(name: string, x: tf.Tensor, size: number, stride: number, padding?: Padding): tf.Tensor {
     return this.#step([x], () => this.#inner.maxPool(name, x, size, stride, padding));
   }
   avgPool(name: string, x: tf.Tensor, size: number, stride: number): tf.Tensor {

@@ -1,5 +1,5 @@
 import { FpdbError } from '@fpdb/schema';
-import type { Builder, ConvSpec, DepthwiseSpec } from './builder.js';
+import type { Builder, ConvSpec, DepthwiseSpec, Padding } from './builder.js';
 import type { ParamSpec, SummaryRow } from './types.js';
 
 /** A value of the shape tracer: the shape without the batch dimension ([H, W, C] or [C]). */
@@ -7,8 +7,10 @@ export interface Shape {
   dims: number[];
 }
 
-function outSize(size: number, kernel: number, stride: number, padding: 'same' | 'valid'): number {
-  return padding === 'same' ? Math.ceil(size / stride) : Math.floor((size - kernel) / stride) + 1;
+function outSize(size: number, kernel: number, stride: number, padding: Padding): number {
+  if (padding === 'same') return Math.ceil(size / stride);
+  const pad = padding === 'valid' ? 0 : padding;
+  return Math.floor((size + 2 * pad - kernel) / stride) + 1;
 }
 
 /**
@@ -63,7 +65,8 @@ export class ShapeBuilder implements Builder<Shape> {
     const s = spec.stride ?? 1;
     let n = this.#param({ name: `${name}.kernel`, shape: [k, k, c, 1], init: 'he', fanIn: k * k, fanOut: k * k, trainable: true, decay: true });
     if (spec.bias ?? true) n += this.#param({ name: `${name}.bias`, shape: [c], init: 'zeros', fanIn: 0, fanOut: 0, trainable: true, decay: false });
-    return this.#row(name, 'depthwise', [outSize(h, k, s, 'same'), outSize(w, k, s, 'same'), c], n);
+    const pad = spec.padding ?? 'same';
+    return this.#row(name, 'depthwise', [outSize(h, k, s, pad), outSize(w, k, s, pad), c], n);
   }
 
   batchNorm(name: string, x: Shape): Shape {
@@ -107,7 +110,7 @@ export class ShapeBuilder implements Builder<Shape> {
     return { dims: [...first.dims.slice(0, -1), c] };
   }
 
-  maxPool(name: string, x: Shape, size: number, stride: number, padding: 'same' | 'valid' = 'valid'): Shape {
+  maxPool(name: string, x: Shape, size: number, stride: number, padding: Padding = 'valid'): Shape {
     const [h, w, c] = this.#spatial(name, x);
     return this.#row(name, 'maxpool', [outSize(h, size, stride, padding), outSize(w, size, stride, padding), c], 0);
   }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { FpdbError } from '@fpdb/schema';
-import type { Builder, ConvSpec, DepthwiseSpec } from './builder.js';
+import type { Builder, ConvSpec, DepthwiseSpec, Padding } from './builder.js';
 
 /** Batch-norm epsilon and moving-average momentum (PyTorch's 0.1 update rate). */
 export const BN_EPSILON = 1e-5;
@@ -22,6 +22,11 @@ export interface ForwardOptions {
   stateUpdates?: Map<string, tf.Tensor>;
   /** Seed for dropout masks (default 0). Same seed, same masks. */
   seed?: number;
+  /**
+   * In training mode, the batch-norm layers for which this returns true run as in inference (moving
+   * statistics, no update): a frozen backbone during fine-tuning. Default: none.
+   */
+  frozen?: (layer: string) => boolean;
 }
 
 /** Runs an architecture on tensors, reading parameters by name. */
@@ -53,7 +58,7 @@ export class TensorBuilder implements Builder<tf.Tensor> {
   }
 
   depthwiseConv(name: string, x: tf.Tensor, spec: DepthwiseSpec): tf.Tensor {
-    let y: tf.Tensor = tf.depthwiseConv2d(x as tf.Tensor4D, this.#get(`${name}.kernel`) as tf.Tensor4D, spec.stride ?? 1, 'same');
+    let y: tf.Tensor = tf.depthwiseConv2d(x as tf.Tensor4D, this.#get(`${name}.kernel`) as tf.Tensor4D, spec.stride ?? 1, spec.padding ?? 'same');
     if (spec.bias ?? true) y = tf.add(y, this.#get(`${name}.bias`));
     return this.#out(name, y);
   }
@@ -62,7 +67,7 @@ export class TensorBuilder implements Builder<tf.Tensor> {
     const gamma = this.#get(`${name}.gamma`) as tf.Tensor1D;
     const beta = this.#get(`${name}.beta`) as tf.Tensor1D;
     let y: tf.Tensor;
-    if (this.#options.training) {
+    if (this.#options.training && !this.#options.frozen?.(name)) {
       const axes = x.shape.map((_, i) => i).slice(0, -1);
       const { mean, variance } = tf.moments(x, axes);
       y = tf.batchNorm(x, mean, variance, beta, gamma, BN_EPSILON);
@@ -107,7 +112,7 @@ export class TensorBuilder implements Builder<tf.Tensor> {
     return xs.length === 1 ? xs[0]! : tf.concat(xs.slice(), -1);
   }
 
-  maxPool(name: string, x: tf.Tensor, size: number, stride: number, padding: 'same' | 'valid' = 'valid'): tf.Tensor {
+  maxPool(name: string, x: tf.Tensor, size: number, stride: number, padding: Padding = 'valid'): tf.Tensor {
     return this.#out(name, tf.maxPool(x as tf.Tensor4D, size, stride, padding));
   }
 
