@@ -14,6 +14,7 @@ export { createOptimizer, resolveOptimizerConfig, type Optimizer, type Optimizer
 export { learningRateAt, type LearningRateSchedule } from './training/learning-rate.js';
 export { evaluate, type Evaluation } from './training/evaluate.js';
 export { train, type TrainOptions, type TrainResult, type EpochLog, type StepLog } from './training/train.js';
+export { planFineTune, type FineTuneOptions, type FineTunePlan } from './training/fine-tune.js';
 export {
   CHECKPOINT_FILES,
   checkpointExists,
@@ -25,7 +26,7 @@ export {
   type LoadedCheckpoint,
   type SaveCheckpointOptions,
 } from './checkpoint/checkpoint.js';
-export { checkpointPreprocess, type CheckpointLabels, type CheckpointMetadata, type TrainingState } from './checkpoint/metadata.js';
+export { checkpointPreprocess, type CheckpointLabels, type CheckpointMetadata, type PretrainedSource, type TrainingState } from './checkpoint/metadata.js';
 export type { Normalization, Preprocess, ResizePolicy } from '@fpdb/schema';
 export { predict, type PredictOptions, type Predictions } from './inference/predict.js';
 export { gradCam, gradCamLayers, type GradCam, type GradCamOptions } from './inference/grad-cam.js';

@@ -5,7 +5,7 @@ import type { ModelConfig } from '../architectures/config.js';
 import { resolveConfig } from '../architectures/resolve-config.js';
 import { createModel, type Model } from '../model/create-model.js';
 import { resolveOptimizerConfig, type OptimizerState, type ResolvedOptimizerConfig } from '../training/optimizer.js';
-import { checkpointPreprocess, type CheckpointLabels, type CheckpointMetadata, type TrainingState } from './metadata.js';
+import { checkpointPreprocess, type CheckpointLabels, type CheckpointMetadata, type PretrainedSource, type TrainingState } from './metadata.js';
 import { readWeightsFiles, writeWeightsFiles } from './weights-file.js';
 
 /** File names inside a checkpoint folder. */
@@ -26,6 +26,8 @@ export interface SaveCheckpointOptions {
   seed?: number;
   epoch?: number | null;
   metrics?: Record<string, number>;
+  /** Where the starting weights came from (fine-tuning). */
+  pretrained?: PretrainedSource;
   /** Optimizer state, for `resume`. */
   optimizer?: OptimizerState;
   training?: TrainingState;
@@ -88,6 +90,7 @@ export async function saveCheckpoint(dir: string, options: SaveCheckpointOptions
     seed: options.seed ?? 0,
     epoch: options.epoch ?? null,
     metrics: options.metrics ?? {},
+    ...(options.pretrained ? { pretrained: options.pretrained } : {}),
     ...(options.training ? { training: options.training } : {}),
     createdAt: new Date().toISOString(),
     generatedBy: `@fpdb/models ${VERSION}`,

@@ -25,10 +25,25 @@ export interface CheckpointMetadata {
   epoch: number | null;
   /** Metrics at `epoch`, e.g. { valMacroF1: 0.81, valAccuracy: 0.84 }. */
   metrics: Record<string, number>;
+  /** Where the starting weights came from, when the model was fine-tuned from pretrained weights. */
+  pretrained?: PretrainedSource;
   /** Present in a training run's `last` checkpoint: what `resume` needs. */
   training?: TrainingState;
   createdAt: string;
   generatedBy: string;
+}
+
+/** Where a model's starting weights came from: what a report's model card names. */
+export interface PretrainedSource {
+  /** The weights' name: a preset (`resnet18`) or the file's name. */
+  name: string;
+  /** Where they were read from: a URL, a path, or `bytes`. */
+  source: string;
+  /** sha256 of the weights file, hex. */
+  sha256: string;
+  format: 'safetensors' | 'pytorch' | 'fpdb-checkpoint';
+  /** The network the weights were mapped into, e.g. `resnet18`. */
+  architecture: string;
 }
 
 /** The loop state saved for `resume`. */

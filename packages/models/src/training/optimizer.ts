@@ -23,8 +23,11 @@ export interface Optimizer {
   readonly config: ResolvedOptimizerConfig;
   /** Number of updates applied. */
   readonly step: number;
-  /** Applies one update: `variables[name] -= lr · direction(grads[name])`. Does not dispose `grads`. */
-  apply(variables: ReadonlyMap<string, tf.Variable>, grads: ReadonlyMap<string, tf.Tensor>, learningRate: number): void;
+  /**
+   * Applies one update: `variables[name] -= lr · direction(grads[name])`, with `lr` one number or per
+   * parameter (e.g. a lower rate for a pretrained backbone). Does not dispose `grads`.
+   */
+  apply(variables: ReadonlyMap<string, tf.Variable>, grads: ReadonlyMap<string, tf.Tensor>, learningRate: number | ((name: string) => number)): void;
   getState(): OptimizerState;
   /** @throws FpdbError FPDB_CHECKPOINT_MISMATCH when the state belongs to another optimizer type. */
   setState(state: OptimizerState): void;
@@ -72,12 +75,13 @@ export function createOptimizer(config: OptimizerConfig | 'adam' | 'sgd'): Optim
     get step() {
       return step;
     },
-    apply(variables, grads, lr) {
+    apply(variables, grads, learningRate) {
       step += 1;
       tf.tidy(() => {
         for (const [name, g] of grads) {
           const variable = variables.get(name);
           if (!variable) throw new FpdbError('FPDB_INVALID_ARGUMENT', `Gradient for unknown variable ${name}.`);
+          const lr = typeof learningRate === 'number' ? learningRate : learningRate(name);
           if (resolved.type === 'adam') {
             const { beta1, beta2, epsilon } = resolved;
             const m = slot(`${name}/m`, variable);

@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { FpdbError, createRng, type LabelSpace, type Normalization, type ResizePolicy } from '@fpdb/schema';
 import type { BackendChoice } from '../backend/setup-backend.js';
 import { checkpointExists, restoreCheckpoint, saveCheckpoint } from '../checkpoint/checkpoint.js';
-import type { CheckpointLabels, TrainingState } from '../checkpoint/metadata.js';
+import type { CheckpointLabels, PretrainedSource, TrainingState } from '../checkpoint/metadata.js';
 import type { Model } from '../model/create-model.js';
 import { disposeBatch, type ArrayData, type BatchSource } from './batch.js';
 import { evaluate, labelsOf, scores, toSource } from './evaluate.js';
+import { planFineTune, underPrefix, type FineTuneOptions } from './fine-tune.js';
 import { localEngine, type GradientEngine } from './internal/gradient-engine.js';
 import { learningRateAt, type LearningRateSchedule } from './learning-rate.js';
 import { smoothTargets } from './loss.js';
@@ -84,6 +85,10 @@ export interface TrainOptions {
   workers?: number;
   /** Backend of the workers (default 'auto': wasm when it loads). */
   workerBackend?: BackendChoice;
+  /** Fine-tuning a pretrained model: a frozen backbone for the first epochs, then a lower backbone learning rate. */
+  fineTune?: FineTuneOptions;
+  /** Where the starting weights came from, recorded in checkpoints (`importPretrained` gives it). */
+  pretrained?: PretrainedSource;
   onEpochEnd?: (log: EpochLog) => void | Promise<void>;
   onStepEnd?: (log: StepLog) => void | Promise<void>;
   /** Stops the run at the next step boundary with FPDB_ABORTED. */
@@ -152,6 +157,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const smoothing = options.labelSmoothing ?? 0;
   const decay = options.weightDecay ?? 0;
   const decayed = new Set(model.specs.filter((s) => s.decay).map((s) => s.name));
+  const fineTune = options.fineTune ? planFineTune(options.fineTune, model.trainableNames) : undefined;
   const trainSource = toSource(options.train);
   const optimizer = createOptimizer(options.optimizer ?? 'adam');
   const lastDir = options.checkpointDir ? join(options.checkpointDir, 'last') : undefined;
@@ -183,6 +189,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       seed,
       epoch,
       metrics,
+      ...(options.pretrained ? { pretrained: options.pretrained } : {}),
       ...(withTraining ? { optimizer: optimizer.getState(), training: { ...state, history } } : {}),
     });
   };
@@ -199,6 +206,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       let lossSum = 0;
       let steps = 0;
       let lr = learningRateAt(schedule, { epoch, epochs, globalStep: state.globalStep });
+      // Fine-tuning: the head alone while the backbone is frozen, then the backbone at its own rate.
+      const headOnly = fineTune && epoch < fineTune.freezeEpochs ? fineTune.head : undefined;
+      const rateOf = (base: number) => (fineTune && fineTune.backboneLearningRateMultiplier !== 1 ? (name: string) => (underPrefix(name, fineTune.head) ? base : base * fineTune.backboneLearningRateMultiplier) : base);
       for await (const batch of trainSource(epoch)) {
         const step = steps + 1;
         try {
@@ -219,7 +229,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           const stepSeed = createRng(seed).fork(state.globalStep).int(2 ** 31);
           let result;
           try {
-            result = await engine.compute({ images, targets, ...(sampleWeights ? { sampleWeights } : {}), seed: stepSeed });
+            result = await engine.compute({ images, targets, ...(sampleWeights ? { sampleWeights } : {}), seed: stepSeed, ...(headOnly ? { headOnly } : {}) });
           } finally {
             tf.dispose([targets, ...(sampleWeights ? [sampleWeights] : [])]);
           }
@@ -250,7 +260,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
                 grads.set(name, clipped);
               }
             }
-            optimizer.apply(model.variables, grads, lr);
+            optimizer.apply(model.variables, grads, rateOf(lr));
             for (const [name, value] of stateUpdates) model.variables.get(name)!.assign(value);
           } finally {
             tf.dispose([...grads.values(), ...stateUpdates.values()]);

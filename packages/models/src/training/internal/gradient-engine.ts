@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Model } from '../../model/create-model.js';
-import { shardGradients, type ShardResult } from './shard-gradients.js';
+import { shardGradients, type ShardInput, type ShardResult } from './shard-gradients.js';
 
 /** A whole batch to differentiate. */
 export interface EngineBatch {
@@ -8,6 +8,8 @@ export interface EngineBatch {
   targets: tf.Tensor2D;
   sampleWeights?: tf.Tensor1D;
   seed: number;
+  /** Train only the head (prefixes); see {@link ShardInput.headOnly}. */
+  headOnly?: readonly string[];
 }
 
 /** Computes a batch's gradients, in this thread or over workers; results are owned by the caller. */
@@ -26,6 +28,7 @@ export function localEngine(model: Model): GradientEngine {
         ...(batch.sampleWeights ? { sampleWeights: batch.sampleWeights } : {}),
         normalizer: batch.images.shape[0],
         seed: batch.seed,
+        ...(batch.headOnly ? { headOnly: batch.headOnly } : {}),
       }),
     close: async () => undefined,
   };

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Model } from '../../model/create-model.js';
+import { underPrefix } from '../fine-tune.js';
 import { softmaxCrossEntropy } from '../loss.js';
 
 /** One (part of a) batch to differentiate. */
@@ -13,6 +14,11 @@ export interface ShardInput {
   normalizer: number;
   /** Dropout seed of this step. */
   seed: number;
+  /**
+   * Train only the parameters under these prefixes (the head): the backbone is frozen, its batch norm
+   * runs in inference mode and it is not differentiated. Default: train everything.
+   */
+  headOnly?: readonly string[];
 }
 
 /** Gradients of one shard. The caller owns every tensor. */
@@ -27,13 +33,20 @@ export interface ShardResult {
   predictions: Int32Array;
 }
 
-/** Forward + backward of one shard in training mode. */
+/** The parameters a step differentiates: all trainable ones, or only the head's while the backbone is frozen. */
+export function trainedNames(model: Model, headOnly: readonly string[] | undefined): readonly string[] {
+  return headOnly ? model.trainableNames.filter((n) => underPrefix(n, headOnly)) : model.trainableNames;
+}
+
+/** Forward + backward of one shard in training mode. Gradients come for {@link trainedNames} only. */
 export function shardGradients(model: Model, input: ShardInput): ShardResult {
   const stateUpdates = new Map<string, tf.Tensor>();
-  const vars = model.trainableNames.map((n) => model.variables.get(n)!);
+  const names = trainedNames(model, input.headOnly);
+  const vars = names.map((n) => model.variables.get(n)!);
+  const head = input.headOnly;
   let predictions: tf.Tensor | undefined;
   const { value, grads } = tf.variableGrads(() => {
-    const logits = model.apply(input.images, { training: true, stateUpdates, seed: input.seed });
+    const logits = model.apply(input.images, { training: true, stateUpdates, seed: input.seed, ...(head ? { frozen: (layer: string) => !underPrefix(layer, head) } : {}) });
     predictions = tf.keep(tf.argMax(logits, -1));
     return softmaxCrossEntropy(logits, input.targets, input.sampleWeights, input.normalizer);
   }, vars);
@@ -41,7 +54,7 @@ export function shardGradients(model: Model, input: ShardInput): ShardResult {
   value.dispose();
   const preds = Int32Array.from(predictions!.dataSync());
   predictions!.dispose();
-  const byVarName = new Map(vars.map((v, i) => [v.name, model.trainableNames[i]!]));
+  const byVarName = new Map(vars.map((v, i) => [v.name, names[i]!]));
   const named = new Map<string, tf.Tensor>();
   for (const [varName, g] of Object.entries(grads)) named.set(byVarName.get(varName)!, g);
   return { grads: named, stateUpdates, lossSum, predictions: preds };

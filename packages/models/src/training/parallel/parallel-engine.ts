@@ -1,15 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { FpdbError } from '@fpdb/schema';
 import { createWorkerPool, workerScriptExists } from '@fpdb/internal/worker-pool';
+import type { BackendChoice } from '../../backend/setup-backend.js';
 import type { Model } from '../../model/create-model.js';
 import type { GradientEngine } from '../internal/gradient-engine.js';
-import type { ShardResult } from '../internal/shard-gradients.js';
+import { trainedNames, type ShardResult } from '../internal/shard-gradients.js';
 import type { StepRequest, StepResult, WorkerInit } from './protocol.js';
 
 /** Options of {@link parallelEngine}. */
 export interface ParallelOptions {
   workers: number;
-  backend: 'wasm' | 'cpu' | 'auto';
+  backend: BackendChoice;
   /** The built worker script (default: `parallel-worker.js` next to the package's dist/index.js). */
   workerUrl?: URL;
 }
@@ -82,6 +83,7 @@ export async function parallelEngine(model: Model, options: ParallelOptions): Pr
             sampleWeights: weights ? weights.slice(lo, hi) : null,
             normalizer: b,
             seed: batch.seed * 31 + s,
+            headOnly: batch.headOnly ? [...batch.headOnly] : null,
           };
           return pool.request(msg, { transfer: [msg.images.buffer as ArrayBuffer, msg.targets.buffer as ArrayBuffer] });
         }),
@@ -90,8 +92,9 @@ export async function parallelEngine(model: Model, options: ParallelOptions): Pr
       const sum = results[0]!.grads;
       for (const r of results.slice(1)) for (let i = 0; i < sum.length; i++) sum[i]! += r.grads[i]!;
       const grads = new Map<string, tf.Tensor>();
+      const trained = new Set(trainedNames(model, batch.headOnly));
       at = 0;
-      for (const spec of trainable) {
+      for (const spec of trainable.filter((s) => trained.has(s.name))) {
         const size = spec.shape.reduce((a, c) => a * c, 1);
         grads.set(spec.name, tf.tensor(sum.subarray(at, at + size), spec.shape, 'float32'));
         at += size;

@@ -1,9 +1,10 @@
 import type { ResolvedConfig } from '../../architectures/config.js';
+import type { BackendChoice } from '../../backend/setup-backend.js';
 
 /** Data every worker starts with. */
 export interface WorkerInit {
   config: ResolvedConfig;
-  backend: 'wasm' | 'cpu' | 'auto';
+  backend: BackendChoice;
   /** All parameters (model.specs order), written by the main thread before every step. */
   weights: SharedArrayBuffer;
 }
@@ -18,11 +19,13 @@ export interface StepRequest {
   sampleWeights: Float32Array | null;
   normalizer: number;
   seed: number;
+  /** Train only the head (prefixes), or null for every parameter. */
+  headOnly: string[] | null;
 }
 
 /** The shard's gradients: worker → main. */
 export interface StepResult {
-  /** Trainable gradients concatenated in trainableNames order. */
+  /** Gradients of the trained parameters (`trainedNames(model, headOnly)`), concatenated in that order. */
   grads: Float32Array;
   /** Batch-norm statistics after the shard, concatenated in the order of the non-trainable specs. */
   state: Float32Array;

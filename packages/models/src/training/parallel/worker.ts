@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { serveWorker } from '@fpdb/internal/worker';
 import { setupBackend } from '../../backend/setup-backend.js';
 import { createModel, type Model } from '../../model/create-model.js';
-import { shardGradients } from '../internal/shard-gradients.js';
+import { shardGradients, trainedNames } from '../internal/shard-gradients.js';
 import type { StepRequest, StepResult, WorkerInit } from './protocol.js';
 
 interface WorkerState {
@@ -28,7 +28,7 @@ serveWorker<StepRequest, StepResult, WorkerState>({
     }
     return { init, model, shared: new Float32Array(init.weights), layout, stateSpecs: model.specs.filter((s) => !s.trainable) };
   },
-  handle: ({ images: imageData, shape, targets: targetData, sampleWeights: weightData, normalizer, seed }, { init, model, shared, layout, stateSpecs }) => {
+  handle: ({ images: imageData, shape, targets: targetData, sampleWeights: weightData, normalizer, seed, headOnly }, { init, model, shared, layout, stateSpecs }) => {
     // Copy out of the shared buffer: backends may keep the array they are given.
     model.setWeights(new Map(layout.map((l) => [l.name, shared.slice(l.offset, l.offset + l.size)])));
     const k = init.config.numClasses;
@@ -42,12 +42,14 @@ serveWorker<StepRequest, StepResult, WorkerState>({
       ...(sampleWeights ? { sampleWeights } : {}),
       normalizer,
       seed,
+      ...(headOnly ? { headOnly } : {}),
     });
     tf.dispose([images, targets, ...(sampleWeights ? [sampleWeights] : [])]);
-    const total = model.trainableNames.reduce((n, name) => n + result.grads.get(name)!.size, 0);
+    const names = trainedNames(model, headOnly ?? undefined);
+    const total = names.reduce((n, name) => n + result.grads.get(name)!.size, 0);
     const grads = new Float32Array(total);
     let at = 0;
-    for (const name of model.trainableNames) {
+    for (const name of names) {
       const g = result.grads.get(name)!;
       grads.set(g.dataSync() as Float32Array, at);
       at += g.size;
@@ -55,9 +57,10 @@ serveWorker<StepRequest, StepResult, WorkerState>({
     const state = new Float32Array(stateSpecs.reduce((n, s) => n + s.shape.reduce((a, c) => a * c, 1), 0));
     at = 0;
     for (const spec of stateSpecs) {
-      const t = result.stateUpdates.get(spec.name);
+      // A frozen batch norm has no update: it keeps its current statistics.
+      const t = result.stateUpdates.get(spec.name) ?? model.variables.get(spec.name)!;
       const size = spec.shape.reduce((a, c) => a * c, 1);
-      if (t) state.set(t.dataSync() as Float32Array, at);
+      state.set(t.dataSync() as Float32Array, at);
       at += size;
     }
     tf.dispose([...result.grads.values(), ...result.stateUpdates.values()]);
