@@ -1,10 +1,3 @@
-import { defineConfig } from 'tsup';
+import { fpdbTsupConfig } from '@fpdb/internal/tsup-config';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts', bin: 'src/bin.ts' },
-  format: ['esm'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'node20',
-});
+export default fpdbTsupConfig({ entry: { index: 'src/index.ts', bin: 'src/bin.ts' } });

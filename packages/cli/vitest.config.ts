@@ -1,5 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { fpdbVitestConfig } from '@fpdb/internal/vitest-config';
 
-export default defineConfig({
-  test: { include: ['src/**/*.test.ts', 'test/**/*.test.ts'], testTimeout: 60_000, passWithNoTests: true },
-});
+export default fpdbVitestConfig();

@@ -1,4 +1,5 @@
 import { PassThrough } from 'node:stream';
+import { realFixture, realFixturesDir } from '@fpdb/internal/testing';
 import { commands } from '../src/commands/index.js';
 import { runCli } from '../src/internal/run-cli.js';
 
@@ -25,6 +26,6 @@ export async function runWith(
   return { code, stdout, stderr };
 }
 
-/** The repo's shipped real fixtures (CC BY 4.0). */
-export const realDir = new URL('../../../fixtures/real', import.meta.url).pathname;
-export const realCsv = `${realDir}/FETAL_PLANES_DB_data.csv`;
+/** The real fixtures (CC BY 4.0): the repo's copy or the shared one (see @fpdb/internal/testing). */
+export const realDir = realFixturesDir();
+export const realCsv = realFixture('FETAL_PLANES_DB_data.csv');
