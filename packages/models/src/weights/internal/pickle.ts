@@ -344,9 +344,16 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): unknown {
         global(module, attribute);
         break;
       }
-      case 0x51: // BINPERSID
-        stack.push(options.persistentLoad(pop()));
+      case 0x51: { // BINPERSID
+        const id = pop();
+        try {
+          stack.push(options.persistentLoad(id));
+        } catch (cause) {
+          if (cause instanceof FpdbError) throw cause;
+          throw corrupt(cause instanceof Error ? cause.message : String(cause));
+        }
         break;
+      }
       case 0x52: { // REDUCE
         const args = pop();
         const callable = pop();
