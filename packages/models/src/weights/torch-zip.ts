@@ -2,7 +2,7 @@ import { unzipSync } from 'fflate';
 import { decodeFloats, FLOAT_BYTES } from './internal/float-decode.js';
 import { isCount } from './internal/element-count.js';
 import { PyDict, PyList, PyTuple, unpickle, type PyGlobal } from './internal/pickle.js';
-import { checkView, stridedCopy } from './internal/strided-copy.js';
+import { checkView, isContiguous, stridedCopy } from './internal/strided-copy.js';
 import { weightsFormatError } from './internal/weights-error.js';
 import type { FloatDtype, ReadWeightsOptions, SkippedEntry, WeightsFile, WeightTensor } from './weights-file.js';
 
@@ -202,7 +202,13 @@ export function parseTorchZip(bytes: Uint8Array, options: ReadWeightsOptions = {
   const { dict, key: stateDictKey } = findStateDict(name, root);
   const tensors = new Map<string, WeightTensor>();
   const skipped: SkippedEntry[] = [];
+  // Decoded storages are kept until their last tensor is read, then dropped, so a storage shared by
+  // several tensors is decoded once and peak memory stays near the file plus its float32 copy.
   const decoded = new Map<string, Float32Array>();
+  const usesLeft = new Map<string, number>();
+  for (const value of dict.items.values()) {
+    if (value instanceof TensorRef) usesLeft.set(value.storage.key, (usesLeft.get(value.storage.key) ?? 0) + 1);
+  }
   for (const [key, value] of dict.items) {
     if (typeof key !== 'string') throw weightsFormatError(name, `the state dict has a key of type ${typeof key} (${String(key)}), expected tensor names (strings).`);
     if (!(value instanceof TensorRef)) {
@@ -230,7 +236,12 @@ export function parseTorchZip(bytes: Uint8Array, options: ReadWeightsOptions = {
       source = decodeFloats(raw, storage.type.dtype, littleEndian);
       decoded.set(storage.key, source);
     }
-    const data = stridedCopy(source, value.offset, value.size, value.stride) as Float32Array;
+    const last = usesLeft.get(storage.key) === 1;
+    const whole = value.offset === 0 && source.length === value.size.reduce((n, d) => n * d, 1) && isContiguous(value.size, value.stride);
+    // The decoded storage is already a fresh array; its only (and whole, contiguous) user may take it.
+    const data = last && whole ? source : (stridedCopy(source, value.offset, value.size, value.stride) as Float32Array);
+    usesLeft.set(storage.key, (usesLeft.get(storage.key) as number) - 1);
+    if (last) decoded.delete(storage.key);
     tensors.set(key, { shape: value.size, data, dtype: storage.type.dtype });
   }
   if (tensors.size === 0 && skipped.every((entry) => entry.reason !== 'integer')) {

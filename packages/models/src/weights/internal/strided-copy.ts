@@ -43,7 +43,8 @@ export function checkView(length: number, offset: number, size: readonly number[
   return undefined;
 }
 
-function isContiguous(size: readonly number[], stride: readonly number[]): boolean {
+/** True when `(size, stride)` walks memory row-major without gaps (stride 1 innermost). */
+export function isContiguous(size: readonly number[], stride: readonly number[]): boolean {
   let expected = 1;
   for (let d = size.length - 1; d >= 0; d--) {
     // A dimension of size 1 is never stepped over, so its stride does not matter.
