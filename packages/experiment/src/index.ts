@@ -1,6 +1,18 @@
-export { DEFAULT_CONFIG, experimentPreprocess, resolveExperimentConfig, type ExperimentConfig, type TestSplit } from './experiment-config.js';
+export {
+  CLASS_WEIGHTINGS,
+  DEFAULT_CONFIG,
+  OPTIMIZERS,
+  SAMPLINGS,
+  experimentPreprocess,
+  isPresetName,
+  resolveExperimentConfig,
+  type ExperimentConfig,
+  type TestSplit,
+} from './experiment-config.js';
 export { experimentData, ensureSynth, synthDir, type DataEvent, type ExperimentData } from './experiment-data.js';
-export { modelConfigOf, runExperiment, type ExperimentEvent, type ExperimentResult } from './run-experiment.js';
+export { runExperiment, type ExperimentEvent, type ExperimentResult } from './run-experiment.js';
+export { modelConfigOf, startingModel, type StartingModel } from './starting-model.js';
+export { presetName, pullWeights, type PullWeightsOptions, type PulledWeights } from './pull-weights.js';
 export { configOfCheckpoint } from './run-of-checkpoint.js';
 export { evaluateSet } from './evaluate-set.js';
 export { predictDataset, type DatasetPredictions } from './predict-dataset.js';

@@ -14,6 +14,12 @@ function splitRow(name: string, s: SplitSize, classes: readonly string[]): (stri
   return [esc(name), s.images, s.patients, ...classes.map((c) => s.byClass[c] ?? 0)];
 }
 
+/** The pretrained weights of a run as one line of the model card: name, format, source, digest, fine-tuning. */
+export function pretrainedText(p: NonNullable<RunSummary['model']['pretrained']>): string {
+  const tuning = p.freezeEpochs > 0 || p.backboneLrMultiplier !== 1 ? `; backbone frozen ${p.freezeEpochs} epoch(s), then at ${p.backboneLrMultiplier}× the learning rate` : '';
+  return `${p.name} (${p.architecture}, ${p.format}) from ${p.source}, sha256 ${p.sha256}${tuning}`;
+}
+
 /** The figures of a run, as standalone SVG strings keyed by file stem. */
 export function runFigures(run: RunSummary): Record<string, string> {
   const svgs = reportSvgs(run.evaluation);
@@ -147,6 +153,7 @@ ${table(
   [
     ['architecture', esc(run.model.architecture)],
     ['parameters', run.model.parameters.toLocaleString('en')],
+    ...(run.model.pretrained ? [['pretrained weights', esc(pretrainedText(run.model.pretrained))] as [string, string]] : []),
     ['input', `${run.model.inputSize}×${run.model.inputSize}×1, resize ${esc(run.model.resize)}, normalisation ${esc(run.model.normalization)}`],
     ['classes', esc(classes.join(', '))],
     ['intended use', 'research on maternal-fetal ultrasound plane classification; not a medical device'],

@@ -1,3 +1,4 @@
+import { pretrainedText } from './report-html.js';
 import type { RunSummary } from './run-summary.js';
 
 const num = (x: number | null | undefined, d = 3): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(d));
@@ -36,6 +37,7 @@ export function runMarkdown(run: RunSummary, testReportMarkdown: string): string
     '## Model card',
     '',
     `- Architecture: ${run.model.architecture}, ${run.model.parameters} parameters; classes: ${cls.join(', ')}.`,
+    ...(run.model.pretrained ? [`- Pretrained weights: ${pretrainedText(run.model.pretrained)}.`] : []),
     `- Seed ${run.seed}; trained ${run.training.trainSeconds.toFixed(0)} s on ${run.machine.cpus} × ${run.machine.cpuModel}, ${run.machine.memoryGiB} GiB, Node ${run.machine.node}.`,
     '- Intended use: research on maternal-fetal ultrasound plane classification. Not a medical device.',
     '- Data: Burgos-Artizzu et al., Scientific Reports 10:10200 (2020), doi:10.1038/s41598-020-67076-5 (FETAL_PLANES_DB, Zenodo 3904280, CC BY 4.0).',

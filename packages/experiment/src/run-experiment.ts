@@ -5,7 +5,7 @@ import { asLoaderHook, pipelineFromJSON, ultrasoundDefaults } from '@fpdb/augmen
 import { buildCache, createBatches } from '@fpdb/loader/node';
 import { tensorBatches } from '@fpdb/loader/tfjs';
 import { reportToMarkdown } from '@fpdb/metrics';
-import { createModel, formatSummary, restoreCheckpoint, setupBackend, summarize, train, type Batch, type EpochLog, type ModelConfig, type StepLog } from '@fpdb/models';
+import { formatSummary, restoreCheckpoint, setupBackend, summarize, train, type Batch, type EpochLog, type StepLog } from '@fpdb/models';
 import { formatNormalization, type FpdbRecord, type LabelSpace } from '@fpdb/schema';
 import { experimentPreprocess, type ExperimentConfig } from './experiment-config.js';
 import { experimentData, sizeOf, type DataEvent } from './experiment-data.js';
@@ -13,6 +13,7 @@ import { evaluateSet } from './evaluate-set.js';
 import { reportHtml, runFigures } from './report-html.js';
 import { runMarkdown } from './report-md.js';
 import type { HistoryRow, RunSummary } from './run-summary.js';
+import { startingModel } from './starting-model.js';
 
 /** What a run reports while it works: phases, data preparation, and step/epoch progress during training. */
 export type ExperimentEvent =
@@ -25,12 +26,6 @@ export type ExperimentEvent =
 export interface ExperimentResult {
   out: string;
   summary: RunSummary;
-}
-
-/** The model config of a run. */
-export function modelConfigOf(c: ExperimentConfig, space: LabelSpace): ModelConfig {
-  const base = { numClasses: space.classes.length, inputSize: c.inputSize };
-  return c.architecture === 'reference-cnn' ? { architecture: 'reference-cnn', ...base, ...(c.widths ? { widths: c.widths } : {}) } : ({ architecture: c.architecture, ...base } as ModelConfig);
 }
 
 function classWeights(records: readonly FpdbRecord[], space: LabelSpace): number[] {
@@ -59,11 +54,18 @@ export async function runExperiment(config: ExperimentConfig, options: { onEvent
   const started = Date.now();
   const out = resolve(config.out);
   await mkdir(out, { recursive: true });
-  await writeAtomic(join(out, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
 
   const data = await experimentData(config, onEvent, options.signal);
   const { space } = data;
   const backend = await setupBackend({ backend: config.backend });
+  const start = await startingModel(config, space, onEvent, options.signal);
+  const model = start.model;
+  let trainStream: Awaited<ReturnType<typeof createBatches>> | undefined;
+  let validationStream: Awaited<ReturnType<typeof createBatches>> | undefined;
+  try {
+  // A checkpoint's own normalisation carries over to its fine-tuning; config.json records what was used.
+  if (config.normalization === undefined && start.normalization !== undefined) config = { ...config, normalization: start.normalization };
+  await writeAtomic(join(out, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
   const pipeline = config.augment === 'none' ? undefined : config.augment === 'default' ? ultrasoundDefaults() : pipelineFromJSON(config.augment as never);
   const cacheProgress = (p: { done: number; total: number }) => onEvent({ kind: 'cache', done: p.done, total: p.total });
   const preprocess = experimentPreprocess(config);
@@ -85,15 +87,11 @@ export async function runExperiment(config: ExperimentConfig, options: { onEvent
       onProgress: cacheProgress,
       signal: options.signal,
     });
-  const trainStream = await stream(data.train, true);
-  const validationStream = await stream(data.validation, false);
-
-  const modelConfig = modelConfigOf(config, space);
-  const model = createModel(modelConfig, { seed: config.seed });
-  try {
+    trainStream = await stream(data.train, true);
+    validationStream = await stream(data.validation, false);
     const checkpointDir = join(out, 'checkpoints');
     const steps = trainStream.batchesPerEpoch;
-    const batchesOf = (s: typeof trainStream, epoch: number) => tensorBatches(s.epoch(epoch)) as AsyncIterable<Batch>;
+    const batchesOf = (s: NonNullable<typeof trainStream>, epoch: number) => tensorBatches(s.epoch(epoch)) as AsyncIterable<Batch>;
     onEvent({
       kind: 'phase',
       message: `Training ${config.architecture} (${model.paramCount().total.toLocaleString('en')} parameters) on ${data.train.size} images for ${config.epochs} epochs, ${backend.backend}${config.workers ? ` × ${config.workers} workers` : ''}`,
@@ -101,8 +99,8 @@ export async function runExperiment(config: ExperimentConfig, options: { onEvent
     const trainStarted = Date.now();
     const result = await train({
       model,
-      train: (epoch) => batchesOf(trainStream, epoch),
-      validation: () => batchesOf(validationStream, 0),
+      train: (epoch) => batchesOf(trainStream!, epoch),
+      validation: () => batchesOf(validationStream!, 0),
       epochs: config.epochs,
       optimizer: config.optimizer,
       learningRate: { base: config.learningRate, schedule: 'cosine', warmupSteps: config.warmupSteps },
@@ -118,6 +116,7 @@ export async function runExperiment(config: ExperimentConfig, options: { onEvent
       resize: preprocess.policy,
       workers: config.workers > 0 ? config.workers : undefined,
       workerBackend: config.backend,
+      ...(start.pretrained ? { pretrained: start.pretrained, fineTune: { freezeEpochs: config.freezeEpochs, backboneLearningRateMultiplier: config.backboneLrMultiplier } } : {}),
       signal: options.signal,
       onStepEnd: (s: StepLog) => onEvent({ kind: 'step', epoch: s.epoch, epochs: config.epochs, step: s.step, steps, loss: s.loss }),
       onEpochEnd: (log: EpochLog) => onEvent({ kind: 'epoch', log, epochs: config.epochs }),
@@ -163,9 +162,10 @@ export async function runExperiment(config: ExperimentConfig, options: { onEvent
         architecture: config.architecture,
         parameters: model.paramCount().total,
         inputSize: config.inputSize,
-        summary: formatSummary(summarize(modelConfig)),
+        summary: formatSummary(summarize(model.config)),
         normalization: formatNormalization(preprocess.normalization),
         resize: config.resize,
+        ...(start.pretrained ? { pretrained: { ...start.pretrained, freezeEpochs: config.freezeEpochs, backboneLrMultiplier: config.backboneLrMultiplier } } : {}),
       },
       training: {
         epochs: config.epochs,
@@ -198,6 +198,6 @@ export async function runExperiment(config: ExperimentConfig, options: { onEvent
     return { out, summary };
   } finally {
     model.dispose();
-    await Promise.all([trainStream.close(), validationStream.close()]);
+    await Promise.all([trainStream?.close(), validationStream?.close()]);
   }
 }

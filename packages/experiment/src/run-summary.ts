@@ -1,3 +1,4 @@
+import type { PretrainedSource } from '@fpdb/models';
 import type { DatasetStats } from '@fpdb/schema';
 import type { EvaluationReport } from '@fpdb/metrics';
 
@@ -48,6 +49,8 @@ export interface RunSummary {
     summary: string;
     normalization: string;
     resize: string;
+    /** The pretrained weights the run started from, and how it fine-tuned them. */
+    pretrained?: PretrainedSource & { freezeEpochs: number; backboneLrMultiplier: number };
   };
   training: {
     epochs: number;

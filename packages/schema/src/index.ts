@@ -9,6 +9,7 @@ export { createRng, shuffled, type Rng } from './random.js';
 export { FastRandom } from './fast-random.js';
 export {
   DEFAULT_PREPROCESS,
+  IMAGENET_GRAY_NORMALIZATION,
   formatNormalization,
   NORMALIZATIONS,
   RESIZE_POLICIES,

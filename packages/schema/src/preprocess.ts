@@ -33,6 +33,12 @@ export interface Preprocess {
   normalization: Normalization;
 }
 
+/**
+ * ImageNet's mean and std made gray: the averages of torchvision's RGB statistics (mean 0.485, 0.456,
+ * 0.406; std 0.229, 0.224, 0.225). Pretrained networks are fine-tuned with it.
+ */
+export const IMAGENET_GRAY_NORMALIZATION: Readonly<{ mean: number; std: number }> = Object.freeze({ mean: 0.449, std: 0.226 });
+
 /** The defaults of the optional parts of {@link Preprocess}. */
 export const DEFAULT_PREPROCESS: Pick<Preprocess, 'policy' | 'normalization'> = { policy: 'stretch', normalization: 'unit' };
 

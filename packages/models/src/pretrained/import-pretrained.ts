@@ -1,0 +1,128 @@
+import { FpdbError, IMAGENET_GRAY_NORMALIZATION, type Normalization } from '@fpdb/schema';
+import { CHECKPOINT_FILES, loadCheckpoint } from '../checkpoint/checkpoint.js';
+import type { PretrainedSource } from '../checkpoint/metadata.js';
+import { createModel, type Model } from '../model/create-model.js';
+import { readWeights } from '../weights/read-weights.js';
+import { loadStateDict, type LoadedStateDict } from './load-state-dict.js';
+import { presetConfig, type PretrainedPresetName } from './presets.js';
+
+/** Options of {@link importPretrained}. */
+export interface ImportPretrainedOptions {
+  /** The network the weights belong to, by its torchvision/timm name (`resnet18`, `mobilenet_v2`, …). Not needed for an fpdb checkpoint folder. */
+  architecture?: PretrainedPresetName | 'mobilenet_v2' | (string & {});
+  /** Classes of the new head. Default: the file's (e.g. 1000) when `keepClassifier`, else required. */
+  numClasses?: number;
+  /** Keep the file's classifier (ImageNet's 1,000 classes) instead of a freshly initialised head. Default false. */
+  keepClassifier?: boolean;
+  /** Input height and width (a number: square). Default 224, or the checkpoint's. */
+  inputSize?: number | [number, number];
+  /** Seed of the new head's initialisation. Default 0. */
+  seed?: number;
+  /** A name for messages and the model card (default: the file name, or the preset). */
+  name?: string;
+}
+
+/** A model with pretrained weights, and where they came from. */
+export type PretrainedModel = Model & {
+  /** What a checkpoint's and a report's model card record: name, source, sha256, format, network. */
+  readonly pretrained: PretrainedSource;
+  /** How the weights expect pixels: ImageNet's statistics made gray, or the checkpoint's own normalisation. */
+  readonly normalization: Normalization;
+  /** How the state dict was mapped (layout, folded stem, ignored keys); absent for an fpdb checkpoint. */
+  readonly loaded?: LoadedStateDict;
+};
+
+async function sha256(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+async function readSource(source: string | URL | Uint8Array): Promise<{ bytes: Uint8Array; where: string; name: string } | { checkpoint: string }> {
+  if (source instanceof Uint8Array) return { bytes: source, where: 'bytes', name: 'weights' };
+  const text = String(source);
+  const baseName = (s: string) => s.split(/[\\/]/).filter(Boolean).pop() ?? s;
+  if (/^https?:\/\//i.test(text)) {
+    let response: Response;
+    try {
+      response = await fetch(text, { redirect: 'follow' });
+    } catch (cause) {
+      throw new FpdbError('FPDB_NETWORK', `Cannot fetch ${text}: ${(cause as Error).message}. Download the file (fpdb weights pull) and pass its path.`, { cause, details: { value: text } });
+    }
+    if (!response.ok) throw new FpdbError('FPDB_DOWNLOAD', `${text} answered HTTP ${response.status}. Check the URL, or download the file and pass its path.`, { details: { value: text, status: response.status } });
+    return { bytes: new Uint8Array(await response.arrayBuffer()), where: text, name: baseName(new URL(text).pathname) };
+  }
+  const path = source instanceof URL ? source.pathname : text;
+  const { readFile, stat } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const info = await stat(path).catch(() => undefined);
+  if (!info) throw new FpdbError('FPDB_WEIGHTS_FORMAT', `${path} does not exist. Pass a .safetensors or .pth file, or an fpdb checkpoint folder.`, { details: { file: path } });
+  if (info.isDirectory()) {
+    if (await stat(join(path, CHECKPOINT_FILES.metadata)).catch(() => undefined)) return { checkpoint: path };
+    throw new FpdbError('FPDB_WEIGHTS_FORMAT', `${path} is a folder without ${CHECKPOINT_FILES.metadata}, so not an fpdb checkpoint. Pass a .safetensors or .pth file, or a checkpoint folder.`, { details: { file: path } });
+  }
+  return { bytes: new Uint8Array(await readFile(path)), where: path, name: baseName(path) };
+}
+
+/** A new model of a checkpoint's network with its weights, except the classifier when the classes differ. */
+async function fromCheckpoint(dir: string, options: ImportPretrainedOptions): Promise<PretrainedModel> {
+  const { model: saved, metadata } = await loadCheckpoint(dir);
+  try {
+    const numClasses = options.keepClassifier ? saved.config.numClasses : options.numClasses;
+    if (numClasses === undefined) throw new FpdbError('FPDB_INVALID_ARGUMENT', `importPretrained needs numClasses for the new head (or keepClassifier: true).`);
+    const { numClasses: _k, inputSize, ...rest } = saved.config;
+    const model = createModel({ ...rest, numClasses, inputSize: options.inputSize ?? inputSize } as never, { seed: options.seed ?? 0 });
+    const weights = saved.getWeights();
+    const keep = new Map([...weights].filter(([name]) => options.keepClassifier || !name.startsWith('classifier.')));
+    model.setWeights(new Map([...model.getWeights(), ...keep]));
+    const manifest = await (await import('node:fs/promises')).readFile((await import('node:path')).join(dir, CHECKPOINT_FILES.shard));
+    const pretrained: PretrainedSource = {
+      name: options.name ?? `${metadata.config.architecture} (${metadata.labels.task ?? 'custom'}, epoch ${(metadata.epoch ?? -1) + 1})`,
+      source: dir,
+      sha256: await sha256(new Uint8Array(manifest)),
+      format: 'fpdb-checkpoint',
+      architecture: metadata.pretrained?.architecture ?? metadata.config.architecture,
+    };
+    return Object.assign(model, { pretrained, normalization: metadata.normalization });
+  } finally {
+    saved.dispose();
+  }
+}
+
+/**
+ * A model with pretrained weights: a safetensors file (Hugging Face / timm) or a PyTorch `.pth` (torchvision),
+ * read without Python and mapped into fpdb's network of that name — RGB stem folded to gray, a fresh head of
+ * `numClasses` unless `keepClassifier` — or an fpdb checkpoint folder (its network and weights, a fresh head
+ * when the classes differ). The caller owns the model. Fine-tune it with `train({ fineTune })`, recording
+ * `model.pretrained`, and preprocess with `model.normalization` (ImageNet's statistics made gray).
+ * @param source a path, an http(s) URL, or the file's bytes.
+ * @throws FpdbError FPDB_WEIGHTS_FORMAT (not a weights file, truncated), FPDB_WEIGHTS_UNSAFE (a pickle global
+ *   outside the allow-list), FPDB_WEIGHTS_LAYOUT (keys of another network), FPDB_SHAPE (a tensor's shape),
+ *   FPDB_CONFIG (unknown architecture), FPDB_INVALID_ARGUMENT (no numClasses).
+ * @example
+ * const model = await importPretrained('resnet18.tv_in1k.safetensors', { architecture: 'resnet18', numClasses: 6 });
+ * await train({ model, fineTune: { freezeEpochs: 1, backboneLearningRateMultiplier: 0.1 }, pretrained: model.pretrained, … });
+ */
+export async function importPretrained(source: string | URL | Uint8Array, options: ImportPretrainedOptions = {}): Promise<PretrainedModel> {
+  const read = await readSource(source);
+  if ('checkpoint' in read) return fromCheckpoint(read.checkpoint, options);
+  const name = options.name ?? read.name;
+  if (options.architecture === undefined) {
+    throw new FpdbError('FPDB_INVALID_ARGUMENT', `importPretrained needs the network of ${name}: pass { architecture: 'resnet18' } (or resnet34, resnet50, densenet121, densenet169, mobilenetv2_100).`, {
+      details: { file: read.where },
+    });
+  }
+  const weights = readWeights(read.bytes, { name });
+  const numClasses = options.numClasses ?? (options.keepClassifier ? 1000 : undefined);
+  if (numClasses === undefined) throw new FpdbError('FPDB_INVALID_ARGUMENT', `importPretrained needs numClasses for the new head (or keepClassifier: true for ImageNet's).`);
+  const config = presetConfig(options.architecture, { numClasses, ...(options.inputSize === undefined ? {} : { inputSize: options.inputSize }) });
+  const model = createModel(config, { seed: options.seed ?? 0 });
+  let loaded: LoadedStateDict;
+  try {
+    loaded = loadStateDict(model, weights, { keepClassifier: options.keepClassifier ?? false });
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+  const pretrained: PretrainedSource = { name, source: read.where, sha256: await sha256(read.bytes), format: weights.format, architecture: options.architecture };
+  return Object.assign(model, { pretrained, normalization: { ...IMAGENET_GRAY_NORMALIZATION }, loaded });
+}
