@@ -41,3 +41,4 @@ export { loadStateDict, type LoadStateDictOptions, type LoadedStateDict, type St
 export { STATE_DICT_LAYOUTS, stateDictMapping, type StateDictLayout } from './pretrained/state-dict-layouts.js';
 export { importPretrained, type ImportPretrainedOptions, type PretrainedModel } from './pretrained/import-pretrained.js';
 export { PRETRAINED_WEIGHTS, type WeightsSource } from './pretrained/weights-sources.js';
+export { exportStateDict, type ExportStateDictOptions } from './pretrained/export-state-dict.js';

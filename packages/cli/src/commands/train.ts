@@ -1,17 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { ARCHITECTURES, type BackendChoice } from '@fpdb/models';
+import { ARCHITECTURES, BACKEND_CHOICES, PRETRAINED_PRESETS } from '@fpdb/models';
 import { FpdbError, isFpdbError, OPERATORS, RESIZE_POLICIES, TASKS, US_MACHINES } from '@fpdb/schema';
 import { defineCommand, type CommandContext } from '../command.js';
-import { choicesOf } from '../internal/options/choices-of.js';
-import { DEFAULT_CONFIG, experimentReporter, resolveExperimentConfig, runExperiment, type ExperimentConfig } from '@fpdb/experiment';
+import { CLASS_WEIGHTINGS, DEFAULT_CONFIG, OPTIMIZERS, SAMPLINGS, experimentReporter, resolveExperimentConfig, runExperiment, type ExperimentConfig } from '@fpdb/experiment';
 
 const d = DEFAULT_CONFIG;
-
-// Unions that their packages export only as types: the compiler keeps these lists equal to them.
-const OPTIMIZERS = choicesOf<ExperimentConfig['optimizer']>()(['adam', 'sgd']);
-const CLASS_WEIGHTS = choicesOf<ExperimentConfig['classWeights']>()(['none', 'balanced']);
-const SAMPLINGS = choicesOf<ExperimentConfig['sampling']>()(['sequential', 'balanced']);
-const BACKENDS = choicesOf<BackendChoice>()(['auto', 'wasm', 'cpu']);
+const NETWORKS = [...ARCHITECTURES, ...(Object.keys(PRETRAINED_PRESETS) as (keyof typeof PRETRAINED_PRESETS)[])] as const;
 
 /**
  * The flags of `fpdb train`. None applies a default itself (help shows DEFAULT_CONFIG's): a flag that is
@@ -23,7 +17,14 @@ const OPTIONS = {
   config: { type: 'path', placeholder: 'FILE', description: "JSON config (e.g. a run's config.json); flags override it" },
   out: { type: 'path', placeholder: 'DIR', description: 'run folder', defaultText: d.out },
   task: { type: 'enum', choices: TASKS, description: 'label space', defaultText: d.task },
-  architecture: { type: 'enum', choices: ARCHITECTURES, description: 'model family', defaultText: d.architecture },
+  architecture: { type: 'enum', choices: NETWORKS, description: 'a model family, or a pretrained network by name', defaultText: d.architecture },
+  pretrained: {
+    type: 'string',
+    placeholder: 'NAME|FILE|DIR',
+    description: 'start from pretrained weights: a network name (ImageNet weights, pulled once), a .safetensors/.pth file (with --architecture), or an fpdb checkpoint; then 224² and ImageNet gray normalisation by default',
+  },
+  'freeze-epochs': { type: 'integer', min: 0, description: 'fine-tuning: epochs with the pretrained backbone frozen', defaultText: String(d.freezeEpochs) },
+  'backbone-lr-mult': { type: 'number', min: 0, description: "fine-tuning: the backbone's learning rate as a multiple of --learning-rate", defaultText: String(d.backboneLrMultiplier) },
   epochs: { type: 'integer', min: 1, description: 'training epochs', defaultText: String(d.epochs) },
   'batch-size': { type: 'integer', min: 1, description: 'images per step', defaultText: String(d.batchSize) },
   'input-size': { type: 'integer', min: 1, description: 'model input side in pixels', defaultText: String(d.inputSize) },
@@ -34,7 +35,7 @@ const OPTIONS = {
   'label-smoothing': { type: 'number', min: 0, description: 'label smoothing, below 1', defaultText: String(d.labelSmoothing) },
   'weight-decay': { type: 'number', min: 0, description: 'weight decay', defaultText: String(d.weightDecay) },
   'early-stopping': { type: 'integer', min: 1, placeholder: 'PATIENCE', description: 'stop after this many epochs without a better validation macro-F1', defaultText: 'off' },
-  'class-weights': { type: 'enum', choices: CLASS_WEIGHTS, description: 'balanced: inverse class frequency of the training set', defaultText: d.classWeights },
+  'class-weights': { type: 'enum', choices: CLASS_WEIGHTINGS, description: 'balanced: inverse class frequency of the training set', defaultText: d.classWeights },
   sampling: { type: 'enum', choices: SAMPLINGS, description: 'batch sampling', defaultText: d.sampling },
   augment: { type: 'string', placeholder: 'default|none|FILE.json', description: 'augmentation pipeline', defaultText: String(d.augment) },
   'validation-fraction': { type: 'number', description: 'share of training patients held out for validation, in (0, 1)', defaultText: String(d.validationFraction) },
@@ -43,7 +44,7 @@ const OPTIONS = {
   'train-machines': { type: 'list', choices: US_MACHINES, description: 'train only on these machines; the report adds an in-domain/shifted breakdown' },
   'k-fold': { type: 'integer', min: 2, placeholder: 'K', description: 'test on fold --fold of a K-fold split by patient of the official train set' },
   fold: { type: 'integer', min: 0, placeholder: 'I', description: 'the test fold of --k-fold, counted from 0', defaultText: '0' },
-  backend: { type: 'enum', choices: BACKENDS, description: 'tfjs backend', defaultText: d.backend },
+  backend: { type: 'enum', choices: BACKEND_CHOICES, description: 'tfjs backend', defaultText: d.backend },
   workers: { type: 'integer', min: 0, description: 'data-parallel worker threads; 0 = main thread', defaultText: String(d.workers) },
   bootstrap: { type: 'integer', min: 0, description: 'patient-bootstrap resamples of the test metrics', defaultText: String(d.bootstrapResamples) },
   seed: { type: 'integer', description: 'seed of every random choice', defaultText: String(d.seed) },
@@ -70,6 +71,9 @@ async function configFrom({ values }: CommandContext<typeof OPTIONS>): Promise<E
     task: values.task,
     out: values.out,
     architecture: values.architecture,
+    pretrained: values.pretrained,
+    freezeEpochs: values['freeze-epochs'],
+    backboneLrMultiplier: values['backbone-lr-mult'],
     resize: values.resize,
     optimizer: values.optimizer,
     backend: values.backend,

@@ -1,15 +1,20 @@
 import { FpdbError, IMAGENET_GRAY_NORMALIZATION, type Normalization } from '@fpdb/schema';
 import { CHECKPOINT_FILES, loadCheckpoint } from '../checkpoint/checkpoint.js';
 import type { PretrainedSource } from '../checkpoint/metadata.js';
+import type { ModelConfig } from '../architectures/config.js';
 import { createModel, type Model } from '../model/create-model.js';
 import { readWeights } from '../weights/read-weights.js';
 import { loadStateDict, type LoadedStateDict } from './load-state-dict.js';
-import { presetConfig, type PretrainedPresetName } from './presets.js';
+import { presetConfig, type PresetConfig, type PretrainedPresetName } from './presets.js';
 
 /** Options of {@link importPretrained}. */
 export interface ImportPretrainedOptions {
-  /** The network the weights belong to, by its torchvision/timm name (`resnet18`, `mobilenet_v2`, …). Not needed for an fpdb checkpoint folder. */
-  architecture?: PretrainedPresetName | 'mobilenet_v2' | (string & {});
+  /**
+   * The network the weights belong to: its torchvision/timm name (`resnet18`, `mobilenet_v2`, …), or a family
+   * config of the same layout (e.g. a narrower ResNet; `numClasses` and `inputSize` come from these options).
+   * Not needed for an fpdb checkpoint folder.
+   */
+  architecture?: PretrainedPresetName | 'mobilenet_v2' | (string & {}) | PresetConfig;
   /** Classes of the new head. Default: the file's (e.g. 1000) when `keepClassifier`, else required. */
   numClasses?: number;
   /** Keep the file's classifier (ImageNet's 1,000 classes) instead of a freshly initialised head. Default false. */
@@ -114,7 +119,8 @@ export async function importPretrained(source: string | URL | Uint8Array, option
   const weights = readWeights(read.bytes, { name });
   const numClasses = options.numClasses ?? (options.keepClassifier ? 1000 : undefined);
   if (numClasses === undefined) throw new FpdbError('FPDB_INVALID_ARGUMENT', `importPretrained needs numClasses for the new head (or keepClassifier: true for ImageNet's).`);
-  const config = presetConfig(options.architecture, { numClasses, ...(options.inputSize === undefined ? {} : { inputSize: options.inputSize }) });
+  const inputSize = options.inputSize ?? 224;
+  const config = typeof options.architecture === 'string' ? presetConfig(options.architecture, { numClasses, inputSize }) : ({ ...options.architecture, numClasses, inputSize } as ModelConfig);
   const model = createModel(config, { seed: options.seed ?? 0 });
   let loaded: LoadedStateDict;
   try {
@@ -123,6 +129,7 @@ export async function importPretrained(source: string | URL | Uint8Array, option
     model.dispose();
     throw error;
   }
-  const pretrained: PretrainedSource = { name, source: read.where, sha256: await sha256(read.bytes), format: weights.format, architecture: options.architecture };
+  const architecture = typeof options.architecture === 'string' ? options.architecture : options.architecture.architecture;
+  const pretrained: PretrainedSource = { name, source: read.where, sha256: await sha256(read.bytes), format: weights.format, architecture };
   return Object.assign(model, { pretrained, normalization: { ...IMAGENET_GRAY_NORMALIZATION }, loaded });
 }
