@@ -10,6 +10,8 @@ export interface PullWeightsOptions {
   dir?: string;
   /** Pin the file's sha256 (hex): a download or a kept file with another digest is refused and deleted. */
   sha256?: string;
+  /** Download from here instead of the hub (a mirror, or a file server of your own). */
+  url?: string;
   onProgress?: (p: { phase: string; done: number; total?: number }) => void;
   signal?: AbortSignal;
 }
@@ -55,7 +57,7 @@ export function presetName(name: string): PretrainedPresetName {
  */
 export async function pullWeights(name: string, options: PullWeightsOptions = {}): Promise<PulledWeights> {
   const preset = presetName(name);
-  const source = PRETRAINED_WEIGHTS[preset];
+  const source = options.url ? { ...PRETRAINED_WEIGHTS[preset], url: options.url } : PRETRAINED_WEIGHTS[preset];
   const dir = resolve(options.dir ?? join(fpdbCacheHome(), 'weights'));
   const file = join(dir, `${preset}.safetensors`);
   const recordFile = `${file}.json`;

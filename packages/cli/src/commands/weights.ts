@@ -28,6 +28,7 @@ const weights = defineCommand({
     resize: { type: 'enum', choices: RESIZE_POLICIES, default: 'stretch', description: 'import: how images are fitted to the input (recorded in the checkpoint)' },
     seed: { type: 'integer', default: 0, description: "import: seed of the new head's initialisation" },
     dir: { type: 'path', placeholder: 'DIR', description: 'pull: folder to keep the file in', defaultText: '~/.cache/fpdb/weights' },
+    url: { type: 'string', placeholder: 'URL', description: 'pull: download from this mirror instead of the Hugging Face hub' },
     sha256: { type: 'string', pattern: /^[0-9a-fA-F]{64}$/, expected: 'a sha256 of 64 hex digits', description: "pull: pin the file's sha256" },
   },
   examples: ['fpdb weights pull resnet18', 'fpdb weights import resnet18.pth --architecture resnet18 --out weights/resnet18 --task brain'],
@@ -42,6 +43,7 @@ const weights = defineCommand({
       const pulled = await pullWeights(target, {
         ...(values.dir === undefined ? {} : { dir: values.dir }),
         ...(values.sha256 === undefined ? {} : { sha256: values.sha256 }),
+        ...(values.url === undefined ? {} : { url: values.url }),
         signal,
         onProgress: (p) => {
           const pct = p.total ? Math.floor((100 * p.done) / p.total) : -1;
