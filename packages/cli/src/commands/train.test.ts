@@ -71,6 +71,27 @@ describe('fpdb train / eval / predict', () => {
     expect(after.training.history.map((h: { trainLoss: number }) => h.trainLoss)).toEqual(uninterrupted.training.history.map((h: { trainLoss: number }) => h.trainLoss));
   }, 300_000);
 
+  it('fine-tunes from a checkpoint like any other run: trains, checkpoints, evaluates, and resumes to the same numbers', async () => {
+    const pretrained = join(out, 'checkpoints', 'best');
+    const tuned = join(work, 'tuned');
+    const flags = ['--config', config, '--pretrained', pretrained, '--task', 'brain', '--freeze-epochs', '1', '--backbone-lr-mult', '0.5'];
+    const r = await run('train', ...flags, '--out', tuned, '--json');
+    expect(r.code).toBe(0);
+    const metadata = JSON.parse(readFileSync(join(tuned, 'checkpoints', 'best', 'fpdb.json'), 'utf8'));
+    expect(metadata.pretrained).toMatchObject({ format: 'fpdb-checkpoint', source: pretrained });
+    expect(metadata.labels.task).toBe('brain');
+    expect(readFileSync(join(tuned, 'report.html'), 'utf8')).toContain('backbone frozen 1 epoch(s), then at 0.5× the learning rate');
+    const evaluated = await run('eval', join(tuned, 'checkpoints', 'best'), '--json');
+    expect(JSON.parse(evaluated.stdout).summary).toEqual(JSON.parse(readFileSync(join(tuned, 'metrics.json'), 'utf8')).test.summary);
+    const interrupted = join(work, 'tuned-interrupted');
+    const controller = new AbortController();
+    const stopped = await runWith({ signal: controller.signal, onStderr: (text) => text.includes('epoch 1/2:') && controller.abort() }, 'train', ...flags, '--out', interrupted);
+    expect(stopped.code).toBe(130);
+    expect((await run('train', '--config', join(interrupted, 'config.json'), '--resume')).code).toBe(0);
+    const [a, b] = [tuned, interrupted].map((dir) => JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')));
+    expect(b.test.summary).toEqual(a.test.summary);
+  }, 300_000);
+
   it('refuses bad options and a checkpoint outside a run without --data', async () => {
     expect((await run('train', '--epochs', 'x')).code).toBe(2);
     const badTask = await run('train', '--task', 'organs', '--out', join(work, 'bad'));
