@@ -29,11 +29,11 @@ declare const preprocess: schema.Preprocess;
 declare const stream: BatchStream;
 
 describe('the experiment config speaks the packages’ own types', () => {
-  it('task, resize policy, architecture, backend and sampling are the shared types', () => {
+  it('task, resize policy, architecture (a family or a pretrained network), backend and sampling are the shared types', () => {
     expectTypeOf<Pick<ExperimentConfig, 'task' | 'resize' | 'architecture' | 'backend' | 'sampling'>>().toEqualTypeOf<{
       task: schema.Task;
       resize: schema.ResizePolicy;
-      architecture: models.ArchitectureName;
+      architecture: models.ArchitectureName | models.PretrainedPresetName;
       backend: models.BackendChoice;
       sampling: NonNullable<BatchStreamOptions['sampling']>;
     }>();

@@ -1,4 +1,4 @@
-import { escapeXml as esc, reportSvgs, trainingCurvesSvg } from '@fpdb/metrics';
+import { escapeXml as esc, reportSvgs, summaryRows, trainingCurvesSvg } from '@fpdb/metrics';
 import type { RunSummary, SplitSize } from './run-summary.js';
 
 const num = (x: number | null | undefined, digits = 3): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits));
@@ -123,19 +123,7 @@ ${history}
 <h2>Test results</h2>
 ${table(
   ['metric', 'value', b ? `95% CI (${b.resamples} ${b.unit} resamples)` : 'CI'],
-  [
-    ['accuracy', num(s.accuracy), ci(b?.accuracy)],
-    ['balanced accuracy', num(s.balancedAccuracy), ci(b?.balancedAccuracy)],
-    ['macro-F1', num(s.macroF1), ci(b?.macroF1)],
-    ['weighted F1', num(s.weightedF1), ''],
-    ["Cohen's kappa", num(s.cohenKappa), ''],
-    ['Matthews correlation', num(s.matthewsCorrcoef), ''],
-    ['ROC-AUC macro (OvR)', num(s.rocAucMacro), ci(b?.rocAucMacro)],
-    ['average precision (macro)', num(s.averagePrecisionMacro), ''],
-    ['log loss', num(s.logLoss), ''],
-    ['Brier score', num(s.brierScore), ''],
-    ['expected calibration error', num(s.ece), ''],
-  ],
+  summaryRows(e).map((r) => [esc(r.label), num(r.value), ci(r.interval)]),
 )}
 <h3>Per class</h3>
 ${table(['class', 'precision', 'recall', 'F1', 'support', 'ROC-AUC', 'AP'], e.perClass.map((c) => [esc(c.name), num(c.precision), num(c.recall), num(c.f1), c.support, num(c.rocAuc), num(c.averagePrecision)]))}

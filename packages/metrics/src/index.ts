@@ -62,3 +62,4 @@ export { reliabilityDiagramSvg, type ReliabilityDiagramSvgOptions } from './plot
 export { trainingCurvesSvg, type EpochRecord, type TrainingCurvesSvgInput } from './plots/training-curves-svg.js';
 export { reportSvgs, type ReportSvgs } from './plots/report-svgs.js';
 export { escapeXml } from './escape-xml.js';
+export { summaryRows, type SummaryRow } from './summary-rows.js';

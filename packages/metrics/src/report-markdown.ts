@@ -1,6 +1,7 @@
 import { FpdbError } from '@fpdb/schema';
 import type { EvaluationReport, ReportInterval } from './evaluation-report.js';
 import { mdCell } from './internal/format.js';
+import { summaryRows } from './summary-rows.js';
 
 /** Options of {@link reportToMarkdown}. */
 export interface ReportMarkdownOptions {
@@ -40,30 +41,12 @@ export function reportToMarkdown(report: EvaluationReport, options?: ReportMarkd
 
   const b = report.bootstrap;
   const ci = (i: ReportInterval | null | undefined): string => (i ? `${f(i.low)} – ${f(i.high)}` : '');
-  const s = report.summary;
   out.push('## Summary', '');
   const ciHead = b ? `${Math.round(b.confidence * 100)} % CI (${b.resamples} ${b.unit} resamples)` : 'CI';
   out.push(
     table(
       ['metric', 'value', ciHead],
-      [
-        ['accuracy', f(s.accuracy), ci(b?.accuracy)],
-        ['balanced accuracy', f(s.balancedAccuracy), ci(b?.balancedAccuracy)],
-        ['macro F1', f(s.macroF1), ci(b?.macroF1)],
-        ['weighted F1', f(s.weightedF1), ''],
-        ['macro precision', f(s.macroPrecision), ''],
-        ['macro recall', f(s.macroRecall), ''],
-        ...(s.top2Accuracy !== null ? [['top-2 accuracy', f(s.top2Accuracy), '']] : []),
-        ["Cohen's kappa", f(s.cohenKappa), ''],
-        ["Cohen's kappa (quadratic)", f(s.cohenKappaQuadratic), ''],
-        ['Matthews correlation', f(s.matthewsCorrcoef), ''],
-        ['ROC-AUC (macro, one-vs-rest)', f(s.rocAucMacro), ci(b?.rocAucMacro)],
-        ['ROC-AUC (weighted)', f(s.rocAucWeighted), ''],
-        ['average precision (macro)', f(s.averagePrecisionMacro), ''],
-        ['log loss (nats)', f(s.logLoss), ''],
-        ['Brier score', f(s.brierScore), ''],
-        [`ECE (${report.calibration.numBins} bins)`, f(s.ece), ''],
-      ],
+      summaryRows(report).map((r) => [r.label, f(r.value), ci(r.interval)]),
       ['l', 'r', 'r'],
     ),
   );
