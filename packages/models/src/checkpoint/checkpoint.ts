@@ -191,12 +191,14 @@ export async function readCheckpointMetadata(dir: string): Promise<CheckpointMet
 export function checkCheckpoint(metadata: CheckpointMetadata, expect: CheckpointExpectations, where: string): void {
   if (expect.config) {
     const want = resolveConfig(expect.config);
-    if (stableStringify(want) !== stableStringify(metadata.config)) {
-      const keys = new Set([...Object.keys(want), ...Object.keys(metadata.config)]);
-      const diff = [...keys].find((k) => stableStringify((want as never)[k]) !== stableStringify((metadata.config as never)[k]));
+    // Resolved again, so a checkpoint written before a family gained an option (ResNet's `block`) compares by its defaults.
+    const saved = resolveConfig(metadata.config);
+    if (stableStringify(want) !== stableStringify(saved)) {
+      const keys = new Set([...Object.keys(want), ...Object.keys(saved)]);
+      const diff = [...keys].find((k) => stableStringify((want as never)[k]) !== stableStringify((saved as never)[k]));
       throw new FpdbError(
         'FPDB_CHECKPOINT_MISMATCH',
-        `The checkpoint ${where} holds a different architecture: ${diff} is ${stableStringify((metadata.config as never)[diff!])} there but ${stableStringify((want as never)[diff!])} here. Use the same model config, or load the checkpoint without { config } to get its own model.`,
+        `The checkpoint ${where} holds a different architecture: ${diff} is ${stableStringify((saved as never)[diff!])} there but ${stableStringify((want as never)[diff!])} here. Use the same model config, or load the checkpoint without { config } to get its own model.`,
         { details: { file: where, value: diff } },
       );
     }
