@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '@fpdb/schema';
 import type { ModelConfig } from './config.js';
 import { createModel } from '../model/create-model.js';
-import { useWasmBackend } from '../internal/test-backend.js';
+import { useWasmBackend } from '../../test/test-backend.js';
 
 // The training backend: wasm with the package's backprop kernels (the whole stack training uses).
 beforeAll(useWasmBackend);

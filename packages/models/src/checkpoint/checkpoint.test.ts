@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isFpdbError } from '@fpdb/schema';
-import { useCpuBackend } from '../internal/test-backend.js';
+import { useCpuBackend } from '../../test/test-backend.js';
 import { createModel } from '../model/create-model.js';
 import { createOptimizer } from '../training/optimizer.js';
 import { CHECKPOINT_FILES, checkpointExists, loadCheckpoint, saveCheckpoint } from './checkpoint.js';

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { IMAGENET_GRAY_NORMALIZATION, isFpdbError } from '@fpdb/schema';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { saveCheckpoint } from '../checkpoint/checkpoint.js';
-import { useWasmBackend } from '../internal/test-backend.js';
+import { useWasmBackend } from '../../test/test-backend.js';
 import { createModel } from '../model/create-model.js';
 import { importPretrained } from './import-pretrained.js';
 

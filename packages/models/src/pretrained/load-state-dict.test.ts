@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng, isFpdbError } from '@fpdb/schema';
 import type { ModelConfig } from '../architectures/config.js';
 import { createModel } from '../model/create-model.js';
-import { useCpuBackend } from '../internal/test-backend.js';
+import { useCpuBackend } from '../../test/test-backend.js';
 import { loadStateDict, type StateDictTensor } from './load-state-dict.js';
 import { presetConfig, PRETRAINED_PRESETS, type PretrainedPresetName } from './presets.js';
 import { stateDictMapping } from './state-dict-layouts.js';

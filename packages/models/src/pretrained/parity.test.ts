@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import type { ModelConfig } from '../architectures/config.js';
 import { createModel } from '../model/create-model.js';
-import { useCpuBackend, useWasmBackend } from '../internal/test-backend.js';
+import { useCpuBackend, useWasmBackend } from '../../test/test-backend.js';
 import { readWeights } from '../weights/read-weights.js';
 import { loadStateDict } from './load-state-dict.js';
 

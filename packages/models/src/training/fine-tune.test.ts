@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useWasmBackend } from '../internal/test-backend.js';
-import { toyData } from '../internal/toy-data.js';
+import { useWasmBackend } from '../../test/test-backend.js';
+import { toyData } from '../../test/toy-data.js';
 import { createModel, type Model } from '../model/create-model.js';
 import type { ModelConfig } from '../architectures/config.js';
 import { planFineTune } from './fine-tune.js';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isFpdbError } from '@fpdb/schema';
-import { useCpuBackend } from '../internal/test-backend.js';
+import { useCpuBackend } from '../../test/test-backend.js';
 import { learningRateAt } from './learning-rate.js';
 import { smoothTargets, softmaxCrossEntropy } from './loss.js';
 import { createOptimizer } from './optimizer.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isFpdbError } from '@fpdb/schema';
 import { describe, expect, it } from 'vitest';
 import { readWeights } from './read-weights.js';
-import { bitsOf } from './internal/testing/pickle-writer.js';
+import { bitsOf } from '../../test/pickle-writer.js';
 import { writeSafetensors } from './write-safetensors.js';
 
 /** Made by scripts/make-weight-fixtures.py with PyTorch; expected.json holds PyTorch's own float32 bits. */

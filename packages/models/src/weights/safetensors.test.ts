@@ -1,7 +1,7 @@
 import { isFpdbError } from '@fpdb/schema';
 import { describe, expect, it } from 'vitest';
 import { parseSafetensors } from './safetensors.js';
-import { bitsOf } from './internal/testing/pickle-writer.js';
+import { bitsOf } from '../../test/pickle-writer.js';
 import { writeSafetensors } from './write-safetensors.js';
 
 /** A safetensors file from a header object and raw data, with an optional header-length override. */

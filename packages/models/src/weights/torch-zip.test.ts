@@ -3,7 +3,7 @@ import { isFpdbError } from '@fpdb/schema';
 import { unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { parseTorchZip } from './torch-zip.js';
-import { bitsOf, float32Bytes, PickleWriter, torchZip } from './internal/testing/pickle-writer.js';
+import { bitsOf, float32Bytes, PickleWriter, torchZip } from '../../test/pickle-writer.js';
 
 const FIXTURES = new URL('../../test/fixtures/weights/', import.meta.url);
 const F32 = (key: string, numel: number) => ({ type: 'FloatStorage', key, numel });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeFloats, float16BitsToFloat32Bits } from './float-decode.js';
-import { bitsOf } from './testing/pickle-writer.js';
+import { bitsOf } from '../../../test/pickle-writer.js';
 
 function f32Bits(value: number): number {
   return new Uint32Array(new Float32Array([value]).buffer)[0] as number;

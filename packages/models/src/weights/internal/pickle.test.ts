@@ -3,7 +3,7 @@ import { isFpdbError } from '@fpdb/schema';
 import { unzipSync } from 'fflate';
 import { describe, expect, it, vi } from 'vitest';
 import { PyDict, PyList, PyTuple, unpickle, type PyGlobal, type UnpickleOptions } from './pickle.js';
-import { PickleWriter } from './testing/pickle-writer.js';
+import { PickleWriter } from '../../../test/pickle-writer.js';
 
 const FIXTURES = new URL('../../../test/fixtures/weights/', import.meta.url);
 

@@ -12,6 +12,6 @@ export async function useCpuBackend(): Promise<void> {
 
 /** Selects the wasm backend with the package's training kernels (fast enough for training tests). */
 export async function useWasmBackend(): Promise<void> {
-  const { setupBackend } = await import('../backend/setup-backend.js');
+  const { setupBackend } = await import('../src/backend/setup-backend.js');
   await setupBackend({ backend: 'wasm' });
 }
