@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compose, cutMix, horizontalFlip, mixUp, oneOf } from './index.js';
-import { makeBatch } from './internal/testing.js';
+import { makeBatch } from '../test/testing.js';
 
 // Image i is constant with value (label + 1) / 10: after mixing, every pixel must equal the soft-label
 // weighted value, which ties the image mixing to the label mixing exactly.

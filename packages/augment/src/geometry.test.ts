@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { affine, compose, elastic, horizontalFlip, randomErasing, randomResizedCrop, rotate } from './index.js';
-import { makeBatch, noiseBatch, px } from './internal/testing.js';
+import { makeBatch, noiseBatch, px } from '../test/testing.js';
 
 describe('horizontalFlip', () => {
   it('mirrors every row exactly', () => {

@@ -28,3 +28,5 @@ export {
 export { ultrasoundDefaults, type UltrasoundDefaultsOptions } from './ultrasound-defaults.js';
 export { pipelineFromJSON } from './pipeline-from-json.js';
 export { asLoaderHook, type LoaderBatchLike, type LoaderHookOptions } from './loader-hook.js';
+// The error type every export here throws, so a user of this package alone can branch on `code`.
+export { FpdbError, isFpdbError, type FpdbErrorCode, type FpdbErrorDetails } from '@fpdb/schema';

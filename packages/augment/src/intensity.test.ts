@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { brightness, contrast, gamma, gaussianBlur, gaussianNoise, sharpen, speckleNoise } from './index.js';
-import { makeBatch, meanStd, noiseBatch, px } from './internal/testing.js';
+import { makeBatch, meanStd, noiseBatch, px } from '../test/testing.js';
 
 describe('brightness, contrast, gamma', () => {
   it('brightness multiplies and clamps at 1', () => {

@@ -27,7 +27,7 @@ import {
   ultrasoundDefaults,
   type Transform,
 } from './index.js';
-import { fanBatch, makeBatch, noiseBatch, px } from './internal/testing.js';
+import { fanBatch, makeBatch, noiseBatch, px } from '../test/testing.js';
 
 const EVERY: Record<string, Transform> = {
   horizontalFlip: horizontalFlip(),

@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { createRng } from '@fpdb/schema';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compose, cutMix, ultrasoundDefaults } from './index.js';
-import { fanBatch } from './internal/testing.js';
+import { fanBatch } from '../test/testing.js';
 import { asTensorLoaderHook, augmentTensor, augmentTensorBatch } from './tfjs.js';
 
 beforeAll(async () => {

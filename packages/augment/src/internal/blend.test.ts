@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { blendImagesInPlace } from './blend.js';
-import { firstDifference } from './testing.js';
+import { firstDifference } from '../../test/testing.js';
 import { setForceFallback, wasmKernels } from './wasm/module.js';
 
 afterEach(() => setForceFallback(false));

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { brightnessKernel, contrastKernel, GAMMA_POLY_MAX, gammaKernel, gammaParameters, gammaPoly, sharpenKernel, sum8Js } from './intensity.js';
-import { firstDifference } from './testing.js';
+import { firstDifference } from '../../test/testing.js';
 import { AUGMENT_PIXEL_KERNELS_WASM_BASE64 } from './wasm/pixel-kernels-wasm.js';
 import { setForceFallback, wasmKernels } from './wasm/module.js';
 

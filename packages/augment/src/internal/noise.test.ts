@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { angleOffset, cosPoly, drawNormals, gaussianNoiseKernel, logUniform, mulberryMix, sinPoly, speckleNoiseKernel } from './noise.js';
-import { firstDifference } from './testing.js';
+import { firstDifference } from '../../test/testing.js';
 import { AUGMENT_KERNELS_WASM_BASE64 } from './wasm/kernels-wasm.js';
 import { setForceFallback, wasmKernels } from './wasm/module.js';
 
@@ -209,7 +209,7 @@ describe('noise kernels: WebAssembly and the JS fallback give the same bytes', (
 describe('whole pipelines without WebAssembly', () => {
   it('give the same bytes as with it (noise, speckle, resized crops, policies)', async () => {
     const { compose, gaussianNoise, randAugment, randomResizedCrop, speckleNoise, trivialAugment, ultrasoundDefaults } = await import('../index.js');
-    const { noiseBatch } = await import('./testing.js');
+    const { noiseBatch } = await import('../../test/testing.js');
     const pipelines = [
       compose([randomResizedCrop({ scale: [0.3, 0.9] }), gaussianNoise({ mean: 0.02, std: [0, 0.1] }), speckleNoise({ std: [0, 0.3] })]),
       randAugment(3, 12),

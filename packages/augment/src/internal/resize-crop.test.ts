@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Mat } from './affine.js';
 import { resizeCropInPlace } from './resize-crop.js';
-import { firstDifference, noiseBatch } from './testing.js';
+import { firstDifference, noiseBatch } from '../../test/testing.js';
 import { setForceFallback } from './wasm/module.js';
 
 afterEach(() => setForceFallback(false));

@@ -1,5 +1,5 @@
 // Test helpers (not exported from the package).
-import type { ImageBatch } from '../image-batch.js';
+import type { ImageBatch } from '../src/image-batch.js';
 
 /** A batch of `b` images whose pixel value is `f(x, y, i)`. */
 export function makeBatch(b: number, h: number, w: number, f: (x: number, y: number, i: number) => number): ImageBatch<Float32Array> {
