@@ -1,13 +1,60 @@
-import { escapeXml as esc, reportSvgs, summaryRows, trainingCurvesSvg } from '@fpdb/metrics';
-import type { RunSummary, SplitSize } from './run-summary.js';
+import { escapeXml as esc, reportSvgs, summaryRows, trainingCurvesSvg, type ClinicalValue } from '@fpdb/metrics';
+import { classFailureWarnings } from './report-checks.js';
+import type { GalleryItem, RunSummary, SplitSize } from './run-summary.js';
 
 const num = (x: number | null | undefined, digits = 3): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits));
 const pct = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : `${(100 * x).toFixed(1)}%`);
 
+/** A share as a percentage with one decimal, and its interval in the same unit: `91.2% (85.0–95.1%)`. */
+export function pctWithInterval(x: ClinicalValue | { value: number | null; low: number | null; high: number | null }): string {
+  if (x.value === null) return '–';
+  return x.low === null || x.high === null ? pct(x.value) : `${pct(x.value)} <span class="ci">(${(100 * x.low).toFixed(1)}–${pct(x.high)})</span>`;
+}
+
 function table(head: string[], rows: (string | number)[][], cls = ''): string {
-  return `<table class="${cls}"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
+  return `<div class="scroll"><table class="${cls}"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
     .map((r) => `<tr>${r.map((c) => `<td>${typeof c === 'number' ? esc(c) : c}</td>`).join('')}</tr>`)
-    .join('')}</tbody></table>`;
+    .join('')}</tbody></table></div>`;
+}
+
+/**
+ * Prefixes every id of an inline SVG (and its `url(#…)`, `href="#…"` and `aria-labelledby` references)
+ * so that several figures in one page never share an id.
+ */
+export function uniqueSvgIds(svg: string, prefix: string): string {
+  const ids = [...svg.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]!);
+  if (ids.length === 0) return svg;
+  const known = new Set(ids);
+  return svg
+    .replace(/(\sid=")([^"]+)"/g, (_, a: string, id: string) => `${a}${prefix}-${id}"`)
+    .replace(/url\(#([^)]+)\)/g, (m, id: string) => (known.has(id) ? `url(#${prefix}-${id})` : m))
+    .replace(/href="#([^"]+)"/g, (m, id: string) => (known.has(id) ? `href="#${prefix}-${id}"` : m))
+    .replace(/aria-labelledby="([^"]+)"/g, (_, list: string) => `aria-labelledby="${list.split(/\s+/).map((id) => (known.has(id) ? `${prefix}-${id}` : id)).join(' ')}"`);
+}
+
+/** The glossary under the test results: the terms a clinical reader may not know, in one sentence each. */
+export const GLOSSARY: readonly (readonly [string, string])[] = [
+  ['Sensitivity', 'of the images of a class, the share the model calls that class (recall).'],
+  ['Specificity', 'of the images of the other classes, the share the model does not call that class.'],
+  ['PPV', 'positive predictive value: of the images the model calls a class, the share that truly are (precision).'],
+  ['NPV', 'negative predictive value: of the images the model does not call a class, the share that truly are not.'],
+  ['Macro-F1', 'the F1 score (harmonic mean of PPV and sensitivity) averaged over classes with equal weight, so rare classes count as much as common ones.'],
+  ['OvR AUC', 'one-vs-rest area under the ROC curve: the chance that an image of a class gets a higher score for that class than an image of another class; 0.5 is chance, 1 is perfect.'],
+  ['ECE', 'expected calibration error: the average gap between the confidence the model states and the accuracy it achieves, over confidence bins; 0 is perfectly calibrated.'],
+  ['Brier score', 'the mean squared difference between the predicted probabilities and the true one-hot label; lower is better, 0 is perfect.'],
+  ['95% CI', 'the patient bootstrap interval: patients are resampled with all their images, since images of one patient are not independent.'],
+];
+
+function gallery(items: readonly GalleryItem[], kind: GalleryItem['kind']): string {
+  const chosen = items.filter((g) => g.kind === kind);
+  if (chosen.length === 0) return '<p>None.</p>';
+  return `<div class="gallery">${chosen
+    .map(
+      (g) =>
+        `<figure class="case${g.trueClass === g.predictedClass ? '' : ' wrong'}"><div class="pair"><img src="${esc(g.image)}" alt="${esc(`input image, true ${g.trueClass}`)}" width="${g.size}" height="${g.size}"><img src="${esc(g.gradCam)}" alt="${esc(`Grad-CAM overlay for ${g.predictedClass}`)}" width="${g.size}" height="${g.size}"></div>` +
+        `<figcaption><b>true</b> ${esc(g.trueClass)}<br><b>predicted</b> ${esc(g.predictedClass)} (${pct(g.probability)})<br><span class="file">${esc(g.file)}</span></figcaption></figure>`,
+    )
+    .join('')}</div>`;
 }
 
 function splitRow(name: string, s: SplitSize, classes: readonly string[]): (string | number)[] {
@@ -47,14 +94,20 @@ export function runFigures(run: RunSummary): Record<string, string> {
 const CSS = `
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1d2330;max-width:1100px;margin:2rem auto;padding:0 1.25rem}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.25rem;margin-top:2.2rem;border-bottom:1px solid #d9dde5;padding-bottom:.3rem}
-.sub{color:#5b6475;margin-top:0}.warn{background:#fff6e0;border-left:4px solid #e69f00;padding:.5rem .8rem}
+.sub{color:#5b6475;margin-top:0;overflow-wrap:anywhere}.warn{background:#fff6e0;border-left:4px solid #e69f00;padding:.5rem .8rem}
+.alert{background:#fdecea;border-left:4px solid #c0392b;padding:.5rem .8rem}.alert ul{margin:.2rem 0;padding-left:1.2rem}
+.scroll{overflow-x:auto;max-width:100%}.ci{color:#5b6475;white-space:nowrap}dl.glossary dt{font-weight:600;float:left;clear:left;margin-right:.4rem}dl.glossary dd{margin:0 0 .4rem}
+.gallery{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:.8rem}.case{margin:0;border:1px solid #d9dde5;border-radius:6px;padding:.4rem}.case.wrong{border-color:#c0392b}
+.pair{display:flex;gap:2px}.pair img{width:50%;height:auto;image-rendering:pixelated}.case figcaption{font-size:.85rem;overflow-wrap:anywhere}.file{color:#5b6475;font-size:.8rem}
+code{overflow-wrap:anywhere}
 .cards{display:flex;flex-wrap:wrap;gap:.8rem;margin:1rem 0}.card{border:1px solid #d9dde5;border-radius:8px;padding:.6rem 1rem;min-width:150px}
 .card b{display:block;font-size:1.5rem}.card span{color:#5b6475;font-size:.85rem}
 table{border-collapse:collapse;margin:.6rem 0;font-variant-numeric:tabular-nums}th,td{border-bottom:1px solid #e6e9ef;padding:.25rem .6rem;text-align:right}
 th:first-child,td:first-child{text-align:left}th{background:#f4f6f9}
 figure{margin:1rem 0}figure svg{max-width:100%;height:auto}.fig2{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
 table.kv td,table.kv th{text-align:left}pre{background:#f4f6f9;padding:.8rem;overflow:auto;font-size:.8rem}footer{margin-top:3rem;color:#5b6475;font-size:.85rem}
-@media (max-width:800px){.fig2{grid-template-columns:1fr}}`;
+@media (max-width:800px){.fig2{grid-template-columns:1fr}}
+@media (max-width:480px){body{margin:1rem auto;padding:0 .6rem}.card{min-width:0;flex:1 1 40%}}`;
 
 /**
  * The run's self-contained `report.html`: dataset summary, split sizes, training curves, test metrics
@@ -67,7 +120,11 @@ export function reportHtml(run: RunSummary, figures: Record<string, string> = ru
   const b = e.bootstrap;
   const ci = (i: { low: number | null; high: number | null } | null | undefined): string => (i ? `${num(i.low)}–${num(i.high)}` : '–');
   const classes = run.classes;
-  const fig = (key: string, caption: string): string => (figures[key] ? `<figure>${figures[key]}<figcaption>${esc(caption)}</figcaption></figure>` : '');
+  const fig = (key: string, caption: string): string => (figures[key] ? `<figure>${uniqueSvgIds(figures[key], key)}<figcaption>${esc(caption)}</figcaption></figure>` : '');
+  const synthetic = run.data.kind === 'synthetic';
+  const failures = classFailureWarnings(e);
+  const pctCi = (value: number, i: { low: number | null; high: number | null } | null | undefined): string => pctWithInterval({ value, low: i?.low ?? null, high: i?.high ?? null });
+  const clinical = e.clinical ?? [];
   const groups = Object.entries(e.by)
     .map(
       ([key, rows]) =>
@@ -100,12 +157,13 @@ export function reportHtml(run: RunSummary, figures: Record<string, string> = ru
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${esc(run.title)}</title><style>${CSS}</style></head><body>
 <h1>${esc(run.title)}</h1>
-<p class="sub">${esc(run.task)} task · ${classes.length} classes · ${run.data.kind === 'synthetic' ? 'synthetic FETAL_PLANES_DB (@fpdb/synth)' : 'FETAL_PLANES_DB release'} at <code>${esc(run.data.root)}</code> · ${esc(run.finishedAt)} · ${run.seconds.toFixed(0)} s</p>
-${run.data.kind === 'synthetic' ? '<p class="warn">These numbers come from synthetic images. They show the pipeline works; they say nothing about clinical performance. Run with <code>--data</code> on the real release for real figures.</p>' : ''}
+<p class="sub">${esc(run.task)} task · ${classes.length} classes · ${synthetic ? '<b>synthetic</b> FETAL_PLANES_DB (@fpdb/synth), not patient data' : 'FETAL_PLANES_DB release'} at <code>${esc(run.data.root)}</code> · ${esc(run.finishedAt)} · ${run.seconds.toFixed(0)} s</p>
+${synthetic ? '<p class="warn" id="synthetic-data"><b>Synthetic data.</b> These numbers come from synthetic images generated by @fpdb/synth. They show the pipeline works; they say nothing about clinical performance. Run with <code>--data</code> on the real release for real figures.</p>' : ''}
+${failures.length ? `<div class="alert" role="alert" id="class-failures"><b>The model fails ${failures.length === 1 ? 'a class' : 'classes'}.</b><ul>${failures.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>Read the overall metrics with this in mind; see the per-class table and the confusion matrix.</div>` : ''}
 <div class="cards">
-<div class="card"><span>test accuracy</span><b>${pct(s.accuracy)}</b><span>${b ? `95% CI ${ci(b.accuracy)}` : ''}</span></div>
+<div class="card"><span>test accuracy</span><b>${pct(s.accuracy)}</b><span>${b ? `95% CI ${pct(b.accuracy.low)}–${pct(b.accuracy.high)}` : ''}</span></div>
 <div class="card"><span>test macro-F1</span><b>${num(s.macroF1)}</b><span>${b ? `95% CI ${ci(b.macroF1)}` : ''}</span></div>
-<div class="card"><span>balanced accuracy</span><b>${num(s.balancedAccuracy)}</b><span>${b ? `95% CI ${ci(b.balancedAccuracy)}` : ''}</span></div>
+<div class="card"><span>balanced accuracy</span><b>${pct(s.balancedAccuracy)}</b><span>${b ? `95% CI ${pct(b.balancedAccuracy.low)}–${pct(b.balancedAccuracy.high)}` : ''}</span></div>
 <div class="card"><span>ROC-AUC (macro OvR)</span><b>${num(s.rocAucMacro)}</b><span>ECE ${num(s.ece)}</span></div>
 <div class="card"><span>test images / patients</span><b>${e.n}</b><span>${e.patients ?? '–'} patients</span></div>
 </div>
@@ -125,11 +183,25 @@ ${table(
   ['metric', 'value', b ? `95% CI (${b.resamples} ${b.unit} resamples)` : 'CI'],
   summaryRows(e).map((r) => [esc(r.label), num(r.value), ci(r.interval)]),
 )}
-<h3>Per class</h3>
+<h3>Per class, as a clinician reads it</h3>
+<p>Each class against the rest, in percent, with ${b ? `95% ${b.unit} bootstrap intervals (${b.resamples} resamples)` : 'no intervals (bootstrap off)'}.</p>
+${table(
+  ['class', 'sensitivity', 'specificity', 'PPV', 'NPV', 'TP', 'FP', 'FN', 'TN'],
+  clinical.map((c) => [esc(c.name), pctWithInterval(c.sensitivity), pctWithInterval(c.specificity), pctWithInterval(c.ppv), pctWithInterval(c.npv), c.tp, c.fp, c.fn, c.tn]),
+  'clinical',
+)}
+<h3>Per class, as a model developer reads it</h3>
 ${table(['class', 'precision', 'recall', 'F1', 'support', 'ROC-AUC', 'AP'], e.perClass.map((c) => [esc(c.name), num(c.precision), num(c.recall), num(c.f1), c.support, num(c.rocAuc), num(c.averagePrecision)]))}
 <div class="fig2">${fig('confusion-matrix', 'Confusion matrix, each row normalised by the true class.')}${fig('confusion-matrix-counts', 'Confusion matrix, counts.')}</div>
 <div class="fig2">${fig('roc-curves', 'ROC curves, one-vs-rest per class.')}${fig('pr-curves', 'Precision–recall curves per class.')}</div>
 ${fig('reliability-diagram', 'Reliability diagram: confidence vs accuracy per bin.')}
+<h3>Glossary</h3>
+<dl class="glossary">${GLOSSARY.map(([term, text]) => `<dt>${esc(term)}</dt><dd>${esc(text)}</dd>`).join('')}</dl>
+${
+  run.gallery && run.gallery.length > 0
+    ? `<h2>Cases</h2><p>Test images with the Grad-CAM heat map of the predicted class (right of each pair): where the model looked. A few per true class, then the errors the model was most sure of.</p><h3>Examples per class</h3>${gallery(run.gallery, 'class')}<h3>Most confident errors</h3>${gallery(run.gallery, 'error')}`
+    : ''
+}
 
 <h2>Device and operator shift</h2>
 ${groups || '<p>No breakdown.</p>'}
@@ -145,7 +217,7 @@ ${table(
     ['input', `${run.model.inputSize}×${run.model.inputSize}×1, resize ${esc(run.model.resize)}, normalisation ${esc(run.model.normalization)}`],
     ['classes', esc(classes.join(', '))],
     ['intended use', 'research on maternal-fetal ultrasound plane classification; not a medical device'],
-    ['training data', `${run.splits.train.images} images / ${run.splits.train.patients} patients (${esc(run.data.kind)})`],
+    ['training data', `${run.splits.train.images} images / ${run.splits.train.patients} ${synthetic ? 'synthetic patients: <b>synthetic data</b> (@fpdb/synth), not patient images' : 'patients of the FETAL_PLANES_DB release'}`],
     ['seed', run.seed],
     ['training time', `${run.training.trainSeconds.toFixed(0)} s on ${esc(run.training.backend)} × ${run.training.workers}`],
     ['machine', esc(`${run.machine.cpus} × ${run.machine.cpuModel}, ${run.machine.memoryGiB} GiB, Node ${run.machine.node}, ${run.machine.platform}`)],

@@ -10,6 +10,7 @@ import { formatNormalization, type FpdbRecord, type LabelSpace } from '@fpdb/sch
 import { experimentPreprocess, type ExperimentConfig } from './experiment-config.js';
 import { experimentData, sizeOf, type DataEvent } from './experiment-data.js';
 import { evaluateSet } from './evaluate-set.js';
+import { dataKindOf } from './report-checks.js';
 import { reportHtml, runFigures } from './report-html.js';
 import { runMarkdown } from './report-md.js';
 import type { HistoryRow, RunSummary } from './run-summary.js';
@@ -149,12 +150,14 @@ export async function runExperiment(config: ExperimentConfig, options: { onEvent
     const trainedImages = result.history.reduce((s, h) => s + h.samples, 0);
     const cpu = cpus();
     const finished = Date.now();
+    // The marker, not how the folder was passed, decides: a synthetic folder given with --data is still synthetic.
+    const dataKind = await dataKindOf(data.root);
     const summary: RunSummary = {
-      title: `fpdb run: ${config.architecture} on ${config.data ? 'FETAL_PLANES_DB' : 'synthetic FETAL_PLANES_DB'} (${config.task})`,
+      title: `fpdb run: ${config.architecture} on ${dataKind === 'release' ? 'FETAL_PLANES_DB' : 'synthetic FETAL_PLANES_DB'} (${config.task})`,
       startedAt: new Date(started).toISOString(),
       finishedAt: new Date(finished).toISOString(),
       seconds: (finished - started) / 1000,
-      data: { kind: config.data ? 'release' : 'synthetic', root: data.root, stats: data.dataset.stats(), missingSkipped: data.missingSkipped, split: data.splitDescription },
+      data: { kind: dataKind, root: data.root, stats: data.dataset.stats(), missingSkipped: data.missingSkipped, split: data.splitDescription },
       task: config.task,
       classes: [...space.classes],
       splits: { train: sizeOf(data.train.records, space), validation: sizeOf(data.validation.records, space), test: sizeOf(data.test.records, space) },

@@ -24,6 +24,23 @@ export interface HistoryRow {
   best: boolean;
 }
 
+/** One case of the report's gallery: a test image and its Grad-CAM overlay, both PNGs in the run folder. */
+export interface GalleryItem {
+  /** `class`: an example of its true class; `error`: one of the most confident errors. */
+  kind: 'class' | 'error';
+  /** The source image, as the dataset names it. */
+  file: string;
+  /** The model input and its Grad-CAM overlay, relative to the run folder (e.g. `gallery/3.png`). */
+  image: string;
+  gradCam: string;
+  /** Side of both PNGs in pixels. */
+  size: number;
+  trueClass: string;
+  predictedClass: string;
+  /** The predicted class's probability. */
+  probability: number;
+}
+
 /** Everything a run folder's report says: what data, what split, what model, how it trained, how it did. */
 export interface RunSummary {
   title: string;
@@ -69,4 +86,6 @@ export interface RunSummary {
   seed: number;
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; platform: string };
   evaluation: EvaluationReport;
+  /** Example test images with Grad-CAM, when the run made them. */
+  gallery?: GalleryItem[];
 }

@@ -4,6 +4,7 @@ import { apFromCurve, prFromBinary } from './average-precision.js';
 import { bootstrapMany, type BootstrapInterval, type BootstrapMetric } from './bootstrap.js';
 import { reliabilityBins, type ReliabilityBin } from './calibration.js';
 import { classificationReport, type ClassificationReportJson } from './classification-report.js';
+import { clinicalMetrics, type ClinicalClass } from './clinical-metrics.js';
 import { cohenKappa } from './cohen-kappa.js';
 import { confusionMatrix } from './confusion-matrix.js';
 import { groupBy } from './group-by.js';
@@ -131,6 +132,11 @@ export interface EvaluationReport {
     ece: number;
   };
   perClass: ReportClass[];
+  /**
+   * Per class against the rest: sensitivity, specificity, PPV, NPV with the report's bootstrap intervals
+   * (patient-level with `groups`; no intervals when the bootstrap is off).
+   */
+  clinical: ClinicalClass[];
   confusionMatrix: { counts: number[][]; normalizedByTrue: number[][] };
   calibration: { numBins: number; ece: number; mce: number; bins: ReliabilityBin[] };
   curves: { roc: ReportCurve[]; pr: ReportCurve[] };
@@ -306,6 +312,13 @@ export function evaluationReport(input: EvaluationReportInput): EvaluationReport
     for (const g of by[name]) if (g.count < 30) warnings.push(`${name} "${g.group}" has only ${g.count} samples; its metrics are very uncertain.`);
   }
 
+  const clinical = clinicalMetrics({
+    yTrue: d.yTrue,
+    yPred: d.yPred,
+    classes: d.names,
+    ...(input.groups !== undefined ? { groups: input.groups } : {}),
+    bootstrap: input.bootstrap === false ? false : (input.bootstrap ?? {}),
+  });
   const kappa = (w: 'linear' | 'quadratic' | null): number | null => finiteOrNull(cohenKappa(d.yTrue, d.yPred, { ...opts, weights: w }));
   return {
     schema: 'fpdb.evaluation-report',
@@ -346,6 +359,7 @@ export function evaluationReport(input: EvaluationReportInput): EvaluationReport
       rocAuc: cv.rocAuc[c]!,
       averagePrecision: cv.ap[c]!,
     })),
+    clinical,
     confusionMatrix: { counts: cm, normalizedByTrue: confusionMatrix(d.yTrue, d.yPred, { ...opts, normalize: 'true' }) },
     calibration: cal,
     curves: { roc: cv.roc, pr: cv.pr },

@@ -63,3 +63,4 @@ export { trainingCurvesSvg, type EpochRecord, type TrainingCurvesSvgInput } from
 export { reportSvgs, type ReportSvgs } from './plots/report-svgs.js';
 export { escapeXml } from './escape-xml.js';
 export { summaryRows, type SummaryRow } from './summary-rows.js';
+export { CLINICAL_RATES, clinicalMetrics, type ClinicalClass, type ClinicalMetricsInput, type ClinicalRate, type ClinicalValue } from './clinical-metrics.js';
