@@ -72,3 +72,45 @@ describe('checkpoints', () => {
     model.dispose();
   });
 });
+
+describe('a checkpoint is untrusted input', () => {
+  const tampered = async (name: string, edit: (manifest: WeightsManifestFile, shard: Float32Array, path: string) => Promise<void> | void): Promise<string> => {
+    const path = join(dir, name);
+    const model = createModel(config, { seed: 5 });
+    await saveCheckpoint(path, { model, labels });
+    model.dispose();
+    const manifest = JSON.parse(await readFile(join(path, CHECKPOINT_FILES.model), 'utf8')) as WeightsManifestFile;
+    const bytes = await readFile(join(path, CHECKPOINT_FILES.shard));
+    const shard = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    await edit(manifest, shard, path);
+    await writeFile(join(path, CHECKPOINT_FILES.model), JSON.stringify(manifest));
+    await writeFile(join(path, CHECKPOINT_FILES.shard), new Uint8Array(shard.buffer));
+    return path;
+  };
+
+  it('refuses a shard path that leaves the checkpoint folder, reading nothing there', async () => {
+    const path = await tampered('escape', (m) => void (m.weightsManifest[0]!.paths = ['../a/group1-shard1of1.bin']));
+    await expect(loadCheckpoint(path)).rejects.toMatchObject({ code: 'FPDB_PATH_ESCAPE', message: expect.stringContaining('outside') });
+  });
+
+  it('refuses NaN or infinite weights, naming the weight', async () => {
+    const path = await tampered('nan', (_m, shard) => void (shard[7] = Number.NaN));
+    await expect(loadCheckpoint(path)).rejects.toMatchObject({ code: 'FPDB_CHECKPOINT', message: expect.stringMatching(/stem\.conv\.kernel.*NaN at index 7/) });
+  });
+
+  it('checks shapes element by element, not by count', async () => {
+    const path = await tampered('transposed', (m) => {
+      const entry = m.weightsManifest[0]!.weights.find((w) => w.name === 'classifier.kernel')!;
+      entry.shape = [...entry.shape].reverse();
+    });
+    await expect(loadCheckpoint(path)).rejects.toMatchObject({ code: 'FPDB_SHAPE', message: expect.stringContaining('classifier.kernel') });
+  });
+
+  it('refuses recorded preprocessing it cannot honour', async () => {
+    const path = await tampered('preprocess', async (_m, _s, p) => {
+      const metadata = JSON.parse(await readFile(join(p, CHECKPOINT_FILES.metadata), 'utf8'));
+      await writeFile(join(p, CHECKPOINT_FILES.metadata), JSON.stringify({ ...metadata, resize: 'zoom' }));
+    });
+    await expect(loadCheckpoint(path)).rejects.toMatchObject({ code: 'FPDB_CHECKPOINT', message: expect.stringContaining('zoom') });
+  });
+});

@@ -263,5 +263,14 @@ function assignWeights(model: Model, weights: { name: string; shape: number[]; v
   if (missing.length > 0) {
     throw new FpdbError('FPDB_CHECKPOINT_MISMATCH', `The checkpoint ${dir} lacks ${missing.length} weights of this architecture (first: ${missing[0]}).`, { details: { file: dir, value: missing } });
   }
+  // Element-wise, not by count: a [3, 2] kernel saved as [2, 3] is another network.
+  for (const spec of model.specs) {
+    const saved = byName.get(spec.name)!.shape;
+    if (saved.length !== spec.shape.length || saved.some((d, i) => d !== spec.shape[i])) {
+      throw new FpdbError('FPDB_SHAPE', `Weight ${spec.name} in ${dir} has the shape [${saved.join(', ')}] but the architecture needs [${spec.shape.join(', ')}]. The checkpoint belongs to another network.`, {
+        details: { file: dir, value: spec.name, shape: saved, expected: spec.shape },
+      });
+    }
+  }
   model.setWeights(new Map(model.specs.map((s) => [s.name, byName.get(s.name)!.values])));
 }

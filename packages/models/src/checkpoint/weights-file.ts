@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { FpdbError } from '@fpdb/schema';
 
 /** One entry of a tfjs `weightsManifest` group. */
@@ -68,6 +68,18 @@ export async function readWeightsFiles(dir: string, jsonName: string): Promise<{
   }
   const weights: NamedWeights[] = [];
   for (const group of manifest.weightsManifest) {
+    if (!group || !Array.isArray(group.paths) || !Array.isArray(group.weights)) {
+      throw new FpdbError('FPDB_CHECKPOINT', `${file} has a weightsManifest group without paths and weights arrays.`, { details: { file } });
+    }
+    for (const p of group.paths) {
+      // The manifest is untrusted input: a shard path may name only a file inside the checkpoint folder.
+      const rel = typeof p === 'string' ? relative(resolve(dir), resolve(dir, p)) : '..';
+      if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
+        throw new FpdbError('FPDB_PATH_ESCAPE', `${file} lists the weight shard ${JSON.stringify(p)}, which is outside ${dir}; it was refused. A checkpoint's shards sit in its own folder.`, {
+          details: { file, value: p },
+        });
+      }
+    }
     const chunks = await Promise.all(
       group.paths.map(async (p) => {
         try {
@@ -85,11 +97,21 @@ export async function readWeightsFiles(dir: string, jsonName: string): Promise<{
       if (entry.dtype !== 'float32') {
         throw new FpdbError('FPDB_CHECKPOINT', `Weight ${entry.name} in ${file} is ${entry.dtype}; only float32 weights are supported.`, { details: { file, value: entry.name } });
       }
+      if (!Array.isArray(entry.shape) || !entry.shape.every((d) => Number.isInteger(d) && d >= 0)) {
+        throw new FpdbError('FPDB_CHECKPOINT', `Weight ${entry.name} in ${file} has the shape ${JSON.stringify(entry.shape)}; a shape is a list of whole numbers.`, { details: { file, value: entry.name } });
+      }
       const size = entry.shape.reduce((a, b) => a * b, 1);
       if (offset + size > aligned.length) {
         throw new FpdbError('FPDB_CHECKPOINT', `The shards of ${file} end before weight ${entry.name}: the checkpoint is truncated.`, { details: { file, value: entry.name } });
       }
-      weights.push({ name: entry.name, shape: entry.shape, values: aligned.slice(offset, offset + size) });
+      const values = aligned.slice(offset, offset + size);
+      const bad = values.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0) {
+        throw new FpdbError('FPDB_CHECKPOINT', `Weight ${entry.name} in ${file} holds ${values[bad]} at index ${bad}: the checkpoint is corrupt or comes from a diverged run. Use an earlier checkpoint (e.g. best).`, {
+          details: { file, value: entry.name, index: bad },
+        });
+      }
+      weights.push({ name: entry.name, shape: entry.shape, values });
       offset += size;
     }
   }
