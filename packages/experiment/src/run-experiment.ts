@@ -14,6 +14,7 @@ import { dataKindOf } from './report-checks.js';
 import { reportHtml, runFigures } from './report-html.js';
 import { runMarkdown } from './report-md.js';
 import type { HistoryRow, RunSummary } from './run-summary.js';
+import { checkResume } from './resume-check.js';
 import { startingModel } from './starting-model.js';
 
 /** What a run reports while it works: phases, data preparation, and step/epoch progress during training. */
@@ -55,6 +56,7 @@ export async function runExperiment(config: ExperimentConfig, options: { onEvent
   const started = Date.now();
   const out = resolve(config.out);
   await mkdir(out, { recursive: true });
+  if (config.resume) await checkResume(out, config);
 
   const data = await experimentData(config, onEvent, options.signal);
   const { space } = data;
