@@ -31,15 +31,15 @@ describe('fpdb weights', () => {
   it('pull downloads once, records the sha256, verifies a kept file, and refuses a tampered one', async () => {
     const dir = join(work, 'cache');
     const sha256 = createHash('sha256').update(file).digest('hex');
-    const first = await run('weights', 'pull', 'mobilenet_v2', '--url', url, '--dir', dir, '--json');
+    const first = await run('weights', 'pull', 'mobilenet_v2', '--url', url, '--out', dir, '--json');
     expect(first.code).toBe(0);
     expect(JSON.parse(first.stdout)).toMatchObject({ name: 'mobilenetv2_100', sha256, downloaded: true, bytes: file.length });
     expect(JSON.parse(readFileSync(join(dir, 'mobilenetv2_100.safetensors.json'), 'utf8')).sha256).toBe(sha256);
-    expect(JSON.parse((await run('weights', 'pull', 'mobilenetv2_100', '--url', url, '--dir', dir, '--json')).stdout).downloaded).toBe(false);
+    expect(JSON.parse((await run('weights', 'pull', 'mobilenetv2_100', '--url', url, '--out', dir, '--json')).stdout).downloaded).toBe(false);
     await writeFile(join(dir, 'mobilenetv2_100.safetensors'), 'tampered');
-    const tampered = await run('weights', 'pull', 'mobilenetv2_100', '--url', url, '--dir', dir);
+    const tampered = await run('weights', 'pull', 'mobilenetv2_100', '--url', url, '--out', dir);
     expect([tampered.code, tampered.stderr]).toEqual([1, expect.stringContaining('FPDB_CHECKSUM')]);
-    expect((await run('weights', 'pull', 'vgg16', '--dir', dir)).stderr).toContain('mobilenetv2_100');
+    expect((await run('weights', 'pull', 'vgg16', '--out', dir)).stderr).toContain('mobilenetv2_100');
     expect((await run('weights', 'pull', 'resnet18', '--sha256', 'abc')).code).toBe(2);
   }, 120_000);
 

@@ -9,10 +9,10 @@ const ACTIONS = ['import', 'pull'] as const;
 const weights = defineCommand({
   name: 'weights',
   summary: 'Pretrained ImageNet weights: pull a known file (resumable, sha256 checked) or import one as an fpdb checkpoint.',
-  usage: 'fpdb weights pull NAME [--dir DIR] [--sha256 HEX] | fpdb weights import FILE --architecture NAME --out DIR [options]',
+  usage: 'fpdb weights pull NAME [--out DIR] [--sha256 HEX] | fpdb weights import FILE --architecture NAME --out DIR [options]',
   description: [
     `pull: downloads the ImageNet weights of NAME (${Object.keys(PRETRAINED_PRESETS).join(', ')}; timm's safetensors on the Hugging Face hub)`,
-    'once into the user cache (or --dir), through the same resumable download as the dataset; the sha256 is recorded',
+    'once into the user cache (or --out DIR), through the same resumable download as the dataset; the sha256 is recorded',
     'beside the file and checked whenever it is reused.',
     'import: reads a .safetensors or PyTorch .pth file (no Python, no code execution: the pickle is parsed with an',
     "allow-list), maps it into fpdb's network of that name with the RGB stem folded to gray, and writes a normal",
@@ -21,13 +21,12 @@ const weights = defineCommand({
   ],
   options: {
     architecture: { type: 'enum', choices: NETWORKS, description: "import: the file's network" },
-    out: { type: 'path', placeholder: 'DIR', description: 'import: the checkpoint folder to write' },
+    out: { type: 'path', placeholder: 'DIR', description: 'import: the checkpoint folder to write; pull: the folder to keep the file in (default ~/.cache/fpdb/weights)' },
     task: { type: 'enum', choices: TASKS, default: 'planes', description: "import: the label space of the new head" },
     'keep-classifier': { type: 'boolean', description: "import: keep the file's ImageNet classifier instead of a new head" },
     'input-size': { type: 'integer', min: 8, default: 224, description: 'import: model input side in pixels' },
     resize: { type: 'enum', choices: RESIZE_POLICIES, default: 'stretch', description: 'import: how images are fitted to the input (recorded in the checkpoint)' },
     seed: { type: 'integer', default: 0, description: "import: seed of the new head's initialisation" },
-    dir: { type: 'path', placeholder: 'DIR', description: 'pull: folder to keep the file in', defaultText: '~/.cache/fpdb/weights' },
     url: { type: 'string', placeholder: 'URL', description: 'pull: download from this mirror instead of the Hugging Face hub' },
     sha256: { type: 'string', pattern: /^[0-9a-fA-F]{64}$/, expected: 'a sha256 of 64 hex digits', description: "pull: pin the file's sha256" },
   },
@@ -41,7 +40,7 @@ const weights = defineCommand({
     if (action === 'pull') {
       let last = -1;
       const pulled = await pullWeights(target, {
-        ...(values.dir === undefined ? {} : { dir: values.dir }),
+        ...(values.out === undefined ? {} : { dir: values.out }),
         ...(values.sha256 === undefined ? {} : { sha256: values.sha256 }),
         ...(values.url === undefined ? {} : { url: values.url }),
         signal,
