@@ -11,8 +11,13 @@ import os from 'node:os';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const env = (name, fallback) => process.env[`BENCH_${name}`] ?? fallback;
-const SIZE = Number(env('SIZE', 128));
-const BATCH = Number(env('BATCH', 32));
+// reference: the reference CNN; resnet18, mobilenetv2, densenet121: the presets (1-channel stem).
+const NET = env('NET', 'reference');
+const NETS = { reference: 'reference-cnn', resnet18: 'resnet18', mobilenetv2: 'mobilenetv2_100', densenet121: 'densenet121' };
+if (!Object.hasOwn(NETS, NET)) throw new Error(`BENCH_NET=${NET}: use one of ${Object.keys(NETS).join(', ')}`);
+const BIG = NET !== 'reference';
+const SIZE = Number(env('SIZE', BIG ? 224 : 128));
+const BATCH = Number(env('BATCH', BIG ? 8 : 32));
 const STEPS = Math.max(1, Number(env('STEPS', 5)));
 const WARMUP = Math.max(0, Number(env('WARMUP', 2)));
 const WORKERS = Number(env('WORKERS', 2));
@@ -47,9 +52,10 @@ async function runSetup(name) {
   const steps = s.steps ?? STEPS;
   const warmup = s.warmup ?? WARMUP;
   const tf = await import('@tensorflow/tfjs-core');
-  const { arraySource, createModel, setupBackend, train } = await import('../dist/index.js');
+  const { arraySource, createModel, presetConfig, setupBackend, train } = await import('../dist/index.js');
   const setup = await setupBackend({ backend: s.backend, ...(s.kernels ? { wasmKernels: s.kernels } : {}) });
-  const model = createModel({ architecture: 'reference-cnn', numClasses: CLASSES, inputSize: SIZE }, { seed: 1 });
+  const config = BIG ? presetConfig(NETS[NET], { numClasses: CLASSES, inputSize: SIZE }) : { architecture: 'reference-cnn', numClasses: CLASSES, inputSize: SIZE };
+  const model = createModel(config, { seed: 1 });
   const n = s.batch * (warmup + steps);
   const images = tf.randomNormal([n, SIZE, SIZE, 1], 0, 1, 'float32', 1);
   const labels = Int32Array.from({ length: n }, (_, i) => (i * 5 + 1) % CLASSES);
@@ -117,9 +123,9 @@ function child(name, flags = []) {
 
 function pytorch(threads) {
   const py = PYTHON;
-  const probe = spawnSync(py, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
-  if (probe.status !== 0) return { missing: `no torch for ${py}; apt-get install -y python3-torch` };
-  const r = spawnSync(py, [here('./train_torch.py'), `--size=${SIZE}`, `--batch=${BATCH}`, `--steps=${Math.max(STEPS, 5)}`, `--warmup=${WARMUP}`, `--threads=${threads}`, `--classes=${CLASSES}`], { encoding: 'utf8' });
+  const probe = spawnSync(py, ['-c', `import torch${BIG ? ', torchvision' : ''}; print(torch.__version__)`], { encoding: 'utf8' });
+  if (probe.status !== 0) return { missing: `no torch${BIG ? '/torchvision' : ''} for ${py}; apt-get install -y python3-torch${BIG ? ' python3-torchvision' : ''}` };
+  const r = spawnSync(py, [here('./train_torch.py'), `--size=${SIZE}`, `--batch=${BATCH}`, `--steps=${Math.max(STEPS, 5)}`, `--warmup=${WARMUP}`, `--threads=${threads}`, `--classes=${CLASSES}`, `--net=${NET}`], { encoding: 'utf8' });
   if (r.status !== 0) return { missing: `train_torch.py failed: ${r.stderr.trim().split('\n').at(-1)}` };
   const out = JSON.parse(r.stdout.trim().split('\n').at(-1));
   out.msPerStepMin = Math.min(...out.msPerStepAll);
@@ -132,9 +138,10 @@ if (process.env.BENCH_CHILD) {
   process.exit(0);
 }
 
-const want = (k) => (ONLY === undefined ? k !== 'wasm1-missing' : ONLY.has(k) || (k === PARALLEL && ONLY.has('wasm2')));
+// The cpu backend needs minutes per image on the preset networks: only when named.
+const want = (k) => (ONLY === undefined ? k !== 'wasm1-missing' && !(BIG && k === 'cpu') : ONLY.has(k) || (k === PARALLEL && ONLY.has('wasm2')));
 const details = {};
-const wasmKeys = ['wasm1', 'wasm1-missing', PARALLEL].filter((k) => SETUPS[k] && want(k));
+const wasmKeys = [...new Set(['wasm1', 'wasm1-missing', PARALLEL])].filter((k) => SETUPS[k] && want(k));
 if (wasmKeys.length > 0) {
   log('— wasm, SIMD128 kernels (Node 20 default)');
   for (const k of wasmKeys) details[k] = child(k);
@@ -171,7 +178,7 @@ const torchCpu = details.pytorch1?.cpuMsPerImage;
 const result = {
   bench: 'train',
   path: "train() from dist/ (createModel + arraySource; workers through train()'s own `workers` option)",
-  net: 'reference-cnn',
+  net: NET,
   input: [SIZE, SIZE, 1],
   batch: BATCH,
   optimizer: 'adam',

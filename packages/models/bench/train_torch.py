@@ -1,4 +1,8 @@
-"""PyTorch peer of bench/train.mjs: the same reference CNN, batch, optimizer; prints one JSON line.
+"""PyTorch peer of bench/train.mjs: the same network, batch, optimizer; prints one JSON line.
+
+--net=reference (default): the reference CNN below. --net=resnet18|mobilenetv2|densenet121: torchvision's
+network with a 1-channel stem (conv1 / features[0][0] / features.conv0 rebuilt with in_channels=1) and
+num_classes outputs, in training mode (batch norm on batch statistics), as @fpdb/models' presets.
 
 Input 128x128x1 (NCHW here, PyTorch's native layout); four blocks of conv 3x3 'same' (16, 32, 64, 64)
 + bias + ReLU + max-pool 2x2; global average pool; dense to 6 classes; Adam(1e-3, eps 1e-7 as
@@ -19,15 +23,38 @@ p.add_argument("--steps", type=int, default=5)
 p.add_argument("--warmup", type=int, default=2)
 p.add_argument("--threads", type=int, default=2)
 p.add_argument("--classes", type=int, default=6)
+p.add_argument("--net", default="reference")
 a = p.parse_args()
 
 torch.set_num_threads(a.threads)
 torch.manual_seed(1)
-layers, cin = [], 1
-for cout in (16, 32, 64, 64):
-    layers += [nn.Conv2d(cin, cout, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2)]
-    cin = cout
-net = nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(cin, a.classes))
+
+
+def one_channel(conv):
+    return nn.Conv2d(1, conv.out_channels, conv.kernel_size, conv.stride, conv.padding, bias=conv.bias is not None)
+
+
+if a.net == "reference":
+    layers, cin = [], 1
+    for cout in (16, 32, 64, 64):
+        layers += [nn.Conv2d(cin, cout, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2)]
+        cin = cout
+    net = nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(cin, a.classes))
+else:
+    import torchvision
+
+    if a.net == "resnet18":
+        net = torchvision.models.resnet18(num_classes=a.classes)
+        net.conv1 = one_channel(net.conv1)
+    elif a.net == "mobilenetv2":
+        net = torchvision.models.mobilenet_v2(num_classes=a.classes)
+        net.features[0][0] = one_channel(net.features[0][0])
+    elif a.net == "densenet121":
+        net = torchvision.models.densenet121(num_classes=a.classes)
+        net.features.conv0 = one_channel(net.features.conv0)
+    else:
+        raise SystemExit(f"unknown --net={a.net}")
+net.train()
 opt = torch.optim.Adam(net.parameters(), lr=1e-3, eps=1e-7)
 lossf = nn.CrossEntropyLoss()
 x = torch.randn(a.batch, 1, a.size, a.size)

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { FpdbError } from '@fpdb/schema';
+import { batchNormTrain } from '../backend/batch-norm-train.js';
 import type { Builder, ConvSpec, DepthwiseSpec, Padding } from './builder.js';
 
 /** Batch-norm epsilon and moving-average momentum (PyTorch's 0.1 update rate). */
@@ -68,9 +69,16 @@ export class TensorBuilder implements Builder<tf.Tensor> {
     const beta = this.#get(`${name}.beta`) as tf.Tensor1D;
     let y: tf.Tensor;
     if (this.#options.training && !this.#options.frozen?.(name)) {
-      const axes = x.shape.map((_, i) => i).slice(0, -1);
-      const { mean, variance } = tf.moments(x, axes);
-      y = tf.batchNorm(x, mean, variance, beta, gamma, BN_EPSILON);
+      // One kernel forward and one backward where the backend has them (wasm, cpu), else the op chain.
+      const fused = batchNormTrain(x, gamma, beta, BN_EPSILON);
+      let mean: tf.Tensor;
+      let variance: tf.Tensor;
+      if (fused !== undefined) ({ y, mean, variance } = fused);
+      else {
+        const axes = x.shape.map((_, i) => i).slice(0, -1);
+        ({ mean, variance } = tf.moments(x, axes));
+        y = tf.batchNorm(x, mean, variance, beta, gamma, BN_EPSILON);
+      }
       const sink = this.#options.stateUpdates;
       if (sink) {
         const update = (key: string, batch: tf.Tensor): void => {

@@ -15,6 +15,10 @@ export interface TrainingKernelExports {
   add_bias(x: number, bias: number, out: number, rows: number, cols: number): void;
   conv2d_forward(x: number, w: number, y: number, ...dims: number[]): void;
   conv2d_backprop_input(dy: number, wt: number, dx: number, ...dims: number[]): void;
+  bn_moments(x: number, shift: number, s1: number, s2: number, scratch: number, rows: number, cols: number): void;
+  bn_grad_sums(x: number, dy: number, mean: number, s1: number, s2: number, scratch: number, rows: number, cols: number): void;
+  bn_normalize(x: number, mean: number, a: number, b: number, y: number, rows: number, cols: number): void;
+  bn_grad_input(dy: number, x: number, mean: number, a: number, b: number, k: number, dx: number, rows: number, cols: number): void;
 }
 
 let compiled: { module: WebAssembly.Module; relaxedSimd: boolean } | undefined;
@@ -82,6 +86,16 @@ interface EmscriptenHeap {
 /** Allocates `bytes` of scratch on the wasm heap; release it with {@link heapFree}. */
 export function heapAlloc(backend: BackendWasm, bytes: number): number {
   return (backend.wasm as unknown as EmscriptenHeap)._malloc(bytes) >>> 0;
+}
+
+/** A Float64Array view of `length` doubles at byte offset `pointer` of the backend's heap (current buffer). */
+export function heapF64(backend: BackendWasm, pointer: number, length: number): Float64Array {
+  return new Float64Array(backendMemory(backend).buffer, pointer, length);
+}
+
+/** A Float32Array view of `length` floats at byte offset `pointer` of the backend's heap (current buffer). */
+export function heapF32(backend: BackendWasm, pointer: number, length: number): Float32Array {
+  return new Float32Array(backendMemory(backend).buffer, pointer, length);
 }
 
 /** Releases scratch from {@link heapAlloc}. */

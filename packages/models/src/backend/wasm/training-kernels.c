@@ -623,3 +623,81 @@ EXPORT void conv2d_backprop_input(const f32 *dy, const f32 *wt, f32 *dx, int B, 
         }
       }
 }
+
+/*
+ * Batch norm in training mode, channels last: per-channel sums over the rows of a [rows, cols] matrix
+ * (cols = channels). Blocks of 64 rows are summed in float SIMD into `scratch` (2*cols floats), then
+ * each block is added into the double sums, so the float error stays that of a 64-term sum.
+ *   s1[c] = sum_r (x[r,c] - shift[c])      s2[c] = sum_r (x[r,c] - shift[c]) * y2[r,c]
+ * where y2 = x - shift (moments: s2 is the shifted sum of squares) or, with `dy` non-null, y2 = dy and
+ * s1 sums dy instead (the gradient's sum(dy) and sum(dy * (x - mean))).
+ */
+static void channel_sums(const f32 *x, const f32 *dy, const f32 *shift, double *s1, double *s2, f32 *scratch, int rows, int cols) {
+  for (int c = 0; c < cols; ++c) s1[c] = s2[c] = 0.0;
+  f32 *a1 = scratch, *a2 = scratch + cols;
+  for (int r0 = 0; r0 < rows; r0 += 64) {
+    int r1 = r0 + 64 < rows ? r0 + 64 : rows;
+    zero_f32(scratch, 2 * cols);
+    for (int r = r0; r < r1; ++r) {
+      const f32 *row = x + r * cols;
+      const f32 *grow = dy ? dy + r * cols : 0;
+      int c = 0;
+      for (; c + 4 <= cols; c += 4) {
+        v128_t d = wasm_f32x4_sub(wasm_v128_load(row + c), wasm_v128_load(shift + c));
+        v128_t g = grow ? wasm_v128_load(grow + c) : d;
+        wasm_v128_store(a1 + c, wasm_f32x4_add(wasm_v128_load(a1 + c), g));
+        wasm_v128_store(a2 + c, MADD(wasm_v128_load(a2 + c), d, g));
+      }
+      for (; c < cols; ++c) {
+        f32 d = row[c] - shift[c];
+        f32 g = grow ? grow[c] : d;
+        a1[c] += g;
+        a2[c] += d * g;
+      }
+    }
+    for (int c = 0; c < cols; ++c) {
+      s1[c] += (double)a1[c];
+      s2[c] += (double)a2[c];
+    }
+  }
+}
+
+/* Moments pass of batch-norm training: s1, s2 as in channel_sums over x - shift. */
+EXPORT void bn_moments(const f32 *x, const f32 *shift, double *s1, double *s2, f32 *scratch, int rows, int cols) {
+  channel_sums(x, 0, shift, s1, s2, scratch, rows, cols);
+}
+
+/* Reduction pass of the batch-norm gradient: s1 = sum dy, s2 = sum dy * (x - mean), per channel. */
+EXPORT void bn_grad_sums(const f32 *x, const f32 *dy, const f32 *mean, double *s1, double *s2, f32 *scratch, int rows, int cols) {
+  channel_sums(x, dy, mean, s1, s2, scratch, rows, cols);
+}
+
+/* y[r,c] = a[c] * (x[r,c] - m[c]) + b[c]: batch norm's normalisation, per-channel coefficients. */
+EXPORT void bn_normalize(const f32 *x, const f32 *m, const f32 *a, const f32 *b, f32 *y, int rows, int cols) {
+  for (int r = 0; r < rows; ++r) {
+    const f32 *row = x + r * cols;
+    f32 *o = y + r * cols;
+    int c = 0;
+    for (; c + 4 <= cols; c += 4) {
+      v128_t d = wasm_f32x4_sub(wasm_v128_load(row + c), wasm_v128_load(m + c));
+      wasm_v128_store(o + c, MADD(wasm_v128_load(b + c), wasm_v128_load(a + c), d));
+    }
+    for (; c < cols; ++c) o[c] = a[c] * (row[c] - m[c]) + b[c];
+  }
+}
+
+/* dx[r,c] = a[c] * dy[r,c] + b[c] * (x[r,c] - m[c]) + k[c]: the input gradient of batch-norm training. */
+EXPORT void bn_grad_input(const f32 *dy, const f32 *x, const f32 *m, const f32 *a, const f32 *b, const f32 *k, f32 *dx, int rows, int cols) {
+  for (int r = 0; r < rows; ++r) {
+    const f32 *grow = dy + r * cols;
+    const f32 *row = x + r * cols;
+    f32 *o = dx + r * cols;
+    int c = 0;
+    for (; c + 4 <= cols; c += 4) {
+      v128_t d = wasm_f32x4_sub(wasm_v128_load(row + c), wasm_v128_load(m + c));
+      v128_t acc = MADD(wasm_v128_load(k + c), wasm_v128_load(a + c), wasm_v128_load(grow + c));
+      wasm_v128_store(o + c, MADD(acc, wasm_v128_load(b + c), d));
+    }
+    for (; c < cols; ++c) o[c] = a[c] * grow[c] + b[c] * (row[c] - m[c]) + k[c];
+  }
+}
