@@ -23,3 +23,5 @@ export { runMarkdown } from './report-md.js';
 export type { HistoryRow, RunSummary, SplitSize } from './run-summary.js';
 export { createProgress, type Progress, type ProgressOptions } from './progress.js';
 export { experimentReporter } from './progress-reporter.js';
+// The error type every export here throws, so a user of this package alone can branch on `code`.
+export { FpdbError, isFpdbError, type FpdbErrorCode, type FpdbErrorDetails } from '@fpdb/schema';

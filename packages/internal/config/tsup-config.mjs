@@ -15,7 +15,12 @@ export function fpdbTsupConfig(options) {
     // Worker scripts and other internal entries are built but get no .d.ts: nothing imports them by type.
     dts: Object.keys(internalEntry).length === 0 ? true : { entry },
     clean: true,
+    // The maps ship in the tarballs, and `src/` does not: each map embeds its sources (sourcesContent)
+    // so a user's debugger and stack traces show the TypeScript. The pack test checks every map.
     sourcemap: true,
+    esbuildOptions(esbuild) {
+      esbuild.sourcesContent = true;
+    },
     target: 'node20',
     noExternal: [/^@fpdb\/internal(\/|$)/, ...noExternal],
   };

@@ -15,3 +15,5 @@ export {
   type SkippedImage,
   type TypedBatch,
 } from './batches/batch-stream.js';
+// The error type every export here throws, so a user of this package alone can branch on `code`.
+export { FpdbError, isFpdbError, type FpdbErrorCode, type FpdbErrorDetails } from '@fpdb/schema';

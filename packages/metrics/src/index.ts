@@ -64,3 +64,5 @@ export { reportSvgs, type ReportSvgs } from './plots/report-svgs.js';
 export { escapeXml } from './escape-xml.js';
 export { summaryRows, type SummaryRow } from './summary-rows.js';
 export { CLINICAL_RATES, clinicalMetrics, type ClinicalClass, type ClinicalMetricsInput, type ClinicalRate, type ClinicalValue } from './clinical-metrics.js';
+// The error type every export here throws, so a user of this package alone can branch on `code`.
+export { FpdbError, isFpdbError, type FpdbErrorCode, type FpdbErrorDetails } from '@fpdb/schema';

@@ -42,3 +42,5 @@ export { STATE_DICT_LAYOUTS, stateDictMapping, type StateDictLayout } from './pr
 export { importPretrained, type ImportPretrainedOptions, type PretrainedModel } from './pretrained/import-pretrained.js';
 export { PRETRAINED_WEIGHTS, type WeightsSource } from './pretrained/weights-sources.js';
 export { exportStateDict, type ExportStateDictOptions } from './pretrained/export-state-dict.js';
+// The error type every export here throws, so a user of this package alone can branch on `code`.
+export { FpdbError, isFpdbError, type FpdbErrorCode, type FpdbErrorDetails } from '@fpdb/schema';

@@ -50,6 +50,8 @@ export const FPDB_ERROR_CODES = [
   'FPDB_PIPELINE',
   'FPDB_CONFIG',
   'FPDB_USAGE',
+  // optional dependencies a code path needs and the install left out (sharp, a tfjs backend)
+  'FPDB_DEPENDENCY_MISSING',
 ] as const;
 
 /** One of {@link FPDB_ERROR_CODES}. */

@@ -6,3 +6,5 @@ export { formatCsv } from './internal/csv.js';
 export { CSV_FILE } from '@fpdb/schema';
 export { SYNTH_MARKER_FILE, type SynthMarker } from './internal/folder-guard.js';
 export { SIZES_BY_DEVICE, type SizeEntry } from './internal/image-sizes.js';
+// The error type every export here throws, so a user of this package alone can branch on `code`.
+export { FpdbError, isFpdbError, type FpdbErrorCode, type FpdbErrorDetails } from '@fpdb/schema';

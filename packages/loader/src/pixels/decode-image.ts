@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import sharp from 'sharp';
 import { FpdbError, isFpdbError } from '@fpdb/schema';
 import { describeLocation, locationDetails, type ImageLocation } from '../internal/location.js';
 import { decodeGray } from './decode-gray.js';
@@ -7,10 +6,12 @@ import { LUMA_WEIGHTS } from './gray.js';
 import { DEFAULT_MAX_PIXELS, checkPixelLimit, readPngHeader } from './png-header.js';
 import { checkPixelOptions, resizeGeometry, type PixelOptions } from './resize-geometry.js';
 import { resizeGray } from './resize-gray.js';
+import { loadSharp } from './load-sharp.js';
 
 /**
  * Resampling kernels. `linear` is fpdb's own antialiased triangle filter (PIL's BILINEAR; the same bytes
- * as the browser path `decodePng`); the others are sharp's.
+ * as the browser path `decodePng`); the others are sharp's, which is an optional peer dependency
+ * (`npm install sharp`), loaded only when one of them is asked for.
  */
 export type ResizeKernel = 'nearest' | 'linear' | 'cubic' | 'mitchell' | 'lanczos2' | 'lanczos3';
 
@@ -41,9 +42,11 @@ function decodeError(where: ImageLocation, cause: unknown): FpdbError {
  * {@link resizeGeometry}. The IHDR is checked first, so a decompression bomb is refused unread.
  * With the default kernel `linear` the PNG is inflated by node:zlib and unfiltered and resized by
  * fpdb's WebAssembly kernels (1.05–1.2× PIL per CPU second; the same bytes as `decodePng`); any other
- * kernel goes through sharp. `readImageInPool` runs this on worker threads.
+ * kernel goes through sharp (loaded on first use; install it next to @fpdb/loader).
+ * `readImageInPool` runs this on worker threads.
  * @returns `height·width` bytes, row-major.
- * @throws FpdbError FPDB_IMAGE_NOT_PNG, FPDB_IMAGE_TOO_LARGE, FPDB_IMAGE_DECODE, FPDB_INVALID_ARGUMENT.
+ * @throws FpdbError FPDB_IMAGE_NOT_PNG, FPDB_IMAGE_TOO_LARGE, FPDB_IMAGE_DECODE, FPDB_INVALID_ARGUMENT;
+ * FPDB_DEPENDENCY_MISSING for a sharp kernel when sharp is not installed.
  * @example const pixels = await decodeImage(await readFile(file), { height: 128, width: 128, policy: 'pad' }, { file });
  */
 export async function decodeImage(bytes: Uint8Array, options: DecodeOptions, where: ImageLocation = { file: 'image' }): Promise<Uint8Array> {
@@ -57,6 +60,7 @@ export async function decodeImage(bytes: Uint8Array, options: DecodeOptions, whe
     return resizeGray(image.gray, image.width, image.height, width, height, policy);
   }
   const g = resizeGeometry(header.width, header.height, width, height, policy);
+  const sharp = await loadSharp(kernel);
   try {
     let image = sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error' });
     const hasAlpha = header.colourType === 4 || header.colourType === 6 || header.colourType === 3;

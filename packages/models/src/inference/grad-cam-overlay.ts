@@ -1,5 +1,5 @@
-import sharp from 'sharp';
 import { FpdbError } from '@fpdb/schema';
+import { encodeRgbPng, resizeBilinear } from '../internal/encode-rgb-png.js';
 
 /** An 8-bit gray image, row-major. */
 export interface GrayImage {
@@ -24,7 +24,7 @@ export function jet(v: number): [number, number, number] {
 /**
  * Renders a heatmap (values in [0, 1], row-major `height × width`) over a gray image (the model input's
  * pixels, as `@fpdb/loader` decoded them) as an RGB PNG at the image's size: the heatmap is resized
- * bilinearly, coloured with {@link jet} and blended.
+ * bilinearly, coloured with {@link jet} and blended. Pure JavaScript (no native module).
  * @throws FpdbError FPDB_INVALID_ARGUMENT for a heatmap whose length is not width × height, or an image whose pixel count is not width × height.
  * @example await writeFile('cam.png', await gradCamOverlay({ pixels, width: 128, height: 128 }, { data: cam.upsampled, width: cam.inputWidth, height: cam.inputHeight }));
  */
@@ -37,14 +37,10 @@ export async function gradCamOverlay(base: GrayImage, heatmap: { data: Float32Ar
   if (base.pixels.length !== base.width * base.height) {
     throw new FpdbError('FPDB_INVALID_ARGUMENT', `The image has ${base.pixels.length} pixels but ${base.width}×${base.height} needs ${base.width * base.height}.`);
   }
-  const heat8 = Buffer.from(Uint8Array.from(heatmap.data, (v) => Math.round(255 * Math.min(1, Math.max(0, v)))));
-  const resized = await sharp(heat8, { raw: { width: heatmap.width, height: heatmap.height, channels: 1 } })
-    .resize(base.width, base.height, { fit: 'fill', kernel: 'linear' })
-    .extractChannel(0)
-    .raw()
-    .toBuffer();
+  const heat8 = Uint8Array.from(heatmap.data, (v) => Math.round(255 * Math.min(1, Math.max(0, v))));
+  const resized = resizeBilinear(heat8, heatmap.width, heatmap.height, base.width, base.height);
   const n = base.width * base.height;
-  const rgb = Buffer.alloc(n * 3);
+  const rgb = new Uint8Array(n * 3);
   for (let p = 0; p < n; p++) {
     const g = base.pixels[p]!;
     const [r, gg, b] = jet(resized[p]! / 255);
@@ -52,5 +48,6 @@ export async function gradCamOverlay(base: GrayImage, heatmap: { data: Float32Ar
     rgb[p * 3 + 1] = Math.round((1 - alpha) * g + alpha * gg);
     rgb[p * 3 + 2] = Math.round((1 - alpha) * g + alpha * b);
   }
-  return sharp(rgb, { raw: { width: base.width, height: base.height, channels: 3 } }).png().toBuffer();
+  const png = encodeRgbPng(rgb, base.width, base.height);
+  return Buffer.from(png.buffer, png.byteOffset, png.byteLength);
 }
