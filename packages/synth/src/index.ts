@@ -8,3 +8,5 @@ export { SYNTH_MARKER_FILE, type SynthMarker } from './internal/folder-guard.js'
 export { SIZES_BY_DEVICE, type SizeEntry } from './internal/image-sizes.js';
 // The error type every export here throws, so a user of this package alone can branch on `code`.
 export { FpdbError, isFpdbError, type FpdbErrorCode, type FpdbErrorDetails } from '@fpdb/schema';
+export { DUPLICATE_KINDS, DUPLICATE_SCOPES, applyDuplicate, planDuplicates, type DuplicateKind, type DuplicateOptions, type DuplicateScope, type PlantedDuplicate } from './internal/duplicates.js';
+export { DUPLICATES_FILE } from './internal/generate-dataset.js';

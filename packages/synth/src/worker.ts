@@ -3,19 +3,21 @@ import { writeFileSync } from 'node:fs';
 import { serveWorker } from '@fpdb/internal/worker';
 import { FpdbError, isFpdbError } from '@fpdb/schema';
 import type { SynthRecord } from './internal/plan.js';
-import { renderPng } from './internal/render-file.js';
+import { renderPng, type PlantJob } from './internal/render-file.js';
 
 /** A job: render `record` with `seed` and write it to `path`; the answer is the bytes written. */
 export interface WorkerJob {
   seed: number;
   record: SynthRecord;
   path: string;
+  /** A planted duplicate: draw this instead of the record's own image. */
+  plant?: PlantJob;
 }
 
 serveWorker<WorkerJob, number>({
   handle: (job) => {
     try {
-      const png = renderPng(job.seed, job.record);
+      const png = renderPng(job.seed, job.record, job.plant);
       writeFileSync(job.path, png);
       return png.length;
     } catch (error) {

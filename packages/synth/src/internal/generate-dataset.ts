@@ -8,7 +8,8 @@ import type { WorkerJob } from '../worker.js';
 import { formatCsv } from './csv.js';
 import { prepareOutputDir, writeMarker, type SynthMarker } from './folder-guard.js';
 import { checkPlanOptions, planDataset, type PlanOptions, type SynthRecord } from './plan.js';
-import { renderPng } from './render-file.js';
+import { planDuplicates, type DuplicateOptions, type PlantedDuplicate } from './duplicates.js';
+import { renderPng, type PlantJob } from './render-file.js';
 import { RENDERER_VERSION } from './render/render-image.js';
 
 /** Progress of {@link generateDataset}: images written so far. */
@@ -30,6 +31,11 @@ export interface GenerateOptions extends PlanOptions {
   workers?: number;
   /** Write into a non-empty folder that is not a previous synth output (default false). */
   overwrite?: boolean;
+  /**
+   * Plant known duplicates (see {@link planDuplicates}): each copy replaces another image's pixels, the CSV
+   * is unchanged, and the list is written to `duplicates.json`. Absent (default): no file, the same bytes as before.
+   */
+  duplicates?: DuplicateOptions;
   /** Called after each image is written. */
   onProgress?: (progress: GenerateProgress) => void;
   /** Stops after the images in flight; the folder is left marked incomplete and FPDB_ABORTED is thrown. */
@@ -47,7 +53,12 @@ export interface GenerateResult {
   /** Total bytes of the PNG files. */
   bytes: number;
   records: SynthRecord[];
+  /** The planted duplicates, when `duplicates` was given. */
+  duplicates?: PlantedDuplicate[];
 }
+
+/** The file listing planted duplicates, beside the CSV. */
+export const DUPLICATES_FILE = 'duplicates.json';
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 
@@ -62,16 +73,22 @@ function aborted(done: number, total: number, dir: string): FpdbError {
   });
 }
 
-async function renderInProcess(seed: number, jobs: { record: SynthRecord; path: string }[], report: (i: number, bytes: number) => void, signal?: AbortSignal): Promise<void> {
+interface Job {
+  record: SynthRecord;
+  path: string;
+  plant?: PlantJob;
+}
+
+async function renderInProcess(seed: number, jobs: Job[], report: (i: number, bytes: number) => void, signal?: AbortSignal): Promise<void> {
   for (let i = 0; i < jobs.length; i++) {
     if (signal?.aborted) return;
-    const png = renderPng(seed, jobs[i]!.record);
+    const png = renderPng(seed, jobs[i]!.record, jobs[i]!.plant);
     await writeFile(jobs[i]!.path, png);
     report(i, png.length);
   }
 }
 
-async function renderInWorkers(seed: number, jobs: { record: SynthRecord; path: string }[], count: number, report: (i: number, bytes: number) => void, signal?: AbortSignal): Promise<void> {
+async function renderInWorkers(seed: number, jobs: Job[], count: number, report: (i: number, bytes: number) => void, signal?: AbortSignal): Promise<void> {
   if (jobs.length === 0) return;
   const pool = createWorkerPool<WorkerJob, number>({
     url: WORKER_URL,
@@ -84,7 +101,7 @@ async function renderInWorkers(seed: number, jobs: { record: SynthRecord; path: 
   const lane = async (): Promise<void> => {
     while (next < jobs.length && !signal?.aborted) {
       const id = next++;
-      report(id, await pool.request({ seed, record: jobs[id]!.record, path: jobs[id]!.path }));
+      report(id, await pool.request({ seed, record: jobs[id]!.record, path: jobs[id]!.path, ...(jobs[id]!.plant ? { plant: jobs[id]!.plant } : {}) }));
     }
   };
   try {
@@ -117,6 +134,7 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
     });
   }
   const plan = planDataset(options);
+  const planted = options.duplicates ? planDuplicates(plan.records, options.duplicates, plan.seed) : undefined;
   const dir = resolve(options.outDir);
   await prepareOutputDir(dir, options.overwrite ?? false);
   const marker: SynthMarker = {
@@ -135,7 +153,13 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
   const imagesDir = join(dir, IMAGES_DIR);
   await mkdir(imagesDir, { recursive: true });
 
-  const jobs = plan.records.map((record) => ({ record, path: join(imagesDir, `${record.imageName}.png`) }));
+  const byName = new Map(plan.records.map((r) => [r.imageName, r]));
+  const plants = new Map((planted ?? []).map((d) => [d.copy, { source: byName.get(d.source)!, kind: d.kind } satisfies PlantJob]));
+  const jobs: Job[] = plan.records.map((record) => {
+    const plant = plants.get(record.imageName);
+    return { record, path: join(imagesDir, `${record.imageName}.png`), ...(plant ? { plant } : {}) };
+  });
+  if (planted) await writeFile(join(dir, DUPLICATES_FILE), `${JSON.stringify(planted, null, 2)}\n`);
   let done = 0;
   let bytes = 0;
   const report = (i: number, size: number): void => {
@@ -148,5 +172,5 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
   if (done < jobs.length) throw aborted(done, jobs.length, dir);
   await writeMarker(dir, { ...marker, complete: true });
   const train = plan.records.filter((r) => r.split === 'train').length;
-  return { outDir: dir, csvPath, images: jobs.length, patients: plan.patients, train, test: jobs.length - train, bytes, records: plan.records };
+  return { outDir: dir, csvPath, images: jobs.length, patients: plan.patients, train, test: jobs.length - train, bytes, records: plan.records, ...(planted ? { duplicates: planted } : {}) };
 }

@@ -1,0 +1,6 @@
+export { hammingDistance, perceptualHash } from './perceptual-hash.js';
+export { candidatePairs, type CandidatePairs } from './hash-index.js';
+export { SSIM_WINDOW, ssim, ssimOf, ssimStats, type SsimStats } from './ssim.js';
+export { describeGroup, type DuplicateGroup, type DuplicateMember, type DuplicatePair, type DuplicateScope } from './duplicate-group.js';
+export { ODDITY_KINDS, findOddities, type ImageOddity, type ImageProfile, type OddityKind, type OddityOptions } from './image-oddities.js';
+export { auditHtml } from './audit-html.js';

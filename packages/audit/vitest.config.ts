@@ -1,0 +1,3 @@
+import { fpdbVitestConfig } from '@fpdb/internal/vitest-config';
+
+export default fpdbVitestConfig();
