@@ -8,6 +8,8 @@ export interface CommandContext<T extends OptionTable = OptionTable> {
   values: OptionValues<T>;
   /** `--json`: print exactly one JSON object on stdout and nothing else there (progress goes to stderr). */
   json: boolean;
+  /** `--quiet`: progress and notes are dropped (`stderr` is a sink); errors still reach the terminal. */
+  quiet: boolean;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
   /** Aborted on Ctrl-C (SIGINT): long work should stop cleanly, keeping what it finished. */
@@ -50,3 +52,17 @@ export interface CliCommand<T extends OptionTable = OptionTable> {
 export function defineCommand<const T extends OptionTable>(command: CliCommand<T>): CliCommand<T> {
   return command;
 }
+
+/**
+ * A command the registry loads only when it runs: `fpdb --help` and the other commands then never load
+ * its dependencies (tfjs, sharp, wasm). `summary` is read from the file at build time; when absent, the
+ * root help loads the command to show it.
+ */
+export interface LazyCommand {
+  name: string;
+  summary?: string;
+  load(): Promise<CliCommand>;
+}
+
+/** What {@link runCli} takes: commands defined in place, or registered lazily. */
+export type CommandSource = CliCommand | LazyCommand;

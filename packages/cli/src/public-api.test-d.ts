@@ -1,6 +1,6 @@
 // Guards the library entry of @fpdb/cli as users import it: runCli's signature, the read-only command registry, and defineCommand's inference of `run`'s option values from the command's option table.
 import { describe, expectTypeOf, it } from 'vitest';
-import { commands, defineCommand, runCli, type CliCommand, type CliIo, type CommandContext, type OptionValue } from '@fpdb/cli';
+import { commands, defineCommand, runCli, type CliCommand, type CliIo, type CommandContext, type CommandSource, type LazyCommand, type OptionValue } from '@fpdb/cli';
 
 const hello = defineCommand({
   name: 'hello',
@@ -31,7 +31,7 @@ const hello = defineCommand({
 
 describe('@fpdb/cli', () => {
   it('runCli takes argv, the commands, the io streams and a version; resolves to an exit code', () => {
-    expectTypeOf(runCli).parameters.toEqualTypeOf<[readonly string[], readonly CliCommand[], CliIo, string]>();
+    expectTypeOf(runCli).parameters.toEqualTypeOf<[readonly string[], readonly CommandSource[], CliIo, string]>();
     expectTypeOf(runCli).returns.resolves.toEqualTypeOf<number>();
     expectTypeOf(runCli).toBeCallableWith(process.argv.slice(2), [...commands, hello], { stdout: process.stdout, stderr: process.stderr }, '0.1.0');
     expectTypeOf<CliIo['signal']>().toEqualTypeOf<AbortSignal | undefined>();
@@ -40,7 +40,7 @@ describe('@fpdb/cli', () => {
   });
 
   it('the registry is read-only and a defined command fits it', () => {
-    expectTypeOf(commands).toEqualTypeOf<readonly CliCommand[]>();
+    expectTypeOf(commands).toEqualTypeOf<readonly LazyCommand[]>();
     expectTypeOf(hello).toExtend<CliCommand>();
     // @ts-expect-error commands are added as files in src/commands, not at run time
     commands.push(hello);

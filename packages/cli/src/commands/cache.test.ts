@@ -1,6 +1,7 @@
 import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_CONFIG, experimentPreprocess } from '@fpdb/experiment';
 import { describe, expect, it } from 'vitest';
 import { realCsv, realDir, run } from '../../test/run.js';
 
@@ -17,6 +18,16 @@ async function smallFolder(n: number): Promise<{ root: string; names: string[] }
 }
 
 describe('fpdb cache', () => {
+  it('builds by default the cache that fpdb train reads by default (same size and resize policy)', async () => {
+    const { root } = await smallFolder(3);
+    const r = await run('cache', root, '--json', '--quiet');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    const train = experimentPreprocess(DEFAULT_CONFIG);
+    expect({ height: out.height, width: out.width, policy: out.policy }).toEqual({ height: train.height, width: train.width, policy: train.policy });
+    expect(out.file).toMatch(new RegExp(`${train.height}x${train.width}-${train.policy}\\.bin$`));
+  });
+
   it('caches the real fixture folder (60 present images), then reuses everything on a second run', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'fpdb-cache-dir-'));
     const first = await run('cache', realDir, '--size', '32', '--policy', 'pad', '--cache-dir', dir, '--json');
@@ -27,7 +38,7 @@ describe('fpdb cache', () => {
     const second = await run('cache', realDir, '--size', '32', '--policy', 'pad', '--cache-dir', dir, '--json');
     expect(JSON.parse(second.stdout)).toMatchObject({ decoded: 0, reused: 60 });
     const text = await run('cache', realDir, '--height', '24', '--width', '40', '--cache-dir', dir);
-    expect(text.stdout).toMatch(/^Cached 60 images at 24×40 \(stretch\)/);
+    expect(text.stdout).toMatch(/^Cached 60 images at 24×40 \(pad\)/);
   });
 
   it('names an undecodable image with its CSV line, or skips and counts it with --on-error skip', async () => {

@@ -1,7 +1,7 @@
 import { buildCache, openDataset } from '@fpdb/loader/node';
 import { FpdbError, RESIZE_POLICIES, type ResizePolicy } from '@fpdb/schema';
 import { defineCommand } from '../command.js';
-import { createProgress } from '@fpdb/experiment';
+import { createProgress, DEFAULT_CONFIG } from '@fpdb/experiment';
 
 /** The `--json` output of `fpdb cache`. */
 export interface CacheOutput {
@@ -31,7 +31,7 @@ const SKIP_OR_ERROR = ['skip', 'error'] as const;
 const cache = defineCommand({
   name: 'cache',
   summary: 'Decode and resize every image once into a persistent cache (uint8, one file per size and policy).',
-  usage: 'fpdb cache <dir> --size N [--policy stretch|pad|crop] [options]',
+  usage: 'fpdb cache <dir> [--size N] [--policy stretch|pad|crop] [options]',
   description: [
     'Decodes every image of the release folder <dir> to one 8-bit gray channel at N×N (or --height/--width)',
     'and stores them in <dir>/.fpdb-cache/<H>x<W>-<policy>.bin with an index keyed by each source file',
@@ -40,10 +40,11 @@ const cache = defineCommand({
     'folder falls back to ~/.cache/fpdb (or $XDG_CACHE_HOME/fpdb). Progress goes to stderr.',
   ],
   options: {
-    size: { type: 'integer', min: 1, default: 128, description: 'output height and width' },
+    // The defaults are fpdb train's, so the cache built here is the one a default training run reads.
+    size: { type: 'integer', min: 1, default: DEFAULT_CONFIG.inputSize, description: 'output height and width (fpdb train --input-size)' },
     height: { type: 'integer', min: 1, placeholder: 'H', description: 'output height when not square', defaultText: '--size' },
     width: { type: 'integer', min: 1, placeholder: 'W', description: 'output width when not square', defaultText: '--size' },
-    policy: { type: 'enum', choices: RESIZE_POLICIES, default: 'stretch', description: 'stretch, pad (keep aspect, letterbox) or crop (centre)' },
+    policy: { type: 'enum', choices: RESIZE_POLICIES, default: DEFAULT_CONFIG.resize as ResizePolicy, description: 'stretch, pad (keep aspect, letterbox) or crop (centre) (fpdb train --resize)' },
     'cache-dir': { type: 'path', placeholder: 'DIR', description: 'where to write the cache instead of <dir>/.fpdb-cache' },
     missing: { type: 'enum', choices: SKIP_OR_ERROR, default: 'skip', description: 'skip: cache the images present; error: fail if any is missing' },
     'on-error': {

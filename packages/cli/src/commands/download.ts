@@ -37,7 +37,8 @@ function phaseProgress(stderr: NodeJS.WritableStream): { on: (p: TransferProgres
 
 const download = defineCommand({
   name: 'download',
-  summary: `Download the release zip from Zenodo record ${ZENODO_RECORD} (resumable), verify it and extract it.`,
+  // A plain literal: the registry reads it at build time so `fpdb --help` loads no command (the record is in the description).
+  summary: 'Download the FETAL_PLANES_DB release zip from Zenodo (resumable), verify it and extract it.',
   usage: 'fpdb download --out DIR [--md5 HEX | --sha256 HEX] [options]',
   description: [
     `Fetches ${RELEASE_URL}`,

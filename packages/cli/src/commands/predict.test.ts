@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -37,5 +37,36 @@ describe('fpdb predict', () => {
     x.dispose();
     loaded.dispose();
     expect(byHand.rows()).toEqual(fromCli);
+  }, 120_000);
+
+  it('takes files, folders and globs; a missing or bad file gets its own line and JSON entry, the others their predictions, and exit 1', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'fpdb-predict-many-'));
+    const ckpt = join(work, 'ckpt');
+    const model = createModel({ architecture: 'reference-cnn', numClasses: 6, inputSize: [24, 24], widths: [4, 6] }, { seed: 2 });
+    await saveCheckpoint(ckpt, { model, labels: { task: 'planes', classes: [...planesSpace.classes] }, resize: 'pad', normalization: 'unit' });
+    model.dispose();
+    const scans = join(work, 'scans');
+    mkdirSync(scans);
+    copyFileSync(join(realDir, 'Images', 'Patient00012_Plane1_16_of_16.png'), join(scans, 'a.png'));
+    copyFileSync(join(realDir, 'resaved', 'Patient00644_Plane3_1_of_3.png'), join(scans, 'b.png'));
+    const loose = join(work, 'loose');
+    mkdirSync(loose);
+    copyFileSync(join(realDir, 'Images', 'Patient00012_Plane1_16_of_16.png'), join(loose, 'c.png'));
+    writeFileSync(join(loose, 'broken.png'), 'not a png');
+
+    const r = await run('predict', ckpt, scans, join(loose, '*.png'), join(work, 'nope.png'), '--json');
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out.predictions.map((p: { file: string }) => p.file)).toEqual([join(scans, 'a.png'), join(scans, 'b.png'), join(loose, 'c.png')]);
+    expect(out.errors.map((e: { file: string }) => e.file).sort()).toEqual([join(loose, 'broken.png'), join(work, 'nope.png')].sort());
+    expect(out.errors.find((e: { file: string }) => e.file.endsWith('nope.png')).code).toBe('FPDB_IMAGE_MISSING');
+    const lines = r.stderr.trim().split('\n');
+    expect(lines.filter((l) => l.startsWith(`fpdb predict: ${join(work, 'nope.png')}:`))).toHaveLength(1);
+    expect(lines.filter((l) => l.startsWith(`fpdb predict: ${join(loose, 'broken.png')}:`))).toHaveLength(1);
+    expect(lines.at(-1)).toBe('fpdb predict: 2 of 5 inputs failed; the others were predicted.');
+
+    const text = await run('predict', ckpt, join(scans, 'a.png'));
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/a\.png: .+ \(\d+\.\d%\)\n$/);
   }, 120_000);
 });

@@ -29,6 +29,37 @@ describe('fpdb train / eval / predict', () => {
     expect(metrics.training.history).toHaveLength(2);
   }, 300_000);
 
+  it('numbers epochs from 1 in --json as in the progress lines', async () => {
+    const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+    expect(metrics.training.history[0].epoch).toBe(0); // the library's index
+    const refused = await run('train', '--config', config, '--out', out, '--json');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(`fpdb train: ${out} already holds a run. Add --resume to continue it, --force to write over it, or choose another --out.\n[FPDB_OUTPUT_NOT_EMPTY]\n`);
+    expect(JSON.parse(refused.stdout).error.code).toBe('FPDB_OUTPUT_NOT_EMPTY');
+  });
+
+  it('reports a synthetic folder passed with --data as synthetic, and warns about the classes it fails', async () => {
+    const again = join(work, 'synth-as-data');
+    const r = await run('train', '--config', config, '--data', synthDir, '--epochs', '1', '--bootstrap', '20', '--out', again, '--json', '--quiet');
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.training.history.map((h: { epoch: number }) => h.epoch)).toEqual([1]);
+    expect(result.training.bestEpoch).toBe(1);
+    const html = readFileSync(join(again, 'report.html'), 'utf8');
+    expect(html).toContain('id="synthetic-data"');
+    expect(html).toMatch(/<td>training data<\/td><td>[^<]*<b>synthetic data<\/b>/);
+    expect(html).not.toContain('FETAL_PLANES_DB release');
+    const metrics = JSON.parse(readFileSync(join(again, 'metrics.json'), 'utf8'));
+    expect(metrics.data.kind).toBe('synthetic');
+    const failed = metrics.test.perClass.filter((c: { support: number; predicted: number }) => c.support > 0 && c.predicted === 0);
+    expect(html.includes('id="class-failures"')).toBe(failed.length > 0);
+    for (const c of failed) expect(html).toContain(c.name);
+    expect(metrics.test.clinical).toHaveLength(metrics.test.perClass.length);
+    expect(html).toContain('<th>sensitivity</th><th>specificity</th><th>PPV</th><th>NPV</th>');
+    // A second run into the same folder is refused without --force.
+    expect((await run('train', '--config', config, '--data', synthDir, '--epochs', '1', '--bootstrap', '0', '--out', again, '--quiet')).code).toBe(1);
+  }, 300_000);
+
   it('eval on the run checkpoint reproduces the test metrics exactly', async () => {
     const trained = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')).test;
     const r = await run('eval', join(out, 'checkpoints', 'best'), '--json');

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ARCHITECTURES, BACKEND_CHOICES, PRETRAINED_PRESETS } from '@fpdb/models';
 import { FpdbError, isFpdbError, OPERATORS, RESIZE_POLICIES, TASKS, US_MACHINES } from '@fpdb/schema';
 import { defineCommand, type CommandContext } from '../command.js';
@@ -50,7 +51,21 @@ const OPTIONS = {
   seed: { type: 'integer', description: 'seed of every random choice', defaultText: String(d.seed) },
   'synth-images': { type: 'integer', min: 24, description: 'size of the synthetic dataset used without --data', defaultText: String(d.synth.images) },
   resume: { type: 'boolean', description: 'continue from <out>/checkpoints/last after an interruption' },
+  force: { type: 'boolean', description: 'write over the run already in --out' },
 } as const;
+
+/** Whether a folder holds a run (a config, metrics or checkpoints), which a new run would overwrite. */
+async function holdsRun(dir: string): Promise<boolean> {
+  for (const f of ['config.json', 'metrics.json', 'checkpoints']) {
+    try {
+      await access(join(dir, f));
+      return true;
+    } catch {
+      // absent: look at the next
+    }
+  }
+  return false;
+}
 
 /** Drops the absent flags, so they do not override the --config file. */
 function given<T extends object>(values: T): Partial<T> {
@@ -113,10 +128,15 @@ const train = defineCommand({
     'Ctrl-C stops after the current step; the last checkpoint is kept (resume with --resume).',
   ],
   options: OPTIONS,
-  json: 'print one JSON object: run folder, test metrics, training summary',
+  json: 'print one JSON object: run folder, test metrics, training summary (epochs counted from 1, as in the progress lines)',
   async run(context) {
     if (context.positionals.length > 0) throw new FpdbError('FPDB_USAGE', `fpdb train takes no positional arguments (got ${context.positionals.join(' ')}); use --data DIR.`);
     const config = await configFrom(context);
+    if (context.values.out !== undefined && !config.resume && !context.values.force && (await holdsRun(config.out))) {
+      throw new FpdbError('FPDB_OUTPUT_NOT_EMPTY', `${config.out} already holds a run. Add --resume to continue it, --force to write over it, or choose another --out.`, {
+        details: { file: config.out },
+      });
+    }
     let result;
     try {
       result = await runExperiment(config, { onEvent: experimentReporter(context.stderr), signal: context.signal });
@@ -130,7 +150,7 @@ const train = defineCommand({
     const e = summary.evaluation;
     if (context.json) {
       context.stdout.write(
-        `${JSON.stringify({ out, report: `${out}/report.html`, checkpoint: `${out}/checkpoints/best`, test: { n: e.n, ...e.summary, bootstrap: e.bootstrap }, training: { ...summary.training, history: summary.training.history }, seconds: summary.seconds })}\n`,
+        `${JSON.stringify({ out, report: `${out}/report.html`, checkpoint: `${out}/checkpoints/best`, test: { n: e.n, ...e.summary, bootstrap: e.bootstrap }, training: { ...summary.training, bestEpoch: summary.training.bestEpoch === null ? null : summary.training.bestEpoch + 1, history: summary.training.history.map((h) => ({ ...h, epoch: h.epoch + 1 })) }, seconds: summary.seconds })}\n`,
       );
     } else {
       const b = e.bootstrap;

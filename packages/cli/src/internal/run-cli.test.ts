@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { run } from '../../test/run.js';
+import { realCsv, run } from '../../test/run.js';
+import { cliMessage } from './run-cli.js';
 import { commands } from '../commands/index.js';
 
 describe('runCli with the option tables', () => {
   it('lists every option of every command in its --help, with its default', async () => {
-    for (const command of commands) {
+    for (const command of await Promise.all(commands.map((c) => c.load()))) {
       const help = await run(command.name, '--help');
       expect(help.code).toBe(0);
       expect(help.stdout.startsWith(`Usage: ${command.usage}\n`)).toBe(true);
@@ -35,11 +36,54 @@ describe('runCli with the option tables', () => {
     expect(badNumber.stderr).toContain('--learning-rate expects a number; got "fast".');
   });
 
-  it('prints help even when a value is bad, and the help after an unknown flag', async () => {
+  it('prints help even when a value is bad', async () => {
     expect((await run('cache', '--size', 'x', '--help')).code).toBe(0);
+  });
+
+  it('answers an unknown flag with one line, a did-you-mean and the short usage, not the full help', async () => {
     const unknown = await run('cache', 'dir', '--sise', '64');
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain("Unknown option '--sise'");
-    expect(unknown.stderr).toContain('  --size N ');
+    expect(unknown.stdout).toBe('');
+    expect(unknown.stderr).toBe('fpdb cache: unknown option --sise. Did you mean --size?\nUsage: fpdb cache <dir> [--size N] [--policy stretch|pad|crop] [options]\nRun fpdb help cache for every option.\n');
+    const far = await run('train', '--banana');
+    expect(far.stderr.split('\n')[0]).toBe('fpdb train: unknown option --banana.');
+    const missing = await run('train', '--out');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.split('\n')[0]).toBe('fpdb train: --out needs a value.');
+  });
+
+  it('answers an unknown command with one line and a did-you-mean; fpdb help <command> prints its help', async () => {
+    const typo = await run('trian');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toBe('fpdb: unknown command "trian". Did you mean "train"?\nUsage: fpdb <command> [options]\nRun fpdb --help for the list of commands.\n');
+    const help = await run('help', 'cache');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toBe((await run('cache', '--help')).stdout);
+    expect(help.stdout.startsWith('Usage: fpdb cache ')).toBe(true);
+    expect((await run('help', 'chache')).stderr).toContain('Did you mean "cache"?');
+    const root = await run('help');
+    expect(root.code).toBe(0);
+    for (const c of commands) expect(root.stdout).toMatch(new RegExp(`^  ${c.name} +\\S`, 'm'));
+  });
+
+  it('--quiet drops the progress on stderr but keeps the result and the errors', async () => {
+    const loud = await run('stats', realCsv);
+    const quiet = await run('stats', realCsv, '--quiet');
+    expect(quiet.code).toBe(0);
+    expect(quiet.stdout).toBe(loud.stdout);
+    expect(quiet.stderr).toBe('');
+    const failing = await run('stats', '/nowhere/at/all.csv', '-q');
+    expect(failing.code).toBe(1);
+    expect(failing.stderr).toMatch(/^fpdb stats: /);
+  });
+});
+
+describe('cliMessage', () => {
+  const command = { name: 'synth', options: { overwrite: { type: 'boolean', description: '' }, 'on-error': { type: 'enum', choices: ['skip'], description: '' } } } as const;
+  it('says library options as flags and never doubles the prefix', () => {
+    expect(cliMessage(command, 'out is not empty; pass { overwrite: true } to write over it.')).toBe('fpdb synth: out is not empty; add --overwrite to write over it.');
+    expect(cliMessage(command, "pass { onError: 'skip' } to go on.")).toBe('fpdb synth: add --on-error skip to go on.');
+    expect(cliMessage(command, 'pass { missing: true }')).toBe('fpdb synth: pass { missing: true }');
+    expect(cliMessage(command, 'fpdb synth needs --out')).toBe('fpdb synth needs --out');
   });
 });

@@ -31,6 +31,7 @@ describe('optionHelp', () => {
       '  -o, --out DIR              where to write [required]',
       '  --force                    overwrite',
       '  --json                     print one JSON object on stdout',
+      '  -q, --quiet                print no progress, only results and errors',
       '  -h, --help                 print this help',
     ]);
   });
@@ -39,7 +40,7 @@ describe('optionHelp', () => {
     const lines = optionHelp({ note: { type: 'string', description: 'word '.repeat(40).trim(), defaultText: 'a long default text' } });
     expect(lines.length).toBeGreaterThan(3);
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(110);
-    expect(lines.slice(1, -2).every((l) => l.startsWith(' '.repeat(14)))).toBe(true);
+    expect(lines.slice(1, -3).every((l) => l.startsWith(' '.repeat(14)))).toBe(true);
     expect(lines.some((l) => l.endsWith('[default: a long default text]'))).toBe(true);
   });
 });
@@ -62,6 +63,7 @@ describe('parseArgsConfig', () => {
       force: { type: 'boolean', default: false },
       list: { type: 'string', multiple: true },
       json: { type: 'boolean', default: false },
+      quiet: { type: 'boolean', short: 'q', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     });
   });

@@ -44,7 +44,7 @@ export function optionHelp(table: OptionTable, json = 'print one JSON object on 
     const flag = `${spec.short === undefined ? '' : `-${spec.short}, `}--${name}${placeholder === '' ? '' : ` ${placeholder}`}`;
     return [flag, describe(spec)];
   });
-  rows.push(['--json', json.split(' ')], ['-h, --help', ['print', 'this', 'help']]);
+  rows.push(['--json', json.split(' ')], ['-q, --quiet', 'print no progress, only results and errors'.split(' ')], ['-h, --help', ['print', 'this', 'help']]);
   const column = Math.min(MAX_FLAG_COLUMN, Math.max(...rows.map(([flag]) => flag.length)));
   const indent = ' '.repeat(2 + column + 2);
   return rows.flatMap(([flag, words]) => {

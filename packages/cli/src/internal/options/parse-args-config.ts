@@ -4,6 +4,7 @@ import type { OptionTable } from '../../option-table.js';
 /** The options every command takes, added by the runner. */
 export const COMMON_OPTIONS = {
   json: { type: 'boolean', default: false },
+  quiet: { type: 'boolean', short: 'q', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
