@@ -57,7 +57,7 @@ function imageData(bytes: Uint8Array, where: ImageLocation): Buffer {
 export async function decodeGray(bytes: Uint8Array, header: PngHeader, where: ImageLocation): Promise<GrayImage> {
   const channels = CHANNELS[header.colourType];
   const wasm = pixelKernels();
-  if (channels === undefined || header.bitDepth !== 8 || header.interlaced || !wasm) return decodePngGray(bytes, where);
+  if (channels === undefined || header.bitDepth !== 8 || header.interlaced || !wasm) return decodePngGray(bytes, where, header);
   const { width, height } = header;
   const stride = width * channels;
   const expected = height * (stride + 1);
@@ -67,6 +67,10 @@ export async function decodeGray(bytes: Uint8Array, header: PngHeader, where: Im
     filtered = await inflateHere(imageData(bytes, where), { maxOutputLength: expected + 1, chunkSize: Math.max(1024, expected + 1) });
   } catch (cause) {
     if (cause instanceof FpdbError) throw cause;
+    if ((cause as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      // maxOutputLength stopped the inflate: memory stays bounded by the declared size.
+      throw corrupt(where, `its image data inflates to more than the ${expected} bytes its header allows (${width}×${height}, 8-bit, colour type ${header.colourType}): a decompression bomb or corrupt data`, cause);
+    }
     throw corrupt(where, `zlib: ${(cause as Error).message}`, cause);
   }
   if (filtered.length !== expected) throw corrupt(where, `its image data inflates to ${filtered.length} bytes, not the ${expected} of a ${width}×${height} image`);

@@ -2,7 +2,8 @@ import { decode } from 'fast-png';
 import { FpdbError } from '@fpdb/schema';
 import { describeLocation, locationDetails, type ImageLocation } from '../internal/location.js';
 import { toGray8 } from './gray.js';
-import { DEFAULT_MAX_PIXELS, checkPixelLimit, readPngHeader } from './png-header.js';
+import { boundPngData } from './png-data-bound.js';
+import { DEFAULT_MAX_PIXELS, checkPixelLimit, readPngHeader, type PngHeader } from './png-header.js';
 import { checkPixelOptions, type PixelOptions } from './resize-geometry.js';
 import { resizeGray } from './resize-gray.js';
 
@@ -29,13 +30,16 @@ export interface GrayImage {
 
 /**
  * Decodes PNG bytes to one 8-bit channel at full size with fast-png, per {@link GRAY_FORMULA}: every
- * mode (gray, gray+alpha, RGB, RGBA, palette, 1–16 bits, interlaced). The header must have been checked.
- * @throws FpdbError FPDB_IMAGE_DECODE for corrupt or truncated data.
+ * mode (gray, gray+alpha, RGB, RGBA, palette, 1–16 bits, interlaced). The header must have been checked
+ * (pixel limit); the image data is checked to inflate to exactly what the header declares before
+ * fast-png sees it ({@link boundPngData}), so memory stays bounded by the declared size.
+ * @throws FpdbError FPDB_IMAGE_DECODE for corrupt, truncated or over-long (bomb) data.
  */
-export function decodePngGray(bytes: Uint8Array, where: ImageLocation): GrayImage {
+export function decodePngGray(bytes: Uint8Array, where: ImageLocation, header: PngHeader = readPngHeader(bytes, where)): GrayImage {
   let png: ReturnType<typeof decode>;
+  const safe = boundPngData(bytes, header, where);
   try {
-    png = decode(bytes, { checkCrc: true });
+    png = decode(safe, { checkCrc: true });
   } catch (cause) {
     throw new FpdbError('FPDB_IMAGE_DECODE', `${describeLocation(where)} could not be decoded: ${(cause as Error).message}. The file is truncated or corrupt: replace it.`, {
       cause,
@@ -81,6 +85,6 @@ export function decodePng(bytes: Uint8Array, options: PixelOptions, where: Image
   checkPixelOptions(options);
   const header = readPngHeader(bytes, where);
   checkPixelLimit(header, options.maxPixels ?? DEFAULT_MAX_PIXELS, where);
-  const { gray, width, height } = decodePngGray(bytes, where);
+  const { gray, width, height } = decodePngGray(bytes, where, header);
   return resizeGray(gray, width, height, options.width, options.height, options.policy);
 }
