@@ -62,7 +62,7 @@ export function confusionMatrixSvg(input: ConfusionMatrixSvgInput): string {
       const share = rowSum[i]! === 0 ? 0 : counts[i]![j]! / rowSum[i]!;
       body += `<rect x="${n(x)}" y="${n(y)}" width="${cell}" height="${cell}" fill="${color}" stroke="#ffffff" stroke-width="1"><title>${escapeXml(`true ${names[i]}, predicted ${names[j]}: ${counts[i]![j]} (${(share * 100).toFixed(1)} % of row)`)}</title></rect>`;
       body += `<text x="${n(x + cell / 2)}" y="${n(y + cell / 2 - (byRow ? 7 : 0))}" dy="0.35em" text-anchor="middle" fill="${ink}" font-weight="${i === j ? 'bold' : 'normal'}">${escapeXml(String(Math.round(counts[i]![j]! * 1000) / 1000))}</text>`;
-      if (byRow) body += `<text x="${n(x + cell / 2)}" y="${n(y + cell / 2 + 10)}" dy="0.35em" text-anchor="middle" fill="${ink}" font-size="11">${escapeXml(`${(share * 100).toFixed(1)}%`)}</text>`;
+      if (byRow) body += `<text x="${n(x + cell / 2)}" y="${n(y + cell / 2 + 10)}" dy="0.35em" text-anchor="middle" fill="${ink}" font-size="12">${escapeXml(`${(share * 100).toFixed(1)}%`)}</text>`;
     }
   }
   body += `</g><g class="labels" font-size="${fs}" fill="#222">`;
@@ -77,7 +77,7 @@ export function confusionMatrixSvg(input: ConfusionMatrixSvgInput): string {
   body += `</g>`;
   // Colour bar.
   const steps = 32;
-  body += `<g class="colorbar" font-size="11" fill="#222">`;
+  body += `<g class="colorbar" font-size="12" fill="#222">`;
   for (let s = 0; s < steps; s++) {
     const t0 = s / steps;
     body += `<rect x="${n(barX)}" y="${n(top + gridW - (s + 1) * (gridW / steps))}" width="14" height="${n(gridW / steps + 0.5)}" fill="${viridis(t0 + 0.5 / steps)}"/>`;

@@ -63,7 +63,9 @@ export function trainingCurvesSvg(input: TrainingCurvesSvgInput): string {
   const xMin = Math.min(...xs);
   const xMax = Math.max(...xs);
   const xDomain: [number, number] = xMax > xMin ? [xMin, xMax] : [xMin - 1, xMax + 1];
-  const xTicks = niceTicks(xDomain[0], xDomain[1], 6).filter((t) => Number.isInteger(t) || xMax - xMin < 6);
+  // Epochs are whole numbers: never a tick at 1.5. With few epochs, one tick per epoch.
+  const wholeTicks = niceTicks(xDomain[0], xDomain[1], 6).filter((t) => Number.isInteger(t));
+  const xTicks = wholeTicks.length >= 2 ? wholeTicks : Array.from({ length: Math.floor(xDomain[1]) - Math.ceil(xDomain[0]) + 1 }, (_, i) => Math.ceil(xDomain[0]) + i);
 
   const panels = [lossKeys, metricKeys].filter((p) => p.length > 0);
   const pw = 360;
@@ -103,7 +105,7 @@ export function trainingCurvesSvg(input: TrainingCurvesSvgInput): string {
     if (bestEpoch !== undefined) {
       body += `<line x1="${n(sx(bestEpoch))}" y1="${y0}" x2="${n(sx(bestEpoch))}" y2="${y0 + ph}" stroke="#666666" stroke-dasharray="2 3"/>`;
       const right = sx(bestEpoch) > px + pw - 90;
-      if (p === 0) body += `<text x="${n(sx(bestEpoch) + (right ? -4 : 4))}" y="${y0 + 14}" font-size="11" fill="#444" text-anchor="${right ? 'end' : 'start'}">best val loss (epoch ${bestEpoch})</text>`;
+      if (p === 0) body += `<text x="${n(sx(bestEpoch) + (right ? -4 : 4))}" y="${y0 + 14}" font-size="12" fill="#444" text-anchor="${right ? 'end' : 'start'}">best val loss (epoch ${bestEpoch})</text>`;
     }
     body += `<g fill="none">`;
     for (const k of pkeys) {
