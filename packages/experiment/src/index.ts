@@ -19,8 +19,9 @@ export { predictDataset, type DatasetPredictions } from './predict-dataset.js';
 export { readModelInputs, type ModelInputs } from './model-inputs.js';
 export { predictFiles, type PredictFilesOptions } from './predict-files.js';
 export { reportHtml, runFigures } from './report-html.js';
+export { classFailures, classFailureWarnings, dataKindOf, type ClassFailures } from './report-checks.js';
 export { runMarkdown } from './report-md.js';
-export type { HistoryRow, RunSummary, SplitSize } from './run-summary.js';
+export type { GalleryItem, HistoryRow, RunSummary, SplitSize } from './run-summary.js';
 export { createProgress, type Progress, type ProgressOptions } from './progress.js';
 export { experimentReporter } from './progress-reporter.js';
 // The error type every export here throws, so a user of this package alone can branch on `code`.
