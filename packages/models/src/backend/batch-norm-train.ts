@@ -29,8 +29,15 @@ export const batchNormTrainGradConfig: GradConfig = {
 
 const KERNELS: readonly KernelConfig[] = [batchNormTrainWasmConfig, batchNormTrainGradWasmConfig, batchNormTrainCpuConfig, batchNormTrainGradCpuConfig];
 
-/** Registers the batch-norm training kernels (wasm, cpu) and their gradient, once. */
+let registered = false;
+
+/**
+ * Registers the batch-norm training kernels (wasm, cpu) and their gradient, once per process (a kernel
+ * unregistered afterwards stays so: benchmarks compare against the op chain that way).
+ */
 export function registerBatchNormTraining(): void {
+  if (registered) return;
+  registered = true;
   for (const config of KERNELS) if (getKernel(config.kernelName, config.backendName) === undefined) registerKernel(config);
   if (getGradient(BATCH_NORM_TRAIN) === undefined) registerGradient(batchNormTrainGradConfig);
 }

@@ -13,6 +13,7 @@ import { learningRateAt, type LearningRateSchedule } from './learning-rate.js';
 import { smoothTargets } from './loss.js';
 import { createOptimizer, type OptimizerConfig } from './optimizer.js';
 import { parallelEngine } from './parallel/parallel-engine.js';
+import { assertTrainingFits, stepBackend } from '../backend/training-memory.js';
 
 /** What one epoch reports. */
 export interface EpochLog {
@@ -223,6 +224,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           if (y.length !== images.shape[0]) {
             throw new FpdbError('FPDB_LENGTH_MISMATCH', `Batch ${step} of epoch ${epoch + 1} has ${images.shape[0]} images but ${y.length} labels.`);
           }
+          // A shard that would exhaust the wasm heap aborts its thread: refuse it with the batch that fits.
+          assertTrainingFits(model, images.shape[0], { ...(options.workers ? { workers: options.workers } : {}), backend: stepBackend(options.workers, options.workerBackend) });
           lr = learningRateAt(schedule, { epoch, epochs, globalStep: state.globalStep });
           const targets = tf.tidy(() => smoothTargets(tf.tensor1d(y, 'int32'), k, smoothing, batch.oneHot));
           const sampleWeights = weightsTensor ? tf.tensor1d(Float32Array.from(y, (c) => weightsTensor[c]!)) : undefined;

@@ -1,0 +1,65 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { FpdbError } from '@fpdb/schema';
+import type { SummaryRow } from '../model/types.js';
+
+/** The tfjs wasm backend's heap ceiling (emscripten's getHeapMax in tfjs-backend-wasm 4.22): 4 GiB − 64 KiB. */
+export const WASM_HEAP_MAX_BYTES = 4294901760;
+/** What a step may plan to use of it: the rest is headroom for the allocator's fragmentation. */
+export const WASM_HEAP_BUDGET_BYTES = 3.5 * 2 ** 30;
+/**
+ * Bytes of wasm heap per element of the named layers' outputs, per image: a training step keeps the
+ * outputs of every op for backprop (conv, batch norm, activation, the residual add) and their
+ * gradients. Calibrated on MobileNetV2 224² (228 MB per image measured, 14.4 M elements: 15.8 B);
+ * ResNet-18 measures below it (bench/memory.mjs).
+ */
+const BYTES_PER_ACTIVATION = 16;
+/** Weights, gradients, Adam's two moments, the summed gradients and the update: ~8 copies of the parameters. */
+const BYTES_PER_PARAMETER = 32;
+const FIXED_BYTES = 64 * 2 ** 20;
+
+/** What {@link estimateTrainingHeap} reports. */
+export interface TrainingHeapEstimate {
+  /** Estimated peak wasm heap of one training step at `batch`, in bytes. */
+  bytes: number;
+  /** The largest batch (per worker) whose estimate stays within {@link WASM_HEAP_BUDGET_BYTES}, ≥ 0. */
+  maxBatch: number;
+}
+
+/**
+ * Estimated peak wasm heap of one training step (forward, backward, optimizer) of a model at `batch`
+ * images, from its summary rows (output shapes without the batch) and parameter count.
+ * @example estimateTrainingHeap(model.summary(), model.paramCount().total, 16).maxBatch // 14 for MobileNetV2 224²
+ */
+export function estimateTrainingHeap(rows: readonly SummaryRow[], params: number, batch: number): TrainingHeapEstimate {
+  const perImage = BYTES_PER_ACTIVATION * rows.reduce((sum, r) => sum + r.outputShape.reduce<number>((p, q) => p * (q ?? 1), 1), 0);
+  const fixed = FIXED_BYTES + BYTES_PER_PARAMETER * params;
+  return { bytes: fixed + perImage * batch, maxBatch: Math.max(0, Math.floor((WASM_HEAP_BUDGET_BYTES - fixed) / Math.max(perImage, 1))) };
+}
+
+/**
+ * Refuses, before it runs, a training step whose shard would exhaust the wasm heap (which ends the
+ * process or worker with `Aborted()`, not an error). Only for the 'wasm' backend; others pass.
+ * @throws FpdbError FPDB_INVALID_ARGUMENT naming the largest batch that fits.
+ */
+export function assertTrainingFits(model: { summary(): SummaryRow[]; paramCount(): { total: number } }, batch: number, options: { workers?: number; backend: string }): void {
+  if (options.backend !== 'wasm') return;
+  const workers = Math.max(1, options.workers ?? 1);
+  const shard = Math.ceil(batch / workers);
+  const estimate = estimateTrainingHeap(model.summary(), model.paramCount().total, shard);
+  if (estimate.bytes <= WASM_HEAP_BUDGET_BYTES) return;
+  const gib = (b: number): string => (b / 2 ** 30).toFixed(1);
+  const where = workers > 1 ? `${shard} images per worker (batch ${batch} over ${workers} workers)` : `batch ${batch}`;
+  const fits = estimate.maxBatch * workers;
+  throw new FpdbError(
+    'FPDB_INVALID_ARGUMENT',
+    `A training step at ${where} needs about ${gib(estimate.bytes)} GiB of wasm heap; the wasm backend has at most ${gib(WASM_HEAP_MAX_BYTES)} GiB per ${workers > 1 ? 'worker' : 'thread'}. ` +
+      (estimate.maxBatch >= 1 ? `Use a batch of at most ${fits}${workers > 1 ? ` (${estimate.maxBatch} per worker), or more workers` : ', or workers to split it'}.` : 'Use a smaller input size.'),
+    { details: { value: batch } },
+  );
+}
+
+/** The backend a step runs on: the workers' choice ('auto' is wasm where it loads), else this thread's. */
+export function stepBackend(workers: number | undefined, workerBackend: string | undefined): string {
+  if (workers) return workerBackend === undefined || workerBackend === 'auto' ? 'wasm' : workerBackend;
+  return tf.getBackend();
+}
