@@ -112,3 +112,79 @@ describe('holdOutBy', () => {
     expect(() => holdOutBy(records, { key: 'usMachine', values: ['Voluson E6', 'Aloka', 'Voluson S10', 'Other'] })).toThrow(/both sides/);
   });
 });
+
+describe('splits with groups (near-duplicates across patients)', () => {
+  // A planted cross-patient group: one image each of three train patients (a chain, so linking is transitive),
+  // as @fpdb/audit reports when one woman's frames appear under several patient ids.
+  const ids = [...patients(train)];
+  const linked = [ids[3]!, ids[40]!, ids[200]!];
+  const members = linked.map((p) => train.find((r) => r.patientId === p)!.imageName);
+  const groupOf = new Map(members.map((n) => [n, 'g1']));
+  const group = (r: FpdbRecord): string | undefined => groupOf.get(r.imageName);
+  const sideOf = (sets: readonly (readonly FpdbRecord[])[], name: string): number => sets.findIndex((s) => s.some((r) => r.imageName === name));
+  const patientSides = (sets: readonly (readonly FpdbRecord[])[], p: number): Set<number> => new Set(sets.flatMap((s, i) => (s.some((r) => r.patientId === p) ? [i] : [])));
+
+  it.each(SEEDS)('validationSplit never puts a group on both sides, and its patients move whole (seed %i)', (seed) => {
+    const { train: tr, validation } = validationSplit(train, { seed, group });
+    expect(new Set(members.map((n) => sideOf([tr, validation], n))).size).toBe(1);
+    for (const p of linked) expect(patientSides([tr, validation], p)).toEqual(patientSides([tr, validation], linked[0]!));
+    expect(disjoint(tr, validation)).toBe(true);
+    expect(tr.length + validation.length).toBe(train.length);
+  });
+
+  it('straddles the sides for some seed without the group (so the test above can fail)', () => {
+    const straddles = SEEDS.some((seed) => {
+      const { train: tr, validation } = validationSplit(train, { seed });
+      return new Set(members.map((n) => sideOf([tr, validation], n))).size > 1;
+    });
+    expect(straddles).toBe(true);
+  });
+
+  it.each(SEEDS.slice(0, 8))('k-fold keeps a group in one fold (seed %i), also given as a list of names', (seed) => {
+    for (const g of [group, [members]]) {
+      const folds = stratifiedGroupKFold(train, { k: 5, seed, group: g });
+      const validations = folds.map((f) => f.validation);
+      expect(new Set(members.map((n) => sideOf(validations, n))).size).toBe(1);
+      for (const { train: tr, validation } of folds) expect(disjoint(tr, validation)).toBe(true);
+      expect(validations.reduce((s, v) => s + v.length, 0)).toBe(train.length);
+    }
+  });
+
+  it('is the ungrouped split when no record is in a group', () => {
+    const none = (): undefined => undefined;
+    expect(validationSplit(train, { seed: 3, group: none }).validation).toEqual(validationSplit(train, { seed: 3 }).validation);
+  });
+
+  it('counts linked patients as one when checking there are enough', () => {
+    const two = train.filter((r) => r.patientId === ids[0] || r.patientId === ids[1]);
+    const link = [[two.find((r) => r.patientId === ids[0])!.imageName, two.find((r) => r.patientId === ids[1])!.imageName]];
+    expect(() => validationSplit(two, { group: link })).toThrow(/at least 2 groups of linked patients; these records have 1/);
+    expect(() => stratifiedGroupKFold(two, { k: 2, group: link })).toThrow(/at least 2 groups of linked patients/);
+  });
+
+  it('holdOutBy drops a duplicate of a held-out image under another patient id', () => {
+    const heldImage = records.find((r) => r.usMachine === 'Voluson S10')!;
+    const heldPatients = new Set(records.filter((r) => r.usMachine === 'Voluson S10').map((r) => r.patientId));
+    const copy = records.find((r) => r.usMachine === 'Aloka' && !heldPatients.has(r.patientId))!;
+    const plain = holdOutBy(records, { key: 'usMachine', values: ['Voluson S10'] });
+    expect(plain.train).toContain(copy);
+    const grouped = holdOutBy(records, { key: 'usMachine', values: ['Voluson S10'], group: [[heldImage.imageName, copy.imageName]] });
+    expect(grouped.test).toEqual(plain.test);
+    // The copy's whole patient is linked to the held-out patient, so all of its images leave train.
+    const copyPatient = records.filter((r) => r.patientId === copy.patientId);
+    expect(grouped.dropped).toEqual(expect.arrayContaining(copyPatient));
+    expect(grouped.train.some((r) => r.patientId === copy.patientId)).toBe(false);
+    expect(grouped.train.length + grouped.test.length + grouped.dropped.length).toBe(records.length);
+  });
+
+  it('officialSplit cannot move a group: train images sharing one with a test image are dropped', () => {
+    const testImage = records.find((r) => r.split === 'test')!;
+    const trainCopy = train[10]!;
+    const inTrainOnly = [train[20]!.imageName, train[30]!.imageName];
+    const split = officialSplit(records, { group: [[testImage.imageName, trainCopy.imageName], inTrainOnly] });
+    expect(split.dropped).toEqual([trainCopy]);
+    expect(split.test).toEqual(officialSplit(records).test);
+    expect(split.train).toHaveLength(train.length - 1);
+    expect(officialSplit(records).dropped).toEqual([]);
+  });
+});

@@ -1,9 +1,9 @@
 import { createRng, shuffled } from '../random.js';
 import type { FpdbRecord } from '../record.js';
 
-/** A patient and the class counts of its images. */
+/** A patient (or patients linked into one unit) and the class counts of its images. */
 interface PatientGroup {
-  patientId: number;
+  unit: number;
   records: FpdbRecord[];
   counts: Map<string, number>;
 }
@@ -12,6 +12,7 @@ interface PatientGroup {
  * Assigns whole patients to bins with target fractions, greedily keeping each class's share per bin
  * close to the target (the idea of scikit-learn's StratifiedGroupKFold, with unequal bin sizes).
  * Patients go in seeded-shuffled order, largest first, each to the bin that most needs its classes.
+ * `unitOf` names the unit a record moves with (default its patient; linked patients share one).
  * Returns one record list per bin. Pure and deterministic for a seed.
  */
 export function assignPatients(
@@ -19,18 +20,20 @@ export function assignPatients(
   fractions: readonly number[],
   seed: number,
   stratum: (r: FpdbRecord) => string,
+  unitOf: (r: FpdbRecord) => number = (r) => r.patientId,
 ): FpdbRecord[][] {
   const byPatient = new Map<number, PatientGroup>();
   const classTotals = new Map<string, number>();
   for (const r of records) {
-    let g = byPatient.get(r.patientId);
-    if (!g) byPatient.set(r.patientId, (g = { patientId: r.patientId, records: [], counts: new Map() }));
+    const unit = unitOf(r);
+    let g = byPatient.get(unit);
+    if (!g) byPatient.set(unit, (g = { unit, records: [], counts: new Map() }));
     g.records.push(r);
     const s = stratum(r);
     g.counts.set(s, (g.counts.get(s) ?? 0) + 1);
     classTotals.set(s, (classTotals.get(s) ?? 0) + 1);
   }
-  const order = shuffled([...byPatient.values()].sort((a, b) => a.patientId - b.patientId), createRng(seed));
+  const order = shuffled([...byPatient.values()].sort((a, b) => a.unit - b.unit), createRng(seed));
   // Stable sort keeps the seeded order among equal sizes.
   order.sort((a, b) => b.records.length - a.records.length);
 
