@@ -77,8 +77,8 @@ function requireProb(d: Dataset, name: string): NonNullable<Dataset['prob']> {
   return d.prob;
 }
 
-/** A metric of the dataset under integer resampling weights (w[i] = times sample i was drawn). */
-function weighted(d: Dataset, name: BootstrapMetricName): WeightedMetric {
+/** A metric of the dataset under integer resampling weights (w[i] = times sample i was drawn). Shared with the paired bootstrap; not re-exported. */
+export function weighted(d: Dataset, name: BootstrapMetricName): WeightedMetric {
   const k = d.k;
   const cm = (w: Float64Array): Float64Array => confusionCounts(d.yTrue, d.yPred, k, w);
   const all = Array.from({ length: k }, (_, i) => i);
@@ -169,7 +169,8 @@ function weighted(d: Dataset, name: BootstrapMetricName): WeightedMetric {
   }
 }
 
-function fromFunction(d: Dataset, fn: (s: MetricSample) => number): WeightedMetric {
+/** A metric callback under resampling weights (it receives the resampled subset). Shared with the paired bootstrap; not re-exported. */
+export function fromFunction(d: Dataset, fn: (s: MetricSample) => number): WeightedMetric {
   return (w) => {
     let m = 0;
     for (let i = 0; i < d.n; i++) m += w[i]!;
@@ -180,7 +181,8 @@ function fromFunction(d: Dataset, fn: (s: MetricSample) => number): WeightedMetr
   };
 }
 
-function validateOptions(o: BootstrapOptions | undefined): { resamples: number; seed: number | string; confidence: number } {
+/** The resampling options with their defaults, checked. Shared with the paired bootstrap; not re-exported. */
+export function validateOptions(o: BootstrapOptions | undefined): { resamples: number; seed: number | string; confidence: number } {
   const resamples = o?.resamples ?? 1000;
   const seed = o?.seed ?? 0;
   const confidence = o?.confidence ?? 0.95;

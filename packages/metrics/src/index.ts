@@ -43,6 +43,7 @@ export {
   type BootstrapMetricName,
   type BootstrapOptions,
 } from './bootstrap.js';
+export { pairedBootstrap, type PairedBootstrapInterval } from './paired-bootstrap.js';
 export { groupBy, type GroupByOptions, type GroupResult } from './group-by.js';
 export {
   evaluationReport,
