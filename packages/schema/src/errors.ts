@@ -52,6 +52,9 @@ export const FPDB_ERROR_CODES = [
   'FPDB_USAGE',
   // optional dependencies a code path needs and the install left out (sharp, a tfjs backend)
   'FPDB_DEPENDENCY_MISSING',
+  // fpdb's own files found damaged (a cached image failing its checksum), and a disk too small for what was asked
+  'FPDB_CACHE_CORRUPT',
+  'FPDB_NO_SPACE',
 ] as const;
 
 /** One of {@link FPDB_ERROR_CODES}. */

@@ -76,7 +76,10 @@ const cache = defineCommand({
       ...(dir === undefined ? {} : { dir }),
       ...(concurrency === undefined ? {} : { concurrency }),
       onProgress: (p) => progress.update(p.done, `decoded ${p.decoded}, reused ${p.reused}`),
+      onWait: (_holder, message) => stderr.write(`${message}\n`),
     });
+    if (result.repaired.length > 0) stderr.write(`${result.repaired.length} cached image(s) failed their checksum and were decoded again: ${result.repaired.slice(0, 5).join(', ')}${result.repaired.length > 5 ? ', …' : ''}\n`);
+    if (result.journalLinesDropped > 0) stderr.write(`The interrupted build's journal had ${result.journalLinesDropped} damaged line(s); their images were decoded again.\n`);
     progress.done(`decoded ${result.decoded}, reused ${result.reused}`);
     const seconds = (Date.now() - started) / 1000;
     const skipped = [...dataset.check.invalid, ...result.skipped].map((i) => ({ code: i.code, ...(i.line === undefined ? {} : { line: i.line }), image: i.value, message: i.message }));

@@ -5,7 +5,7 @@ import { DEFAULT_KERNEL, type ResizeKernel } from '../pixels/decode-image.js';
 /** Data file magic: 8 ASCII bytes. */
 export const CACHE_MAGIC = 'FPDBCACH';
 /** Bumped whenever the bytes a cache holds for an image would change (format, gray formula, geometry). */
-export const CACHE_VERSION = 2; // 2: the default kernel became fpdb's own `linear`
+export const CACHE_VERSION = 3; // 2: the default kernel became fpdb's own `linear`; 3: a CRC-32 per image
 /**
  * Bytes before the pixels. Layout (little-endian): magic[8] · version u32 · height u32 · width u32 ·
  * count u32 · policy u8 · pad[3] · buildId[16] · reserved to 64. Image `slot` occupies
@@ -28,8 +28,27 @@ export interface CacheHeader extends Omit<CacheKey, 'kernel'> {
   buildId: string;
 }
 
-/** One source image's identity and slot: `[slot, size in bytes, mtime in ms]`. */
-export type CacheEntry = [slot: number, size: number, mtimeMs: number];
+/** One source image's identity, slot and the CRC-32 of its cached pixels: `[slot, size in bytes, mtime in ms, crc32]`. */
+export type CacheEntry = [slot: number, size: number, mtimeMs: number, crc32: number];
+
+/** An image that could not be decoded when the cache was built (onError `skip`): `[size, mtime in ms, error code, message]`. */
+export type CacheFailure = [size: number, mtimeMs: number, code: string, message: string];
+
+/** True when `e` is a well-formed entry of a cache of `count` slots (a damaged index line is not trusted). */
+export function isCacheEntry(e: unknown, count: number): e is CacheEntry {
+  return (
+    Array.isArray(e) &&
+    e.length === 4 &&
+    Number.isInteger(e[0]) &&
+    e[0] >= 0 &&
+    e[0] < count &&
+    Number.isFinite(e[1]) &&
+    Number.isFinite(e[2]) &&
+    Number.isInteger(e[3]) &&
+    e[3] >= 0 &&
+    e[3] <= 0xffffffff
+  );
+}
 
 /** The index JSON beside a data file. */
 export interface CacheIndex extends CacheKey {
@@ -41,6 +60,8 @@ export interface CacheIndex extends CacheKey {
   dataFile: string;
   createdAt: string;
   entries: Record<string, CacheEntry>;
+  /** Images left out because they could not be decoded, so a rerun skips them without decoding again. */
+  failed?: Record<string, CacheFailure>;
 }
 
 /** File stem of a cache: `128x128-pad` (plus `-<kernel>` when not the default, `linear`). */

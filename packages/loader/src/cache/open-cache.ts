@@ -1,10 +1,11 @@
 import { open, readFile, type FileHandle } from 'node:fs/promises';
+import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
 import { FpdbError, type ResizePolicy } from '@fpdb/schema';
 import type { Dataset } from '../dataset/dataset.js';
 import { DEFAULT_KERNEL, type ResizeKernel } from '../pixels/decode-image.js';
 import { checkPixelOptions } from '../pixels/resize-geometry.js';
-import { CACHE_GRAY, CACHE_HEADER_BYTES, CACHE_VERSION, cacheStem, decodeHeader, type CacheIndex } from './cache-format.js';
+import { CACHE_GRAY, CACHE_HEADER_BYTES, CACHE_VERSION, cacheStem, decodeHeader, isCacheEntry, type CacheFailure, type CacheIndex } from './cache-format.js';
 import { CACHE_DIR_NAME, userCacheDir } from './cache-location.js';
 
 /** Options of {@link openCache}. */
@@ -29,13 +30,20 @@ export interface CacheReader {
   readonly valid: number;
   /** Images of the dataset not in the cache or whose source changed since (they must be decoded). */
   readonly stale: readonly string[];
+  /** Index entries that were malformed (damaged index) and are treated as absent, so they are rebuilt. */
+  readonly damagedEntries: number;
   /** Whether `name` has valid cached pixels. */
   has(name: string): boolean;
+  /** The recorded decode failure of `name` when its source is unchanged since (onError `skip`), else undefined. */
+  failure(name: string): CacheFailure | undefined;
   /**
-   * The `H×W` uint8 pixels of `name`, into `out` when given.
-   * @throws FpdbError FPDB_CACHE when the image has no valid entry or the file is shorter than its index says.
+   * The `H×W` uint8 pixels of `name`, into `out` when given, checked against their CRC-32.
+   * @throws FpdbError FPDB_CACHE when the image has no valid entry or the file is shorter than its index
+   *   says; FPDB_CACHE_CORRUPT when the bytes fail their checksum.
    */
   read(name: string, out?: Uint8Array): Promise<Uint8Array>;
+  /** Reads every valid entry and returns the names whose bytes fail their checksum (the whole file, streamed in slot order). */
+  verify(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -47,8 +55,10 @@ async function tryOpen(dataset: Dataset, dir: string, stem: string, expect: { he
   try {
     index = JSON.parse(text) as CacheIndex;
   } catch {
+    // A damaged index (torn write, edited by hand): no cache; the next build writes a new one.
     return undefined;
   }
+  if (typeof index !== 'object' || index === null || !Number.isInteger(index.count) || index.count < 0 || typeof index.dataFile !== 'string' || index.dataFile.includes('/') || index.dataFile.includes('\\')) return undefined;
   if (
     index.format !== 'fpdb-cache' ||
     index.version !== CACHE_VERSION ||
@@ -82,14 +92,29 @@ async function tryOpen(dataset: Dataset, dir: string, stem: string, expect: { he
     await handle.close();
     return undefined;
   }
-  const valid = new Map<string, number>();
+  const valid = new Map<string, { slot: number; crc: number }>();
+  const failed = new Map<string, CacheFailure>();
   const stale: string[] = [];
+  const slots = new Set<number>();
+  let damagedEntries = 0;
+  const entries = typeof index.entries === 'object' && index.entries !== null ? index.entries : {};
   for (const r of dataset.records) {
-    const e = index.entries[r.imageName];
+    const e: unknown = Object.hasOwn(entries, r.imageName) ? entries[r.imageName] : undefined;
     const info = dataset.image(r);
-    if (e && e[1] === info.size && e[2] === info.mtimeMs) valid.set(r.imageName, e[0]);
-    else stale.push(r.imageName);
+    if (e !== undefined && (!isCacheEntry(e, index.count) || slots.has(e[0]))) damagedEntries++;
+    else if (e && e[1] === info.size && e[2] === info.mtimeMs) {
+      valid.set(r.imageName, { slot: e[0], crc: e[3] });
+      slots.add(e[0]);
+      continue;
+    }
+    stale.push(r.imageName);
+    const f: unknown = index.failed && Object.hasOwn(index.failed, r.imageName) ? index.failed[r.imageName] : undefined;
+    if (Array.isArray(f) && f.length === 4 && f[0] === info.size && f[1] === info.mtimeMs && typeof f[2] === 'string' && typeof f[3] === 'string') failed.set(r.imageName, f as CacheFailure);
   }
+  const corrupt = (name: string, slot: number): FpdbError =>
+    new FpdbError('FPDB_CACHE_CORRUPT', `${file}: the cached pixels of ${name} (slot ${slot}) fail their checksum; the cache file was damaged after it was written. Run \`fpdb cache\` again (it re-decodes the damaged images) or delete ${file}.`, {
+      details: { file, value: name, slot },
+    });
   return {
     file,
     height: index.height,
@@ -97,17 +122,39 @@ async function tryOpen(dataset: Dataset, dir: string, stem: string, expect: { he
     policy: index.policy,
     valid: valid.size,
     stale,
+    damagedEntries,
     has: (name) => valid.has(name),
+    failure: (name) => failed.get(name),
     async read(name, out = new Uint8Array(slotBytes)) {
-      const slot = valid.get(name);
-      if (slot === undefined) {
+      const entry = valid.get(name);
+      if (entry === undefined) {
         throw new FpdbError('FPDB_CACHE', `${name} has no valid entry in ${file} (absent or its source changed). Run \`fpdb cache\` again.`, { details: { file, value: name } });
       }
+      const { slot, crc } = entry;
       const { bytesRead } = await handle.read(out, 0, slotBytes, CACHE_HEADER_BYTES + slot * slotBytes);
       if (bytesRead !== slotBytes) {
         throw new FpdbError('FPDB_CACHE', `${file} is shorter than its index says (slot ${slot} of ${name}). Delete it and run \`fpdb cache\` again.`, { details: { file, value: name } });
       }
+      if (crc32(out.subarray(0, slotBytes)) >>> 0 !== crc) throw corrupt(name, slot);
       return out;
+    },
+    async verify() {
+      const bad: string[] = [];
+      const bySlot = [...valid].sort((a, b) => a[1].slot - b[1].slot);
+      const perRead = Math.max(1, Math.floor((4 << 20) / slotBytes));
+      const buf = new Uint8Array(perRead * slotBytes);
+      for (let i = 0; i < bySlot.length; ) {
+        // Runs of consecutive slots are read in one call (a complete cache is one run).
+        let n = 1;
+        while (n < perRead && i + n < bySlot.length && bySlot[i + n]![1].slot === bySlot[i]![1].slot + n) n++;
+        const { bytesRead } = await handle.read(buf, 0, n * slotBytes, CACHE_HEADER_BYTES + bySlot[i]![1].slot * slotBytes);
+        for (let k = 0; k < n; k++) {
+          const [name, { crc }] = bySlot[i + k]!;
+          if ((k + 1) * slotBytes > bytesRead || crc32(buf.subarray(k * slotBytes, (k + 1) * slotBytes)) >>> 0 !== crc) bad.push(name);
+        }
+        i += n;
+      }
+      return bad;
     },
     close: () => handle.close(),
   };
