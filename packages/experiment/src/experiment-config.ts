@@ -22,6 +22,13 @@ export const CLASS_WEIGHTINGS = ['none', 'balanced'] as const;
 /** How training batches are drawn: in shuffled order, or class-balanced. */
 export const SAMPLINGS = ['sequential', 'balanced'] as const;
 
+/**
+ * What near-duplicate images (found by @fpdb/audit's findDuplicates) do to a run: `none` nothing;
+ * `group` keeps every duplicate group on one side of each split (with the fixed official split: train
+ * images duplicating a test image are dropped); `drop-within-patient` keeps one image per patient of each group.
+ */
+export const DEDUPE_MODES = ['none', 'group', 'drop-within-patient'] as const;
+
 /** Which images are the test set. */
 export type TestSplit =
   | { kind: 'official' }
@@ -44,6 +51,8 @@ export interface ExperimentConfig {
    * adds a `domain` breakdown (in-domain vs shifted) — the cross-device setting.
    */
   trainMachines?: UsMachine[];
+  /** Near-duplicate handling, one of {@link DEDUPE_MODES}; default `none` (the data as released). */
+  dedupe: (typeof DEDUPE_MODES)[number];
   /** A configurable family (`resnet`, …) or a pretrained network by name (`resnet18`, `densenet121`, `mobilenetv2_100`, …). */
   architecture: ArchitectureName | PretrainedPresetName;
   /**
@@ -90,6 +99,7 @@ export const DEFAULT_CONFIG: ExperimentConfig = {
   task: 'planes',
   testSplit: { kind: 'official' },
   validationFraction: 0.15,
+  dedupe: 'none',
   architecture: 'reference-cnn',
   inputSize: 128,
   resize: 'pad',
@@ -146,6 +156,7 @@ export function resolveExperimentConfig(partial: Partial<ExperimentConfig>): Exp
   if (!(OPTIMIZERS as readonly string[]).includes(c.optimizer)) bad('optimizer', OPTIMIZERS.join(' | '));
   if (!(CLASS_WEIGHTINGS as readonly string[]).includes(c.classWeights)) bad('classWeights', CLASS_WEIGHTINGS.join(' | '));
   if (!(SAMPLINGS as readonly string[]).includes(c.sampling)) bad('sampling', SAMPLINGS.join(' | '));
+  if (!(DEDUPE_MODES as readonly string[]).includes(c.dedupe)) bad('dedupe', DEDUPE_MODES.join(' | '));
   if (!(Number.isInteger(c.freezeEpochs) && c.freezeEpochs >= 0)) bad('freezeEpochs', 'an integer ≥ 0');
   if (!(c.backboneLrMultiplier > 0 && Number.isFinite(c.backboneLrMultiplier))) bad('backboneLrMultiplier', 'a positive number');
   if (c.normalization !== undefined) {
