@@ -15,7 +15,11 @@ export { runExperiment, type ExperimentEvent, type ExperimentResult } from './ru
 export { modelConfigOf, startingModel, type StartingModel } from './starting-model.js';
 export { presetName, pullWeights, type PullWeightsOptions, type PulledWeights } from './pull-weights.js';
 export { configOfCheckpoint } from './run-of-checkpoint.js';
-export { evaluateSet } from './evaluate-set.js';
+export { evaluateSet, evaluateSetWithPredictions, type EvaluateSetOptions } from './evaluate-set.js';
+export { PREDICTIONS_FILE, readRunPredictions, runPredictions, type RunPredictions } from './run-predictions.js';
+export { pickGallery, writeGallery, type GalleryOptions, type GalleryPick } from './gallery.js';
+export { compareRuns, configDifferences, type CompareRunsOptions, type ComparedRun, type ConfigDifference, type RunComparison, type RunDifference } from './compare-runs.js';
+export { compareHtml } from './compare-html.js';
 export { predictDataset, type DatasetPredictions } from './predict-dataset.js';
 export { readModelInputs, type ModelInputs } from './model-inputs.js';
 export { predictFiles, type PredictFilesOptions } from './predict-files.js';

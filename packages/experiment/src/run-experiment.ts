@@ -9,12 +9,14 @@ import { formatSummary, restoreCheckpoint, setupBackend, summarize, train, type 
 import { formatNormalization, type FpdbRecord, type LabelSpace } from '@fpdb/schema';
 import { experimentPreprocess, type ExperimentConfig } from './experiment-config.js';
 import { experimentData, sizeOf, type DataEvent } from './experiment-data.js';
-import { evaluateSet } from './evaluate-set.js';
+import { evaluateSetWithPredictions } from './evaluate-set.js';
+import { writeGallery } from './gallery.js';
 import { dataKindOf } from './report-checks.js';
 import { reportHtml, runFigures } from './report-html.js';
 import { runMarkdown } from './report-md.js';
 import type { HistoryRow, RunSummary } from './run-summary.js';
 import { checkResume } from './resume-check.js';
+import { PREDICTIONS_FILE, runPredictions } from './run-predictions.js';
 import { startingModel } from './starting-model.js';
 
 /** What a run reports while it works: phases, data preparation, and step/epoch progress during training. */
@@ -46,8 +48,9 @@ async function writeAtomic(path: string, text: string): Promise<void> {
  * Runs a full experiment: data (synthetic when `config.data` is absent) → patient-level split with a
  * validation carve-out → cached, augmented batches → training (data-parallel workers), keeping the best
  * epoch by validation macro-F1 → test evaluation with patient-bootstrap intervals and per-machine /
- * per-operator breakdowns → a run folder: report.html, report.md, metrics.json, figures/*.svg,
- * checkpoints/{best,last}, config.json.
+ * per-operator breakdowns → a run folder: report.html, report.md, metrics.json, predictions.json (per-image
+ * test probabilities, for `compareRuns`), figures/*.svg, gallery/*.png (examples and confident errors with
+ * Grad-CAM), checkpoints/{best,last}, config.json.
  * @throws FpdbError from any stage, naming the file or option at fault; FPDB_ABORTED when `signal` fires
  *   (the last checkpoint is kept: rerun with `resume: true`).
  */
@@ -128,7 +131,7 @@ export async function runExperiment(config: ExperimentConfig, options: { onEvent
 
     onEvent({ kind: 'phase', message: `Evaluating the best epoch (${(result.bestEpoch ?? 0) + 1}) on ${data.test.size} test images` });
     await restoreCheckpoint(join(checkpointDir, 'best'), model, space.classes);
-    const evaluation = await evaluateSet(model, data.test, space, preprocess, {
+    const { evaluation, predictions } = await evaluateSetWithPredictions(model, data.test, space, preprocess, {
       bootstrapResamples: config.bootstrapResamples,
       seed: config.seed,
       split: 'test',
@@ -190,6 +193,8 @@ export async function runExperiment(config: ExperimentConfig, options: { onEvent
       machine: { cpus: cpu.length, cpuModel: cpu[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.versions.node, platform: `${platform()} ${release()}` },
       evaluation,
     };
+    // A few images per class and the worst errors: at most 2·K + 6 Grad-CAM passes, whatever the test set's size.
+    summary.gallery = await writeGallery(model, predictions, { root: data.root, out, classes: space.classes, preprocess });
 
     const figures = runFigures(summary);
     await rm(join(out, 'figures'), { recursive: true, force: true });
@@ -197,6 +202,7 @@ export async function runExperiment(config: ExperimentConfig, options: { onEvent
     for (const [name, svg] of Object.entries(figures)) await writeAtomic(join(out, 'figures', `${name}.svg`), svg);
     const { summary: _layers, ...modelFacts } = summary.model;
     await writeAtomic(join(out, 'metrics.json'), `${JSON.stringify({ test: evaluation, training: summary.training, splits: summary.splits, data: summary.data, model: modelFacts }, null, 2)}\n`);
+    await writeAtomic(join(out, PREDICTIONS_FILE), `${JSON.stringify(runPredictions(predictions, space.classes, { split: 'test', task: config.task }))}\n`);
     await writeAtomic(join(out, 'report.md'), runMarkdown(summary, reportToMarkdown(evaluation, { title: 'Test set' })));
     await writeAtomic(join(out, 'report.html'), reportHtml(summary, figures));
     onEvent({ kind: 'phase', message: `Wrote ${join(out, 'report.html')}` });
