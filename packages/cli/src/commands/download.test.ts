@@ -82,4 +82,24 @@ describe('fpdb download', () => {
     expect((await run('download')).code).toBe(2);
     expect((await run('download', '--out', dir, '--md5', 'xyz')).code).toBe(2);
   });
+
+  it('never destroys: --out with other files is refused before any request (--zip too), --keep-zip keeps a zip that fails --md5', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'fpdb-dl-'));
+    await writeFile(join(out, 'thesis.tex'), 'mine');
+    requests = [];
+    const refused = await run('download', '--out', out, '--url', url, '--force');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('FPDB_OUTPUT_NOT_EMPTY');
+    expect(refused.stderr).toContain('thesis.tex');
+    expect(requests).toHaveLength(0);
+    await writeFile(join(out, 'r.zip'), zip);
+    expect((await run('download', '--out', out, '--zip', join(out, 'r.zip'))).stderr).toContain('FPDB_OUTPUT_NOT_EMPTY');
+    expect(await readFile(join(out, 'thesis.tex'), 'utf8')).toBe('mine');
+    const kept = await mkdtemp(join(tmpdir(), 'fpdb-dl-'));
+    const bad = await run('download', '--out', kept, '--url', url, '--md5', '0'.repeat(32), '--keep-zip');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('FPDB_CHECKSUM');
+    expect(existsSync(join(kept, 'FETAL_PLANES_ZENODO.zip'))).toBe(true);
+  });
 });
+

@@ -55,8 +55,8 @@ const download = defineCommand({
     sha256: { type: 'string', pattern: /[0-9a-f]{64}/i, expected: '64 hex digits', placeholder: 'HEX', description: 'expected sha256 of the zip, instead of --md5' },
     url: { type: 'string', placeholder: 'URL', description: 'another mirror of the same zip' },
     zip: { type: 'path', placeholder: 'FILE', description: 'extract a zip you already downloaded instead of fetching it' },
-    'keep-zip': { type: 'boolean', description: 'keep the zip after extracting' },
-    force: { type: 'boolean', description: 'download again even if DIR already holds the release' },
+    'keep-zip': { type: 'boolean', description: 'keep the zip after extracting, and after a failed checksum (for inspection)' },
+    force: { type: 'boolean', description: 'replace the release DIR already holds (its CSV and Images/); a DIR with other files is always refused' },
     retries: { type: 'integer', min: 0, description: 'resumed attempts after a dropped connection', defaultText: '5' },
   },
   examples: ['fpdb download --out ~/data/FETAL_PLANES_DB --md5 <md5 from the Zenodo page>'],
@@ -69,7 +69,7 @@ const download = defineCommand({
     let output: Record<string, unknown>;
     if (zip !== undefined) {
       if (checksum) stderr.write('note: --md5/--sha256 are checked on downloads only; verify a local zip yourself (md5sum).\n');
-      const extracted = await extractRelease(resolve(zip), out, { onProgress: progress.on });
+      const extracted = await extractRelease(resolve(zip), out, { onProgress: progress.on, force: values.force });
       progress.end();
       output = { out, zip: resolve(zip), downloaded: false, extracted };
     } else {

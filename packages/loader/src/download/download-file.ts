@@ -27,6 +27,11 @@ export interface DownloadFileOptions {
   retries?: number;
   /** Wait before a retry, ms (doubled each time). Default 1000. */
   retryDelayMs?: number;
+  /**
+   * On a digest or size mismatch keep the file where it is (for inspection; the next run verifies it
+   * again and fails again until it is deleted) instead of deleting it. Default false.
+   */
+  keepOnMismatch?: boolean;
   /** What to tell the user to do when the server cannot be reached (appended to the message). */
   remedy?: string;
   onProgress?: (progress: TransferProgress) => void;
@@ -39,7 +44,7 @@ export interface DownloadFileResult {
   bytes: number;
   /** HTTP requests made (more than 1 after an interruption); 0 when the file was already there. */
   attempts: number;
-  /** True when a previous partial download (`.part`) or a dropped connection was continued with a Range request. */
+  /** True only when a Range request was honoured (HTTP 206 from the offset asked): a `.part` file or a dropped connection continued. A server that answers 200 instead restarts from byte 0, and this stays false. */
   resumed: boolean;
   /** The digest checked, where it came from, and whether it was verified at all. */
   checksum: { algorithm: 'md5' | 'sha256'; value: string; source: 'option' | 'content-md5' | 'etag' | 'none'; verified: boolean };
@@ -104,7 +109,7 @@ const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
  * across runs), then verifies the size and digest. An existing `file` is not fetched again, only verified.
  * The one download path of fpdb: the release zip and pretrained weights both come through here.
  * @throws FpdbError FPDB_NETWORK (unreachable, with `remedy`), FPDB_DOWNLOAD (HTTP error), FPDB_CHECKSUM
- *   (digest or size mismatch: the file is deleted), FPDB_ABORTED (the `.part` is kept).
+ *   (digest or size mismatch: the file is deleted, or kept with `keepOnMismatch`), FPDB_ABORTED (the `.part` is kept).
  * @example const r = await downloadFile(url, 'weights/resnet18.safetensors', { checksum: { algorithm: 'sha256', value } });
  */
 export async function downloadFile(url: string, file: string, options: DownloadFileOptions = {}): Promise<DownloadFileResult> {
@@ -122,7 +127,6 @@ export async function downloadFile(url: string, file: string, options: DownloadF
     for (;;) {
       signal?.throwIfAborted();
       const offset = (await stat(part).catch(() => undefined))?.size ?? 0;
-      if (offset > 0) resumed = true;
       attempts++;
       let received = 0;
       try {
@@ -152,6 +156,7 @@ export async function downloadFile(url: string, file: string, options: DownloadF
             continue;
           }
           if (m[2] !== '*') total = Number(m[2]);
+          if (offset > 0) resumed = true;
         } else {
           start = 0;
           const length = res.headers.get('content-length');
@@ -180,7 +185,6 @@ export async function downloadFile(url: string, file: string, options: DownloadF
         // Progress made: the connection dropped mid-transfer; resume. No progress: count towards the retry limit.
         failures = received > 0 ? 0 : failures + 1;
         if (failures > retries) throw networkError(url, error, (await stat(part).catch(() => undefined))?.size ?? 0, remedy);
-        resumed = true;
         await sleep(retryDelayMs * 2 ** Math.max(0, failures - 1), signal);
       }
     }
@@ -188,9 +192,11 @@ export async function downloadFile(url: string, file: string, options: DownloadF
   }
 
   const bytes = (await stat(target)).size;
+  const keep = options.keepOnMismatch === true;
+  const fate = keep ? `It was kept for inspection (keep-zip); delete it, then run the download again` : 'It was deleted; run the download again';
   if (options.expectedBytes !== undefined && bytes !== options.expectedBytes) {
-    await rm(target, { force: true });
-    throw new FpdbError('FPDB_CHECKSUM', `${target} has ${bytes} bytes, expected ${options.expectedBytes}. It was deleted; run the download again.`, { details: { file: target, value: bytes } });
+    if (!keep) await rm(target, { force: true });
+    throw new FpdbError('FPDB_CHECKSUM', `${target} has ${bytes} bytes, expected ${options.expectedBytes}. ${fate}.`, { details: { file: target, value: bytes, kept: keep } });
   }
   const expected = options.checksum ? { ...options.checksum, value: options.checksum.value.toLowerCase(), source: 'option' as const } : headerChecksum;
   if (!expected) {
@@ -199,11 +205,11 @@ export async function downloadFile(url: string, file: string, options: DownloadF
   }
   const actual = await hashFile(target, expected.algorithm, onProgress);
   if (actual !== expected.value) {
-    await rm(target, { force: true });
+    if (!keep) await rm(target, { force: true });
     throw new FpdbError(
       'FPDB_CHECKSUM',
-      `${target} has ${expected.algorithm} ${actual}, expected ${expected.value} (from ${expected.source}). The file is corrupt and was deleted; run the download again.`,
-      { details: { file: target, value: actual, expected: expected.value } },
+      `${target} has ${expected.algorithm} ${actual}, expected ${expected.value} (from ${expected.source}). The file is corrupt. ${fate}.`,
+      { details: { file: target, value: actual, expected: expected.value, kept: keep } },
     );
   }
   return { file: target, bytes, attempts, resumed, checksum: { algorithm: expected.algorithm, value: actual, source: expected.source, verified: true } };

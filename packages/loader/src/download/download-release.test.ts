@@ -29,7 +29,7 @@ interface Served {
 }
 
 /** Serves `body` with Range support; `cutFirst` closes the first response after that many bytes. */
-async function serve(body: Buffer, options: { cutFirst?: number; headers?: Record<string, string>; status?: number } = {}): Promise<Served> {
+async function serve(body: Buffer, options: { cutFirst?: number; headers?: Record<string, string>; status?: number; ignoreRange?: boolean } = {}): Promise<Served> {
   const requests: Served['requests'] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     requests.push({ range: req.headers.range });
@@ -37,7 +37,7 @@ async function serve(body: Buffer, options: { cutFirst?: number; headers?: Recor
       res.writeHead(options.status).end('no');
       return;
     }
-    const m = /bytes=(\d+)-/.exec(req.headers.range ?? '');
+    const m = options.ignoreRange ? null : /bytes=(\d+)-/.exec(req.headers.range ?? '');
     const start = m ? Number(m[1]) : 0;
     const slice = body.subarray(start);
     res.writeHead(m ? 206 : 200, {
@@ -181,3 +181,65 @@ describe('extractRelease', () => {
     expect(await extractRelease(join(dir, 'r.zip'), dir).catch((x: unknown) => x)).toMatchObject({ code: 'FPDB_DOWNLOAD', message: expect.stringContaining('FETAL_PLANES_DB_data.csv') });
   });
 });
+
+describe('downloads never destroy', () => {
+  it('refuses an --out folder holding other files before downloading anything, and leaves them untouched', async () => {
+    const s = await serve(zipBytes);
+    servers.push(s.server);
+    const out = await tempDir();
+    await writeFile(join(out, 'notes.txt'), 'mine');
+    await expect(downloadRelease({ out, url: s.url, force: true })).rejects.toMatchObject({ code: 'FPDB_OUTPUT_NOT_EMPTY', message: expect.stringContaining('notes.txt') });
+    expect(s.requests).toHaveLength(0);
+    expect(await readFile(join(out, 'notes.txt'), 'utf8')).toBe('mine');
+  });
+
+  it('a previous release is replaced only with force; a user folder named like the release\'s is never deleted without it', async () => {
+    const s = await serve(zipBytes);
+    servers.push(s.server);
+    const out = await tempDir();
+    await (await import('node:fs/promises')).mkdir(join(out, 'Images'));
+    await writeFile(join(out, 'Images', 'my-scan.png'), 'mine');
+    await expect(downloadRelease({ out, url: s.url })).rejects.toMatchObject({ code: 'FPDB_OUTPUT_NOT_EMPTY', message: expect.stringContaining('--force') });
+    expect(await readFile(join(out, 'Images', 'my-scan.png'), 'utf8')).toBe('mine');
+    await expect(extractRelease(join(await tempDir(), 'none.zip'), out)).rejects.toMatchObject({ code: 'FPDB_OUTPUT_NOT_EMPTY' });
+    const r = await downloadRelease({ out, url: s.url, force: true });
+    expect(r.extracted.images).toBe(30);
+  });
+
+  it('a checksum mismatch with keepZip keeps the zip (and says so); without it the zip is deleted', async () => {
+    const s = await serve(zipBytes);
+    servers.push(s.server);
+    const kept = await tempDir();
+    const wrong = { algorithm: 'md5' as const, value: '0'.repeat(32) };
+    await expect(downloadRelease({ out: kept, url: s.url, checksum: wrong, keepZip: true })).rejects.toMatchObject({ code: 'FPDB_CHECKSUM', message: expect.stringContaining('kept') });
+    expect(await readFile(join(kept, RELEASE_ZIP))).toEqual(zipBytes);
+    const gone = await tempDir();
+    await expect(downloadRelease({ out: gone, url: s.url, checksum: wrong })).rejects.toMatchObject({ code: 'FPDB_CHECKSUM', message: expect.stringContaining('deleted') });
+    expect(existsSync(join(gone, RELEASE_ZIP))).toBe(false);
+  });
+
+  it('reports resumed only when the server honoured the Range request', async () => {
+    const s = await serve(zipBytes, { ignoreRange: true });
+    servers.push(s.server);
+    const out = await tempDir();
+    await writeFile(join(out, `${RELEASE_ZIP}.part`), zipBytes.subarray(0, 1000));
+    const r = await downloadRelease({ out, url: s.url, checksum: { algorithm: 'md5', value: md5 } });
+    expect(s.requests[0]!.range).toBe('bytes=1000-');
+    expect(r).toMatchObject({ resumed: false, bytes: zipBytes.length, checksum: { verified: true } });
+    const honoured = await serve(zipBytes);
+    servers.push(honoured.server);
+    const out2 = await tempDir();
+    await writeFile(join(out2, `${RELEASE_ZIP}.part`), zipBytes.subarray(0, 1000));
+    expect((await downloadRelease({ out: out2, url: honoured.url, checksum: { algorithm: 'md5', value: md5 } })).resumed).toBe(true);
+  });
+
+  it('an extra top-level entry of the zip is not moved into --out', async () => {
+    const root = await makeDataset((await realCsvLines()).rows.slice(0, 2));
+    const zip = join(await tempDir(), 'r.zip');
+    await writeFile(zip, await zipFolder(root, 'FETAL_PLANES_ZENODO/', { 'FETAL_PLANES_ZENODO/.bashrc': Buffer.from('evil') }));
+    const out = await tempDir();
+    await extractRelease(zip, out);
+    expect((await readdir(out)).sort()).toEqual(['FETAL_PLANES_DB_data.csv', 'Images']);
+  });
+});
+

@@ -1,8 +1,8 @@
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { CSV_FILE, FpdbError, isFpdbError } from '@fpdb/schema';
+import { FpdbError, isFpdbError } from '@fpdb/schema';
 import { downloadFile, type Checksum, type DownloadFileResult } from './download-file.js';
-import { extractRelease, type ExtractResult, type TransferProgress } from './extract-release.js';
+import { checkOutputFolder, extractRelease, type ExtractResult, type TransferProgress } from './extract-release.js';
 
 /** The Zenodo record of the release. */
 export const ZENODO_RECORD = 3904280;
@@ -29,9 +29,9 @@ export interface DownloadOptions {
   retries?: number;
   /** Wait before a retry, ms (doubled each time). Default 1000. */
   retryDelayMs?: number;
-  /** Keep the zip after extraction. Default false. */
+  /** Keep the zip after extraction, and after a checksum or size mismatch (for inspection). Default false. */
   keepZip?: boolean;
-  /** Download again even if `out` already holds a release. Default false. */
+  /** Download again even if `out` already holds a release (its CSV and `Images/` are replaced; other files still refuse). Default false. */
   force?: boolean;
   onProgress?: (progress: TransferProgress) => void;
   signal?: AbortSignal;
@@ -45,7 +45,7 @@ export interface DownloadResult {
   bytes: number;
   /** HTTP requests made (more than 1 after an interruption). */
   attempts: number;
-  /** True when a previous partial download (`.part`) or a dropped connection was continued with a Range request. */
+  /** True only when the server honoured a Range request (a `.part` file or a dropped connection continued). */
   resumed: boolean;
   /** The digest checked, where it came from, and whether it was verified at all. */
   checksum: DownloadFileResult['checksum'];
@@ -57,22 +57,22 @@ export interface DownloadResult {
  * transfer with HTTP Range (a `.part` file survives across runs), verifies its checksum, and extracts it
  * to the layout {@link openDataset} reads.
  * @throws FpdbError FPDB_NETWORK (unreachable, with advice), FPDB_DOWNLOAD (HTTP error, corrupt zip),
- *   FPDB_CHECKSUM (digest or size mismatch: the zip is deleted), FPDB_OUTPUT_NOT_EMPTY (a release is already
- *   there; pass force), FPDB_PATH_ESCAPE (zip slip), FPDB_ABORTED.
+ *   FPDB_CHECKSUM (digest or size mismatch: the zip is deleted, or kept with keepZip), FPDB_OUTPUT_NOT_EMPTY
+ *   (other files in `out`, or a release already there without force), FPDB_PATH_ESCAPE (zip slip), FPDB_ABORTED.
  * @example const r = await downloadRelease({ out: '/data/FETAL_PLANES_DB', onProgress: (p) => console.error(p.phase, p.done, p.total) });
  */
 export async function downloadRelease(options: DownloadOptions): Promise<DownloadResult> {
   const { url = RELEASE_URL, retries = 5, retryDelayMs = 1000, keepZip = false, force = false, onProgress, signal } = options;
   const out = resolve(options.out);
-  await mkdir(out, { recursive: true });
-  if (!force && (await stat(join(out, CSV_FILE)).catch(() => undefined))) {
-    throw new FpdbError('FPDB_OUTPUT_NOT_EMPTY', `${out} already holds ${CSV_FILE}; open it with openDataset, or pass force (--force) to download again.`, { details: { file: out } });
-  }
   const zip = join(out, RELEASE_ZIP);
+  // Before a byte is downloaded: a folder holding anything else is refused, never replaced.
+  await checkOutputFolder(out, { force, zip });
+  await mkdir(out, { recursive: true });
   const { bytes, attempts, resumed, checksum } = await downloadFile(url, zip, {
     ...(options.checksum ? { checksum: options.checksum } : {}),
     ...(options.expectedBytes === undefined ? {} : { expectedBytes: options.expectedBytes }),
     algorithm: 'md5',
+    keepOnMismatch: keepZip,
     retries,
     retryDelayMs,
     remedy: `or download ${RELEASE_URL} by hand from Zenodo record ${ZENODO_RECORD} and pass it with --zip`,
@@ -81,11 +81,12 @@ export async function downloadRelease(options: DownloadOptions): Promise<Downloa
   });
   let extracted: ExtractResult;
   try {
-    extracted = await extractRelease(zip, out, onProgress ? { onProgress } : {});
+    extracted = await extractRelease(zip, out, { force, ...(onProgress ? { onProgress } : {}) });
   } catch (error) {
     if (isFpdbError(error, 'FPDB_DOWNLOAD') || isFpdbError(error, 'FPDB_PATH_ESCAPE')) {
-      await rm(zip, { force: true });
-      throw new FpdbError(error.code, `${error.message} (${zip} was deleted so the next run downloads it again.)`, { cause: error, details: error.details });
+      if (!keepZip) await rm(zip, { force: true });
+      const fate = keepZip ? `${zip} was kept (keep-zip); delete it before the next run, which downloads it again` : `${zip} was deleted so the next run downloads it again`;
+      throw new FpdbError(error.code, `${error.message} (${fate}.)`, { cause: error, details: error.details });
     }
     throw error;
   }

@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { crc32 } from 'node:zlib';
@@ -26,6 +26,40 @@ export interface ExtractResult {
   csv: string;
 }
 
+/** What fpdb itself leaves in an output folder: its temporary extraction folder and the pixel cache. */
+const OWN_ENTRIES = ['.fpdb-extract', '.fpdb-cache'];
+
+/**
+ * Refuses an output folder that holds anything but what a download writes there (the zip, its `.part`,
+ * fpdb's own temporary folders) and, with `force`, a previous release (its CSV and `Images/`, which are
+ * replaced). Nothing the user put there is ever replaced or deleted.
+ * @throws FpdbError FPDB_OUTPUT_NOT_EMPTY naming what was found.
+ */
+export async function checkOutputFolder(out: string, options: { force?: boolean; zip?: string } = {}): Promise<void> {
+  const entries = await readdir(out).catch((cause: unknown) => {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return [] as string[];
+    if ((cause as NodeJS.ErrnoException).code === 'ENOTDIR') throw new FpdbError('FPDB_OUTPUT_NOT_EMPTY', `${out} is a file, not a folder. Pass a new or empty folder to --out.`, { details: { file: out } });
+    throw cause;
+  });
+  const zipName = options.zip === undefined ? undefined : basename(options.zip);
+  const own = new Set([...OWN_ENTRIES, ...(zipName && resolve(dirname(options.zip!)) === resolve(out) ? [zipName, `${zipName}.part`] : [])]);
+  const release = entries.filter((e) => e === CSV_FILE || e === IMAGES_DIR);
+  const other = entries.filter((e) => !own.has(e) && e !== CSV_FILE && e !== IMAGES_DIR);
+  if (other.length > 0) {
+    const shown = other.slice(0, 5).join(', ') + (other.length > 5 ? `, … (${other.length} in all)` : '');
+    throw new FpdbError(
+      'FPDB_OUTPUT_NOT_EMPTY',
+      `${out} already holds other files (${shown}); the release is only extracted into a new or empty folder, so nothing there is replaced. Pass another folder to --out${release.length > 0 ? '' : ', or empty this one'}.`,
+      { details: { file: out, value: other.slice(0, 100) } },
+    );
+  }
+  if (release.length > 0 && !options.force) {
+    throw new FpdbError('FPDB_OUTPUT_NOT_EMPTY', `${out} already holds ${release.join(' and ')}; open it with openDataset (\`fpdb stats ${out}\`), or pass --force to replace the release there.`, {
+      details: { file: out, value: release },
+    });
+  }
+}
+
 function corrupt(zip: string, reason: string, cause?: unknown): FpdbError {
   return new FpdbError('FPDB_DOWNLOAD', `${zip} is not a valid zip or is corrupt (${reason}). Delete it and download again (\`fpdb download\`).`, {
     ...(cause === undefined ? {} : { cause }),
@@ -35,14 +69,17 @@ function corrupt(zip: string, reason: string, cause?: unknown): FpdbError {
 
 /**
  * Extracts a release zip into `out` in the layout the loader reads: `out/FETAL_PLANES_DB_data.csv`
- * and `out/Images/*.png` (whatever folder the zip wraps them in). Entries go to a temporary folder
- * first and are moved into place when all are written; every entry's CRC-32 is checked; an entry
- * whose path would leave the folder (zip slip) is refused.
- * @throws FpdbError FPDB_DOWNLOAD (corrupt zip, no CSV inside), FPDB_PATH_ESCAPE (zip slip).
+ * and `out/Images/*.png` (whatever folder the zip wraps them in). `out` must be new or empty (or hold
+ * only a previous release, with `force`): see {@link checkOutputFolder}. Entries go to a temporary
+ * folder first and are moved into place when all are written; every entry's CRC-32 is checked; an
+ * entry whose path would leave the folder (zip slip) is refused; only the CSV and `Images/` are moved
+ * out of it.
+ * @throws FpdbError FPDB_OUTPUT_NOT_EMPTY (other files in `out`), FPDB_DOWNLOAD (corrupt zip, no CSV inside), FPDB_PATH_ESCAPE (zip slip).
  * @example await extractRelease('/data/FETAL_PLANES_ZENODO.zip', '/data/FETAL_PLANES_DB')
  */
-export async function extractRelease(zip: string, out: string, options: { onProgress?: (p: TransferProgress) => void } = {}): Promise<ExtractResult> {
+export async function extractRelease(zip: string, out: string, options: { onProgress?: (p: TransferProgress) => void; force?: boolean } = {}): Promise<ExtractResult> {
   const absOut = resolve(out);
+  await checkOutputFolder(absOut, { zip: resolve(zip), ...(options.force === undefined ? {} : { force: options.force }) });
   const tmp = join(absOut, '.fpdb-extract');
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
@@ -115,7 +152,9 @@ export async function extractRelease(zip: string, out: string, options: { onProg
     throw corrupt(zip, (cause as Error).message, cause);
   }
   zipfile.close();
+  // Only the release's own entries are moved into place; anything else the zip holds stays behind and is removed.
   for (const top of new Set(wanted.map((e) => e.fileName.slice(prefix.length).split('/')[0]!))) {
+    if (top !== CSV_FILE && top !== IMAGES_DIR) continue;
     const dest = join(absOut, top);
     if (await stat(dest).catch(() => undefined)) await rm(dest, { recursive: true, force: true });
     await rename(join(tmp, top), dest);
