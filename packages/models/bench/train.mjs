@@ -38,6 +38,8 @@ const SETUPS = {
   'wasm1-missing': { backend: 'wasm', kernels: 'missing', batch: BATCH },
   // Batch norm through tfjs' op chain (tf.moments + FusedBatchNorm) instead of our kernel pair.
   'wasm1-chain': { backend: 'wasm', bnChain: true, batch: BATCH },
+  // ReLU/ReLU6 gradients through tfjs' op chain (LessEqual + Step + Cast + Multiply) instead of FpdbReluGrad.
+  'wasm1-relu-chain': { backend: 'wasm', reluChain: true, batch: BATCH },
   ...(WORKERS >= 2 ? { [PARALLEL]: { backend: 'wasm', workers: WORKERS, batch: BATCH } } : {}),
   // A batch-32 step takes minutes on the cpu backend: one step at a small batch, extrapolated per image.
   cpu: { backend: 'cpu', batch: CPU_BATCH, steps: 1, warmup: 0 },
@@ -64,6 +66,8 @@ async function runSetup(name) {
     tf.tidy(() => model.apply(tf.zeros([1, SIZE, SIZE, 1]), { training: true }));
     if (tf.getKernel('FpdbBatchNormTrain', 'wasm')) tf.unregisterKernel('FpdbBatchNormTrain', 'wasm');
   }
+  // setupBackend registered the kernel; without it the ReLU gradients fall back to tfjs' own configs.
+  if (s.reluChain && tf.getKernel('FpdbReluGrad', 'wasm')) tf.unregisterKernel('FpdbReluGrad', 'wasm');
   const n = s.batch * (warmup + steps);
   const images = tf.randomNormal([n, SIZE, SIZE, 1], 0, 1, 'float32', 1);
   const labels = Int32Array.from({ length: n }, (_, i) => (i * 5 + 1) % CLASSES);
@@ -147,15 +151,16 @@ if (process.env.BENCH_CHILD) {
 }
 
 // The cpu backend needs minutes per image on the preset networks: only when named.
-const want = (k) => (ONLY === undefined ? k !== 'wasm1-missing' && k !== 'wasm1-chain' && !(BIG && k === 'cpu') : ONLY.has(k) || (k === PARALLEL && ONLY.has('wasm2')));
+const CHAINS = ['wasm1-missing', 'wasm1-chain', 'wasm1-relu-chain'];
+const want = (k) => (ONLY === undefined ? !CHAINS.includes(k) && !(BIG && k === 'cpu') : ONLY.has(k) || (k === PARALLEL && ONLY.has('wasm2')));
 const details = {};
-const wasmKeys = [...new Set(['wasm1', 'wasm1-missing', 'wasm1-chain', PARALLEL])].filter((k) => SETUPS[k] && want(k));
+const wasmKeys = [...new Set(['wasm1', ...CHAINS, PARALLEL])].filter((k) => SETUPS[k] && want(k));
 if (wasmKeys.length > 0) {
   log('— wasm, SIMD128 kernels (Node 20 default)');
   for (const k of wasmKeys) details[k] = child(k);
   if (RELAXED) {
     log(`— wasm, relaxed-SIMD (FMA) kernels: node ${RELAXED_FLAG}`);
-    for (const k of wasmKeys.filter((k) => k !== 'wasm1-missing' && k !== 'wasm1-chain')) details[`${k}Fma`] = child(k, [RELAXED_FLAG]);
+    for (const k of wasmKeys.filter((k) => !CHAINS.includes(k))) details[`${k}Fma`] = child(k, [RELAXED_FLAG]);
   }
 }
 if (want('cpu')) details.cpu = child('cpu');
@@ -215,6 +220,6 @@ result.notes = {
   ratioToPytorch: `max(wasm1, ${PARALLEL}) / pytorch`,
 };
 if (PROFILE) result.profile = Object.fromEntries(Object.entries(details).filter(([, v]) => v.profile).map(([k, v]) => [k, v.profile]));
-result.imagesPerSecond = Object.fromEntries(['cpu', 'wasm1', 'wasm1-missing', 'wasm1-chain', PARALLEL, 'pytorch', 'pytorch1'].filter((k) => details[k] || ['cpu', 'wasm1', PARALLEL, 'pytorch'].includes(k)).map((k) => [k, round(ips(k))]));
+result.imagesPerSecond = Object.fromEntries(['cpu', 'wasm1', ...CHAINS, PARALLEL, 'pytorch', 'pytorch1'].filter((k) => details[k] || ['cpu', 'wasm1', PARALLEL, 'pytorch'].includes(k)).map((k) => [k, round(ips(k))]));
 result.ratioToPytorch = ratio('wasm1', PARALLEL);
 console.log(JSON.stringify(result));

@@ -1,15 +1,18 @@
+import { registerActivationGradients } from './activation-gradients.js';
+
 let registered: Promise<void> | undefined;
 
 /**
  * Registers every tfjs-core gradient (the configs that only `@tensorflow/tfjs-core/dist/register_all_gradients`
  * carries) without the @tensorflow/tfjs umbrella package. The file is bundled into this package at
- * build time because Node cannot import it from tfjs-core directly. Idempotent.
+ * build time because Node cannot import it from tfjs-core directly. Then replaces the ReLU and ReLU6
+ * gradients by one fused kernel each ({@link registerActivationGradients}). Idempotent.
  *
  * @example
  * await registerGradients();
  * const grads = tf.grads((x) => tf.sum(tf.square(x)));
  */
 export function registerGradients(): Promise<void> {
-  registered ??= import('@tensorflow/tfjs-core/dist/register_all_gradients').then(() => undefined);
+  registered ??= import('@tensorflow/tfjs-core/dist/register_all_gradients').then(() => registerActivationGradients());
   return registered;
 }

@@ -19,6 +19,7 @@ export interface TrainingKernelExports {
   bn_grad_sums(x: number, dy: number, mean: number, s1: number, s2: number, scratch: number, rows: number, cols: number): void;
   bn_normalize(x: number, mean: number, a: number, b: number, y: number, rows: number, cols: number): void;
   bn_grad_input(dy: number, x: number, mean: number, a: number, b: number, k: number, dx: number, rows: number, cols: number): void;
+  relu_grad(dy: number, x: number, dx: number, n: number, hi: number): void;
 }
 
 let compiled: { module: WebAssembly.Module; relaxedSimd: boolean } | undefined;

@@ -701,3 +701,31 @@ EXPORT void bn_grad_input(const f32 *dy, const f32 *x, const f32 *m, const f32 *
     for (; c < cols; ++c) o[c] = a[c] * grow[c] + b[c] * (row[c] - m[c]) + k[c];
   }
 }
+
+/*
+ * The gradient of ReLU (hi = +inf) and ReLU6 (hi = 6) in one pass: dx[i] = dy[i] where 0 < x[i] <= hi,
+ * else 0 (tfjs' step(x) · (x <= hi) mask; NaN x gives 0). The mask is ANDed bitwise into dy, so the
+ * result is exact. Replaces LessEqual + Step + Cast + Multiply: five full-size passes and three tensors.
+ */
+EXPORT void relu_grad(const f32 *dy, const f32 *x, f32 *dx, int n, f32 hi) {
+  v128_t zero = wasm_f32x4_splat(0.0f), top = wasm_f32x4_splat(hi);
+  int i = 0;
+  for (; i + 16 <= n; i += 16) {
+    v128_t x0 = wasm_v128_load(x + i), x1 = wasm_v128_load(x + i + 4);
+    v128_t x2 = wasm_v128_load(x + i + 8), x3 = wasm_v128_load(x + i + 12);
+    v128_t m0 = wasm_v128_and(wasm_f32x4_gt(x0, zero), wasm_f32x4_le(x0, top));
+    v128_t m1 = wasm_v128_and(wasm_f32x4_gt(x1, zero), wasm_f32x4_le(x1, top));
+    v128_t m2 = wasm_v128_and(wasm_f32x4_gt(x2, zero), wasm_f32x4_le(x2, top));
+    v128_t m3 = wasm_v128_and(wasm_f32x4_gt(x3, zero), wasm_f32x4_le(x3, top));
+    wasm_v128_store(dx + i, wasm_v128_and(wasm_v128_load(dy + i), m0));
+    wasm_v128_store(dx + i + 4, wasm_v128_and(wasm_v128_load(dy + i + 4), m1));
+    wasm_v128_store(dx + i + 8, wasm_v128_and(wasm_v128_load(dy + i + 8), m2));
+    wasm_v128_store(dx + i + 12, wasm_v128_and(wasm_v128_load(dy + i + 12), m3));
+  }
+  for (; i + 4 <= n; i += 4) {
+    v128_t xv = wasm_v128_load(x + i);
+    v128_t m = wasm_v128_and(wasm_f32x4_gt(xv, zero), wasm_f32x4_le(xv, top));
+    wasm_v128_store(dx + i, wasm_v128_and(wasm_v128_load(dy + i), m));
+  }
+  for (; i < n; ++i) dx[i] = (x[i] > 0.0f && x[i] <= hi) ? dy[i] : 0.0f;
+}
