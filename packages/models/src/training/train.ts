@@ -14,6 +14,7 @@ import { smoothTargets } from './loss.js';
 import { createOptimizer, type OptimizerConfig } from './optimizer.js';
 import { parallelEngine } from './parallel/parallel-engine.js';
 import { assertTrainingFits, stepBackend } from '../backend/training-memory.js';
+import { resolveAutoWorkers } from '../backend/auto-workers.js';
 
 /** What one epoch reports. */
 export interface EpochLog {
@@ -82,8 +83,13 @@ export interface TrainOptions {
   normalization?: Normalization;
   /** Recorded in checkpoints. Default 'stretch'. */
   resize?: ResizePolicy;
-  /** Data-parallel training over this many worker threads, each with its own backend (default: none, this thread). */
-  workers?: number;
+  /**
+   * Data-parallel training over this many worker threads, each with its own backend (default: none, this
+   * thread). 'auto': one per available core, capped by the batch size and the wasm heap estimate
+   * (`resolveAutoWorkers`, resolved at the first batch; 1 trains in this thread); {@link TrainResult.workers}
+   * says what it chose.
+   */
+  workers?: number | 'auto';
   /** Backend of the workers (default 'auto': wasm when it loads). */
   workerBackend?: BackendChoice;
   /** Fine-tuning a pretrained model: a frozen backbone for the first epochs, then a lower backbone learning rate. */
@@ -107,6 +113,8 @@ export interface TrainResult {
   globalStep: number;
   /** Epoch the run resumed after, or null for a fresh run. */
   resumedFrom: number | null;
+  /** Threads that computed the gradients: the (resolved) `workers`, or 1 for this thread. */
+  workers: number;
 }
 
 function labelsOption(option: TrainOptions['labels'], numClasses: number): CheckpointLabels {
@@ -129,7 +137,7 @@ function validate(o: TrainOptions): void {
   }
   if (o.resume && !o.checkpointDir) bad('resume needs checkpointDir', o.resume);
   if (o.earlyStopping && !(o.earlyStopping.patience >= 1)) bad('earlyStopping.patience must be ≥ 1', o.earlyStopping.patience);
-  if (o.workers !== undefined && !(Number.isInteger(o.workers) && o.workers >= 1)) bad('workers must be a positive integer', o.workers);
+  if (o.workers !== undefined && o.workers !== 'auto' && !(Number.isInteger(o.workers) && o.workers >= 1)) bad("workers must be a positive integer or 'auto'", o.workers);
 }
 
 /**
@@ -178,7 +186,16 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     }
   }
   const history = state.history as EpochLog[];
-  const engine: GradientEngine = options.workers ? await parallelEngine(model, { workers: options.workers, backend: options.workerBackend ?? 'auto' }) : localEngine(model);
+  // Built at the first batch: workers: 'auto' depends on its size.
+  let workers = options.workers === 'auto' ? undefined : options.workers;
+  let engine: GradientEngine | undefined;
+  const engineFor = async (batch: number): Promise<GradientEngine> => {
+    if (options.workers === 'auto') {
+      const auto = resolveAutoWorkers({ model, batch, backend: stepBackend(2, options.workerBackend) });
+      workers = auto.workers > 1 ? auto.workers : undefined;
+    }
+    return workers ? parallelEngine(model, { workers, backend: options.workerBackend ?? 'auto' }) : localEngine(model);
+  };
   const weightsTensor = options.classWeights ? Float32Array.from(options.classWeights) : undefined;
   let stoppedEarly = false;
   const save = async (dir: string, epoch: number, metrics: Record<string, number>, withTraining: boolean): Promise<void> => {
@@ -225,7 +242,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
             throw new FpdbError('FPDB_LENGTH_MISMATCH', `Batch ${step} of epoch ${epoch + 1} has ${images.shape[0]} images but ${y.length} labels.`);
           }
           // A shard that would exhaust the wasm heap aborts its thread: refuse it with the batch that fits.
-          assertTrainingFits(model, images.shape[0], { ...(options.workers ? { workers: options.workers } : {}), backend: stepBackend(options.workers, options.workerBackend) });
+          engine ??= await engineFor(images.shape[0]);
+          assertTrainingFits(model, images.shape[0], { ...(workers ? { workers } : {}), backend: stepBackend(workers, options.workerBackend) });
           lr = learningRateAt(schedule, { epoch, epochs, globalStep: state.globalStep });
           const targets = tf.tidy(() => smoothTargets(tf.tensor1d(y, 'int32'), k, smoothing, batch.oneHot));
           const sampleWeights = weightsTensor ? tf.tensor1d(Float32Array.from(y, (c) => weightsTensor[c]!)) : undefined;
@@ -319,7 +337,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     }
   } finally {
     optimizer.dispose();
-    await engine.close();
+    await engine?.close();
   }
-  return { history, bestEpoch: state.bestEpoch, bestScore: state.bestScore, stoppedEarly, epochsDone: state.epochsDone, globalStep: state.globalStep, resumedFrom };
+  return { history, bestEpoch: state.bestEpoch, bestScore: state.bestScore, stoppedEarly, epochsDone: state.epochsDone, globalStep: state.globalStep, resumedFrom, workers: workers ?? 1 };
 }

@@ -1,0 +1,63 @@
+import os from 'node:os';
+import type { SummaryRow } from '../model/types.js';
+import { estimateTrainingHeap, WASM_HEAP_BUDGET_BYTES } from './training-memory.js';
+
+/** The most workers `'auto'` picks: past it, the per-step weight broadcast and gradient sum outgrow the compute saved. */
+export const MAX_AUTO_WORKERS = 8;
+/** The fewest images per worker `'auto'` plans for: smaller shards spend more on messages than on compute. */
+export const MIN_AUTO_SHARD = 4;
+/** The share of the machine's memory that the workers' heaps (estimated) may take together. */
+const MEMORY_SHARE = 0.5;
+
+/** Options of {@link resolveAutoWorkers}. */
+export interface AutoWorkersOptions {
+  /** The model to train (its summary and parameter count size the heap estimate). */
+  model: { summary(): SummaryRow[]; paramCount(): { total: number } };
+  /** Images per step (the first batch's). */
+  batch: number;
+  /** The workers' backend: the wasm heap is checked only for 'wasm'. */
+  backend: string;
+  /** Cores available. Default `os.availableParallelism()`. */
+  cores?: number;
+  /** Memory the workers may share, in bytes. Default half of `os.totalmem()`. */
+  memoryBytes?: number;
+}
+
+/** What {@link resolveAutoWorkers} chose, and which limit set it. */
+export interface AutoWorkers {
+  /** ≥ 1; 1 means training in this thread (no worker threads). */
+  workers: number;
+  limitedBy: 'cores' | 'batch' | 'memory' | 'heap';
+}
+
+/**
+ * Resolves `workers: 'auto'`: one worker per available core, at most {@link MAX_AUTO_WORKERS} and at
+ * most one per {@link MIN_AUTO_SHARD} images of the batch; fewer when the workers' estimated wasm heaps
+ * together would pass half the machine's memory; more when a shard would not fit one wasm heap
+ * ({@link estimateTrainingHeap}), so that a batch which fits over several workers is not refused.
+ *
+ * @example resolveAutoWorkers({ model, batch: 16, backend: 'wasm', cores: 2 }) // { workers: 2, limitedBy: 'cores' }
+ */
+export function resolveAutoWorkers(options: AutoWorkersOptions): AutoWorkers {
+  const cores = Math.max(1, Math.floor(options.cores ?? (typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length)));
+  const batch = Math.max(1, Math.floor(options.batch));
+  const byBatch = Math.max(1, Math.floor(batch / MIN_AUTO_SHARD));
+  let workers = Math.min(cores, MAX_AUTO_WORKERS, byBatch);
+  let limitedBy: AutoWorkers['limitedBy'] = workers === byBatch && byBatch < Math.min(cores, MAX_AUTO_WORKERS) ? 'batch' : 'cores';
+  if (options.backend !== 'wasm') return { workers, limitedBy };
+  const rows = options.model.summary();
+  const params = options.model.paramCount().total;
+  const heap = (n: number): number => estimateTrainingHeap(rows, params, Math.ceil(batch / n)).bytes;
+  const memory = options.memoryBytes ?? MEMORY_SHARE * os.totalmem();
+  while (workers > 1 && workers * heap(workers) > memory) {
+    workers -= 1;
+    limitedBy = 'memory';
+  }
+  // A shard past one heap aborts its worker: split it further even beyond the cores.
+  const { maxBatch } = estimateTrainingHeap(rows, params, 1);
+  if (heap(workers) > WASM_HEAP_BUDGET_BYTES && maxBatch >= 1) {
+    workers = Math.min(batch, Math.ceil(batch / maxBatch));
+    limitedBy = 'heap';
+  }
+  return { workers, limitedBy };
+}
