@@ -86,10 +86,20 @@ function groupedTestPool(ds: Dataset, t: TestSplit, seed: number, group: SplitGr
   }
   if (t.kind === 'k-fold') {
     const fold = stratifiedGroupKFold(officialSplit(ds.records).train, { k: t.k, seed, group })[t.fold]!;
-    return { train: subset(ds, fold.train), test: subset(ds, fold.validation), description: `fold ${t.fold + 1} of a ${t.k}-fold split by patient of the official train set (stratified, seed ${seed})`, dropped: 0 };
+    return {
+      train: subset(ds, fold.train),
+      test: subset(ds, fold.validation),
+      description: `fold ${t.fold + 1} of a ${t.k}-fold split by patient of the official train set (stratified, seed ${seed})`,
+      dropped: 0,
+    };
   }
   const h = holdOutBy(ds.records, t.key === 'usMachine' ? { key: 'usMachine', values: t.values, group } : { key: 'operator', values: t.values, group });
-  return { train: subset(ds, h.train), test: subset(ds, h.test), description: `hold-out: test = ${t.key} ${t.values.join(', ')} (${h.dropped.length} images of patients on both sides dropped)`, dropped: 0 };
+  return {
+    train: subset(ds, h.train),
+    test: subset(ds, h.test),
+    description: `hold-out: test = ${t.key} ${t.values.join(', ')} (${h.dropped.length} images of patients on both sides dropped)`,
+    dropped: 0,
+  };
 }
 
 /** Per group, every member after the first of each patient: the images `drop-within-patient` removes. */
@@ -147,7 +157,15 @@ export async function experimentData(config: ExperimentConfig, onEvent: (e: Data
     const trainPool = machines ? pool.train.filter({ usMachine: machines }) : pool.train;
     const { train, validation } = trainPool.validationSplit({ fraction: config.validationFraction, seed: config.seed });
     const description = `${pool.description}; dedupe drop-within-patient: ${drop.size} repeated images of a patient dropped (${found})`;
-    return { ...base, dataset, train, validation, test: pool.test, splitDescription: onMachines(description), dedupe: { mode: 'drop-within-patient', groups: groups.length, crossPatientGroups, dropped: drop.size } };
+    return {
+      ...base,
+      dataset,
+      train,
+      validation,
+      test: pool.test,
+      splitDescription: onMachines(description),
+      dedupe: { mode: 'drop-within-patient', groups: groups.length, crossPatientGroups, dropped: drop.size },
+    };
   }
   const groupOf = new Map(groups.flatMap((g) => g.members.map((m) => [m.imageName, `g${g.id}`] as const)));
   const group = (r: FpdbRecord): string | undefined => groupOf.get(r.imageName);

@@ -24,8 +24,7 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 const config = (c: Partial<ExperimentConfig>): ExperimentConfig => resolveExperimentConfig({ data: dir, seed: 2, ...c });
 const names = (d: Dataset): Set<string> => new Set(d.records.map((r) => r.imageName));
 /** Which of the sets each group has members in. */
-const sidesOf = (sets: Dataset[]): number[][] =>
-  groups.map((g) => [...new Set(g.members.flatMap((m) => sets.flatMap((s, i) => (names(s).has(m.imageName) ? [i] : []))))]);
+const sidesOf = (sets: Dataset[]): number[][] => groups.map((g) => [...new Set(g.members.flatMap((m) => sets.flatMap((s, i) => (names(s).has(m.imageName) ? [i] : []))))]);
 
 describe('experimentData with dedupe', { timeout: 60_000 }, () => {
   it("is the old behaviour with 'none' (the default)", async () => {

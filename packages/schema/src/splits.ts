@@ -76,10 +76,7 @@ function countUnits(records: readonly FpdbRecord[], unitOf: (r: FpdbRecord) => n
  * @throws FpdbError FPDB_SPLIT for a fraction outside (0, 1) or fewer than 2 patients (or linked units).
  * @example const { train, validation } = validationSplit(officialSplit(records).train, { seed: 1 });
  */
-export function validationSplit(
-  records: readonly FpdbRecord[],
-  options: { fraction?: number; seed?: number; stratifyBy?: StratifyBy; group?: SplitGroups } = {},
-): TrainValidationSplit {
+export function validationSplit(records: readonly FpdbRecord[], options: { fraction?: number; seed?: number; stratifyBy?: StratifyBy; group?: SplitGroups } = {}): TrainValidationSplit {
   const { fraction = 0.15, seed = 0, stratifyBy = byPlane, group } = options;
   checkSeed(seed);
   if (!(fraction > 0 && fraction < 1)) {
@@ -100,10 +97,7 @@ export function validationSplit(
  * @throws FpdbError FPDB_SPLIT when k < 2 or there are fewer patients (or linked units) than folds.
  * @example for (const { train, validation } of stratifiedGroupKFold(records, { k: 5, seed: 0 })) …
  */
-export function stratifiedGroupKFold(
-  records: readonly FpdbRecord[],
-  options: { k?: number; seed?: number; stratifyBy?: StratifyBy; group?: SplitGroups } = {},
-): TrainValidationSplit[] {
+export function stratifiedGroupKFold(records: readonly FpdbRecord[], options: { k?: number; seed?: number; stratifyBy?: StratifyBy; group?: SplitGroups } = {}): TrainValidationSplit[] {
   const { k = 5, seed = 0, stratifyBy = byPlane, group } = options;
   checkSeed(seed);
   if (!Number.isInteger(k) || k < 2) throw new FpdbError('FPDB_SPLIT', `k-fold needs an integer k ≥ 2; got ${k}.`, { details: { value: k } });
@@ -112,7 +106,13 @@ export function stratifiedGroupKFold(
   if (units.count < k) {
     throw new FpdbError('FPDB_SPLIT', `${k}-fold needs at least ${k} ${units.what}; these records have ${units.count}.`, { details: { value: units.count } });
   }
-  const folds = assignPatients(records, Array.from({ length: k }, () => 1 / k), seed, stratifyBy, unitOf);
+  const folds = assignPatients(
+    records,
+    Array.from({ length: k }, () => 1 / k),
+    seed,
+    stratifyBy,
+    unitOf,
+  );
   return folds.map((validation, i) => ({
     validation,
     train: folds.flatMap((f, j) => (j === i ? [] : f)),

@@ -9,7 +9,10 @@ async function folderWithCopy(n: number): Promise<{ root: string; source: string
   const root = await mkdtemp(join(tmpdir(), 'fpdb-audit-cli-'));
   await mkdir(join(root, 'Images'));
   const all = (await readFile(realCsv, 'utf8')).split('\n');
-  const names = (await readdir(join(realDir, 'Images'))).sort().slice(0, n).map((f) => f.slice(0, -4));
+  const names = (await readdir(join(realDir, 'Images')))
+    .sort()
+    .slice(0, n)
+    .map((f) => f.slice(0, -4));
   const rows = all.filter((l) => names.includes(l.split(';')[0]!));
   await writeFile(join(root, 'FETAL_PLANES_DB_data.csv'), `${all[0]}\n${rows.join('\n')}\n`);
   for (const name of names) await copyFile(join(realDir, 'Images', `${name}.png`), join(root, 'Images', `${name}.png`));

@@ -33,7 +33,10 @@ export function assignPatients(
     g.counts.set(s, (g.counts.get(s) ?? 0) + 1);
     classTotals.set(s, (classTotals.get(s) ?? 0) + 1);
   }
-  const order = shuffled([...byPatient.values()].sort((a, b) => a.unit - b.unit), createRng(seed));
+  const order = shuffled(
+    [...byPatient.values()].sort((a, b) => a.unit - b.unit),
+    createRng(seed),
+  );
   // Stable sort keeps the seeded order among equal sizes.
   order.sort((a, b) => b.records.length - a.records.length);
 
