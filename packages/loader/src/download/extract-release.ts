@@ -44,6 +44,9 @@ export async function checkOutputFolder(out: string, options: { force?: boolean;
   const zipName = options.zip === undefined ? undefined : basename(options.zip);
   const own = new Set([...OWN_ENTRIES, ...(zipName && resolve(dirname(options.zip!)) === resolve(out) ? [zipName, `${zipName}.part`] : [])]);
   const release = entries.filter((e) => e === CSV_FILE || e === IMAGES_DIR);
+  // A run killed while moving the release into place (`.fpdb-extract` still there) or before deleting its
+  // zip left these entries itself: the rerun replaces them from the verified zip.
+  const interrupted = entries.includes('.fpdb-extract') || (zipName !== undefined && own.has(zipName) && entries.includes(zipName));
   const other = entries.filter((e) => !own.has(e) && e !== CSV_FILE && e !== IMAGES_DIR);
   if (other.length > 0) {
     const shown = other.slice(0, 5).join(', ') + (other.length > 5 ? `, … (${other.length} in all)` : '');
@@ -53,7 +56,7 @@ export async function checkOutputFolder(out: string, options: { force?: boolean;
       { details: { file: out, value: other.slice(0, 100) } },
     );
   }
-  if (release.length > 0 && !options.force) {
+  if (release.length > 0 && !options.force && !interrupted) {
     throw new FpdbError('FPDB_OUTPUT_NOT_EMPTY', `${out} already holds ${release.join(' and ')}; open it with openDataset (\`fpdb stats ${out}\`), or pass --force to replace the release there.`, {
       details: { file: out, value: release },
     });
@@ -153,8 +156,9 @@ export async function extractRelease(zip: string, out: string, options: { onProg
   }
   zipfile.close();
   // Only the release's own entries are moved into place; anything else the zip holds stays behind and is removed.
-  for (const top of new Set(wanted.map((e) => e.fileName.slice(prefix.length).split('/')[0]!))) {
-    if (top !== CSV_FILE && top !== IMAGES_DIR) continue;
+  // Images/ first and the CSV last: a release folder with its CSV is complete.
+  for (const top of [IMAGES_DIR, CSV_FILE]) {
+    if (!(await stat(join(tmp, top)).catch(() => undefined))) continue;
     const dest = join(absOut, top);
     if (await stat(dest).catch(() => undefined)) await rm(dest, { recursive: true, force: true });
     await rename(join(tmp, top), dest);
