@@ -78,7 +78,14 @@ export async function runExperiment(config: ExperimentConfig, options: { onEvent
   const pixels = { ...preprocess, cache: 'build' as const, task: config.task };
   onEvent({ kind: 'phase', message: `Preparing pixels (${preprocess.height}×${preprocess.width}, ${preprocess.policy}; cached for later runs)` });
   // One cache over every image of the folder, so train, validation, test and later runs (any task) decode nothing.
-  await buildCache(data.all, { height: preprocess.height, width: preprocess.width, policy: preprocess.policy, onError: 'skip', onProgress: cacheProgress, signal: options.signal });
+  const built = await buildCache(data.all, { height: preprocess.height, width: preprocess.width, policy: preprocess.policy, onError: 'skip', onProgress: cacheProgress, signal: options.signal });
+  // Images the cache could not decode leave every set now, counted, so no epoch or the final evaluation meets them.
+  const undecodable = new Set(built.skipped.map((s) => String(s.value)));
+  if (undecodable.size > 0) {
+    const keep = { where: (r: FpdbRecord) => !undecodable.has(r.imageName) };
+    Object.assign(data, { dataset: data.dataset.filter(keep), train: data.train.filter(keep), validation: data.validation.filter(keep), test: data.test.filter(keep) });
+    onEvent({ kind: 'phase', message: `${undecodable.size} image(s) could not be decoded and are left out of training and evaluation: ${[...undecodable].slice(0, 5).join(', ')}${undecodable.size > 5 ? ', …' : ''}` });
+  }
   const stream = (set: typeof data.train, augment: boolean) =>
     createBatches(set, {
       ...pixels,
@@ -162,7 +169,7 @@ export async function runExperiment(config: ExperimentConfig, options: { onEvent
       startedAt: new Date(started).toISOString(),
       finishedAt: new Date(finished).toISOString(),
       seconds: (finished - started) / 1000,
-      data: { kind: dataKind, root: data.root, stats: data.dataset.stats(), missingSkipped: data.missingSkipped, split: data.splitDescription },
+      data: { kind: dataKind, root: data.root, stats: data.dataset.stats(), missingSkipped: data.missingSkipped, undecodableSkipped: undecodable.size, split: data.splitDescription },
       task: config.task,
       classes: [...space.classes],
       splits: { train: sizeOf(data.train.records, space), validation: sizeOf(data.validation.records, space), test: sizeOf(data.test.records, space) },

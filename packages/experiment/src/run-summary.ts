@@ -54,6 +54,8 @@ export interface RunSummary {
     /** Counts over the records the run used (after the task filter and any missing-image skip). */
     stats: DatasetStats;
     missingSkipped: number;
+    /** Images left out because the pixel cache could not decode them (counted before the first epoch). */
+    undecodableSkipped?: number;
     split: string;
   };
   task: string;
