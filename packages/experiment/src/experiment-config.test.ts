@@ -24,6 +24,10 @@ describe('resolveExperimentConfig', () => {
     expect([fromRun.inputSize, fromRun.normalization]).toEqual([64, undefined]);
   });
 
+  it("takes workers: 'auto' (train() picks the number, the run records it)", () => {
+    expect(resolveExperimentConfig({ workers: 'auto' }).workers).toBe('auto');
+  });
+
   it.each([
     [{ pretrained: 'resnet18', architecture: 'densenet121' }, /resnet18's weights but architecture is densenet121/],
     [{ architecture: 'vgg16' }, /architecture must be reference-cnn \| resnet \| mobilenet-v2 \| densenet \| resnet18/],
@@ -31,6 +35,8 @@ describe('resolveExperimentConfig', () => {
     [{ backboneLrMultiplier: 0 }, /backboneLrMultiplier must be a positive number/],
     [{ normalization: { mean: 0.5, std: 0 } }, /normalization must be/],
     [{ sampling: 'random' }, /sampling must be sequential \| balanced/],
+    [{ workers: 'many' }, /workers must be an integer ≥ 0 or 'auto'/],
+    [{ workers: 1.5 }, /workers must be an integer ≥ 0 or 'auto'/],
   ])('refuses %j with an FPDB_CONFIG naming the key', (partial, message) => {
     expect(() => resolveExperimentConfig(partial as never)).toThrow(message);
   });

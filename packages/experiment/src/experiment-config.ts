@@ -83,8 +83,11 @@ export interface ExperimentConfig {
   /** `default`: @fpdb/augment's ultrasoundDefaults(); `none`; or a pipeline JSON. */
   augment: 'default' | 'none' | Record<string, unknown>;
   backend: BackendChoice;
-  /** Data-parallel training workers (each its own backend); 0 trains on the main thread. */
-  workers: number;
+  /**
+   * Data-parallel training workers (each its own backend); 0 trains on the main thread; 'auto': one per
+   * available core, capped by the batch size and the wasm heap (the run records the number chosen).
+   */
+  workers: number | 'auto';
   bootstrapResamples: number;
   seed: number;
   /** Run folder. */
@@ -150,7 +153,7 @@ export function resolveExperimentConfig(partial: Partial<ExperimentConfig>): Exp
   if (!(c.learningRate > 0)) bad('learningRate', 'positive');
   if (!(c.labelSmoothing >= 0 && c.labelSmoothing < 1)) bad('labelSmoothing', 'in [0, 1)');
   if (!(c.weightDecay >= 0)) bad('weightDecay', '≥ 0');
-  if (!(Number.isInteger(c.workers) && c.workers >= 0)) bad('workers', 'an integer ≥ 0');
+  if (!(c.workers === 'auto' || (Number.isInteger(c.workers) && c.workers >= 0))) bad('workers', "an integer ≥ 0 or 'auto'");
   if (!(Number.isInteger(c.bootstrapResamples) && c.bootstrapResamples >= 0)) bad('bootstrapResamples', 'an integer ≥ 0');
   if (!isResizePolicy(c.resize)) bad('resize', RESIZE_POLICIES.join(' | '));
   if (!(OPTIMIZERS as readonly string[]).includes(c.optimizer)) bad('optimizer', OPTIMIZERS.join(' | '));

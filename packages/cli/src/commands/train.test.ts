@@ -13,7 +13,7 @@ const config = join(work, 'config.json');
 describe('fpdb train / eval / predict', () => {
   it('trains on tiny synthetic data and writes a complete run folder', async () => {
     writeFileSync(config, JSON.stringify({ synth: { images: 60, seed: 3, width: 48, height: 32, dir: synthDir }, inputSize: 32, epochs: 2, bootstrapResamples: 50 }));
-    const r = await run('train', '--config', config, '--out', out, '--json');
+    const r = await run('train', '--config', config, '--out', out, '--json', '--workers', 'auto');
     expect(r.stderr).toContain('epoch 2/2');
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout);
@@ -27,6 +27,8 @@ describe('fpdb train / eval / predict', () => {
     expect(html).not.toMatch(/undefined|NaN%|\bTODO\b/);
     const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
     expect(metrics.training.history).toHaveLength(2);
+    // --workers auto resolved to the threads that ran (one per core, capped by the batch and the heap).
+    expect(Number.isInteger(metrics.training.workers) && metrics.training.workers >= 1).toBe(true);
   }, 300_000);
 
   it('numbers epochs from 1 in --json as in the progress lines', async () => {
@@ -125,6 +127,9 @@ describe('fpdb train / eval / predict', () => {
 
   it('refuses bad options and a checkpoint outside a run without --data', async () => {
     expect((await run('train', '--epochs', 'x')).code).toBe(2);
+    const badWorkers = await run('train', '--workers', 'many', '--out', join(work, 'bad'));
+    expect(badWorkers.code).toBe(2);
+    expect(badWorkers.stderr).toContain('--workers takes an integer ≥ 0 or auto; got "many"');
     const badTask = await run('train', '--task', 'organs', '--out', join(work, 'bad'));
     expect(badTask.code).toBe(2);
     expect(badTask.stderr).toContain('--task expects one of planes, brain, fine; got "organs".');

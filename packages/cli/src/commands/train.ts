@@ -46,7 +46,7 @@ const OPTIONS = {
   'k-fold': { type: 'integer', min: 2, placeholder: 'K', description: 'test on fold --fold of a K-fold split by patient of the official train set' },
   fold: { type: 'integer', min: 0, placeholder: 'I', description: 'the test fold of --k-fold, counted from 0', defaultText: '0' },
   backend: { type: 'enum', choices: BACKEND_CHOICES, description: 'tfjs backend', defaultText: d.backend },
-  workers: { type: 'integer', min: 0, description: 'data-parallel worker threads; 0 = main thread', defaultText: String(d.workers) },
+  workers: { type: 'string', placeholder: 'N|auto', description: 'data-parallel worker threads; 0 = main thread; auto = one per core (capped by the batch and the wasm heap)', defaultText: String(d.workers) },
   bootstrap: { type: 'integer', min: 0, description: 'patient-bootstrap resamples of the test metrics', defaultText: String(d.bootstrapResamples) },
   seed: { type: 'integer', description: 'seed of every random choice', defaultText: String(d.seed) },
   'synth-images': { type: 'integer', min: 24, description: 'size of the synthetic dataset used without --data', defaultText: String(d.synth.images) },
@@ -65,6 +65,13 @@ async function holdsRun(dir: string): Promise<boolean> {
     }
   }
   return false;
+}
+
+/** `--workers N|auto`: 'auto' or an integer ≥ 0. @throws FpdbError FPDB_USAGE */
+function parseWorkers(value: string): number | 'auto' {
+  if (value === 'auto') return 'auto';
+  if (/^\d+$/.test(value)) return Number(value);
+  throw new FpdbError('FPDB_USAGE', `--workers takes an integer ≥ 0 or auto; got ${JSON.stringify(value)}. For example --workers auto.`, { details: { value } });
 }
 
 /** Drops the absent flags, so they do not override the --config file. */
@@ -102,7 +109,7 @@ async function configFrom({ values }: CommandContext<typeof OPTIONS>): Promise<E
     labelSmoothing: values['label-smoothing'],
     weightDecay: values['weight-decay'],
     validationFraction: values['validation-fraction'],
-    workers: values.workers,
+    workers: values.workers === undefined ? undefined : parseWorkers(values.workers),
     bootstrapResamples: values.bootstrap,
     seed: values.seed,
     earlyStoppingPatience: values['early-stopping'],
