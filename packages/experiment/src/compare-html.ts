@@ -53,13 +53,13 @@ export function compareHtml(c: RunComparison, options: { out: string }): string 
   });
   const link = (file: string) => relative(options.out, file).split(sep).map(encodeURIComponent).join('/');
   const curves = runs
-    .map((r) => `<figure>${r.curves ? `<img src="${esc(link(r.curves))}" alt="${esc(`training curves of ${r.name}`)}" loading="lazy">` : '<p>No training curves.</p>'}<figcaption>${esc(r.name)}</figcaption></figure>`)
+    .map((r) => `<figure>${r.curves ? `<img class="plot" src="${esc(link(r.curves))}"${r.curvesSize ? ` width="${r.curvesSize[0]}" height="${r.curvesSize[1]}"` : ''} alt="${esc(`training curves of ${r.name}`)}" loading="lazy">` : '<p>No training curves.</p>'}<figcaption>${esc(r.name)}</figcaption></figure>`)
     .join('');
   const anySynthetic = runs.some((r) => r.dataKind === 'synthetic');
   const title = `fpdb compare: ${runs.map((r) => r.name).join(' vs ')}`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${esc(title)}</title><style>${REPORT_CSS}.curves{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,520px),1fr));gap:1rem}.curves img{width:100%;height:auto}</style></head><body>
+<title>${esc(title)}</title><style>${REPORT_CSS}.curves{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,1070px),1fr));gap:1rem}.curves img{max-width:100%;height:auto}</style></head><body>
 <h1>${esc(title)}</h1>
 <p class="sub">${runs.length} runs on the same test set: ${c.testSet.images} images of ${c.testSet.patients} patients, ${esc(c.testSet.task)} task (${esc(c.testSet.classes.join(', '))}).</p>
 ${anySynthetic ? '<p class="warn" id="synthetic-data"><b>Synthetic data.</b> Some of these runs were trained and tested on synthetic images from @fpdb/synth; their numbers say nothing about clinical performance.</p>' : ''}

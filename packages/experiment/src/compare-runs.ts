@@ -1,4 +1,4 @@
-import { access, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { pairedBootstrap, type EvaluationReport, type PairedBootstrapInterval } from '@fpdb/metrics';
 import { FpdbError } from '@fpdb/schema';
@@ -19,6 +19,8 @@ export interface ComparedRun {
   intervals: { accuracy: [number, number] | null; macroF1: [number, number] | null };
   /** `figures/training-curves.svg` of the run, absolute, or null when it has none. */
   curves: string | null;
+  /** The figure's width and height in whole pixels, as drawn at scale 1 (null when unknown). */
+  curvesSize: [number, number] | null;
 }
 
 /** Each run against the first (the baseline): paired patient-bootstrap intervals of `run − baseline`. */
@@ -141,11 +143,9 @@ export async function compareRuns(dirs: readonly string[], options: CompareRunsO
       const config = await readJson(join(dir, 'config.json'), 'config.json');
       const predictions = await readRunPredictions(dir);
       const curves = join(dir, 'figures', 'training-curves.svg');
-      const hasCurves = await access(curves).then(
-        () => true,
-        () => false,
-      );
-      return { dir, metrics, config, predictions, curves: hasCurves ? curves : null };
+      const svg = await readFile(curves, 'utf8').catch(() => null);
+      const size = svg === null ? null : /<svg\b[^>]*\swidth="([\d.]+)"[^>]*\sheight="([\d.]+)"/.exec(svg);
+      return { dir, metrics, config, predictions, curves: svg === null ? null : curves, curvesSize: size ? ([Math.ceil(Number(size[1])), Math.ceil(Number(size[2]))] as [number, number]) : null };
     }),
   );
   const base = loaded[0]!;
@@ -173,6 +173,7 @@ export async function compareRuns(dirs: readonly string[], options: CompareRunsO
         metrics: { accuracy: s.accuracy, balancedAccuracy: s.balancedAccuracy, macroF1: s.macroF1, rocAucMacro: s.rocAucMacro, logLoss: s.logLoss, brierScore: s.brierScore, ece: s.ece },
         intervals: { accuracy: interval(r.metrics.test.bootstrap?.accuracy), macroF1: interval(r.metrics.test.bootstrap?.macroF1) },
         curves: r.curves,
+        curvesSize: r.curvesSize,
       };
     }),
     testSet: { images: base.predictions.images.length, patients: new Set(base.predictions.patientIds).size, classes: [...base.predictions.classes], task: base.predictions.task },

@@ -32,6 +32,15 @@ export function uniqueSvgIds(svg: string, prefix: string): string {
     .replace(/aria-labelledby="([^"]+)"/g, (_, list: string) => `aria-labelledby="${list.split(/\s+/).map((id) => (known.has(id) ? `${prefix}-${id}` : id)).join(' ')}"`);
 }
 
+/**
+ * Rounds the root `<svg>`'s width and height attributes up to whole pixels. The browser lays a fractional
+ * width (1066.32) out at 1/64 px, a hair under the viewBox, which would draw 12 px text at 11.999 px; a
+ * whole-pixel box keeps the scale at exactly 1 (the viewBox is fitted by its height).
+ */
+export function wholePixelSvg(svg: string): string {
+  return svg.replace(/<svg\b[^>]*>/, (tag) => tag.replace(/\s(width|height)="([\d.]+)"/g, (_, attr: string, v: string) => ` ${attr}="${Math.ceil(Number(v))}"`));
+}
+
 /** The glossary under the test results: the terms a clinical reader may not know, in one sentence each. */
 export const GLOSSARY: readonly (readonly [string, string])[] = [
   ['Sensitivity', 'of the images of a class, the share the model calls that class (recall).'],
@@ -105,10 +114,11 @@ code{overflow-wrap:anywhere}
 .card b{display:block;font-size:1.5rem}.card span{color:#5b6475;font-size:.85rem}
 table{border-collapse:collapse;margin:.6rem 0;font-variant-numeric:tabular-nums}th,td{border-bottom:1px solid #e6e9ef;padding:.25rem .6rem;text-align:right}
 th:first-child,td:first-child{text-align:left}th{background:#f4f6f9}
-figure{margin:1rem 0}figure svg{max-width:100%;height:auto}.fig2{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
+figure{margin:1rem 0;overflow-x:auto}figure svg{max-width:100%;height:auto}.fig2{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
+.figs{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,800px),1fr));gap:1rem;align-items:start}
 table.kv td,table.kv th{text-align:left}pre{background:#f4f6f9;padding:.8rem;overflow:auto;font-size:.8rem}footer{margin-top:3rem;color:#5b6475;font-size:.85rem}
 @media (max-width:800px){.fig2{grid-template-columns:1fr}}
-@media (max-width:480px){body{margin:1rem auto;padding:0 .6rem}.card{min-width:0;flex:1 1 40%}}`;
+@media (max-width:480px){body{margin:1rem auto;padding:0 .6rem}.card{min-width:0;flex:1 1 40%}figure svg,figure img.plot{min-width:720px}}`;
 
 /**
  * The run's self-contained `report.html`: dataset summary, split sizes, training curves, test metrics
@@ -121,7 +131,7 @@ export function reportHtml(run: RunSummary, figures: Record<string, string> = ru
   const b = e.bootstrap;
   const ci = (i: { low: number | null; high: number | null } | null | undefined): string => (i ? `${num(i.low)}–${num(i.high)}` : '–');
   const classes = run.classes;
-  const fig = (key: string, caption: string): string => (figures[key] ? `<figure>${uniqueSvgIds(figures[key], key)}<figcaption>${esc(caption)}</figcaption></figure>` : '');
+  const fig = (key: string, caption: string): string => (figures[key] ? `<figure>${wholePixelSvg(uniqueSvgIds(figures[key], key))}<figcaption>${esc(caption)}</figcaption></figure>` : '');
   const synthetic = run.data.kind === 'synthetic';
   const failures = classFailureWarnings(e);
   const pctCi = (value: number, i: { low: number | null; high: number | null } | null | undefined): string => pctWithInterval({ value, low: i?.low ?? null, high: i?.high ?? null });
@@ -193,8 +203,8 @@ ${table(
 )}
 <h3>Per class, as a model developer reads it</h3>
 ${table(['class', 'precision', 'recall', 'F1', 'support', 'ROC-AUC', 'AP'], e.perClass.map((c) => [esc(c.name), num(c.precision), num(c.recall), num(c.f1), c.support, num(c.rocAuc), num(c.averagePrecision)]))}
-<div class="fig2">${fig('confusion-matrix', 'Confusion matrix, each row normalised by the true class.')}${fig('confusion-matrix-counts', 'Confusion matrix, counts.')}</div>
-<div class="fig2">${fig('roc-curves', 'ROC curves, one-vs-rest per class.')}${fig('pr-curves', 'Precision–recall curves per class.')}</div>
+<div class="figs">${fig('confusion-matrix', 'Confusion matrix, each row normalised by the true class.')}${fig('confusion-matrix-counts', 'Confusion matrix, counts.')}</div>
+<div class="figs">${fig('roc-curves', 'ROC curves, one-vs-rest per class.')}${fig('pr-curves', 'Precision–recall curves per class.')}</div>
 ${fig('reliability-diagram', 'Reliability diagram: confidence vs accuracy per bin.')}
 <h3>Glossary</h3>
 <dl class="glossary">${GLOSSARY.map(([term, text]) => `<dt>${esc(term)}</dt><dd>${esc(text)}</dd>`).join('')}</dl>
