@@ -11,6 +11,11 @@ describe('checkResume', () => {
     await expect(checkResume(out, DEFAULT_CONFIG)).resolves.toBeUndefined();
     await writeFile(join(out, 'config.json'), JSON.stringify({ ...DEFAULT_CONFIG, out }));
     await expect(checkResume(out, { ...DEFAULT_CONFIG, out, resume: true, workers: 0, backend: 'cpu' })).resolves.toBeUndefined();
+    // A config.json from before `dedupe` existed resumes as 'none', and only as that.
+    const { dedupe: _, ...older } = DEFAULT_CONFIG;
+    await writeFile(join(out, 'config.json'), JSON.stringify({ ...older, out }));
+    await expect(checkResume(out, { ...DEFAULT_CONFIG, out, resume: true })).resolves.toBeUndefined();
+    await expect(checkResume(out, { ...DEFAULT_CONFIG, out, resume: true, dedupe: 'group' })).rejects.toMatchObject({ code: 'FPDB_CONFIG' });
   });
 
   it('refuses another seed, learning rate, batch size or split, naming each with both values', async () => {
