@@ -39,8 +39,8 @@ describe('fpdb compare', () => {
     expect(c.config.map((x: { key: string }) => x.key)).toEqual(['epochs', 'learningRate']);
     expect(c.config[0].values).toEqual([1, 2]);
     const html = readFileSync(join(out, 'compare.html'), 'utf8');
-    expect(html).toContain('<img src="../run-a/figures/training-curves.svg"');
-    expect(html).toContain('<img src="../run-b/figures/training-curves.svg"');
+    expect(html).toMatch(/<img class="plot" src="..\/run-a\/figures\/training-curves.svg" width="\d+" height="\d+"/);
+    expect(html).toContain('src="../run-b/figures/training-curves.svg"');
     expect(html).toContain('<code>learningRate</code>');
     expect(html).toContain('id="synthetic-data"');
     expect(html).not.toMatch(/undefined|NaN/);
