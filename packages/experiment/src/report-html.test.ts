@@ -80,4 +80,19 @@ describe('runMarkdown', () => {
     expect(md).toContain('- **ECE**:');
     expect(runMarkdown(runSummaryFixture({ kind: 'release', healthy: true }), '# Test set\n')).not.toMatch(/synthetic|Warning/i);
   });
+
+  it('shows the gallery with true and predicted labels, in the HTML and the Markdown', () => {
+    const gallery = [
+      { kind: 'class', file: 'Patient00001_Plane2_1_of_1.png', image: 'gallery/1-image.png', gradCam: 'gallery/1-gradcam.png', size: 32, trueClass: 'Fetal brain', predictedClass: 'Fetal brain', probability: 0.91 },
+      { kind: 'error', file: 'Patient00002_Plane1_1_of_1.png', image: 'gallery/2-image.png', gradCam: 'gallery/2-gradcam.png', size: 32, trueClass: 'Other', predictedClass: 'Fetal femur', probability: 0.88 },
+    ] as const;
+    const run = { ...runSummaryFixture({ healthy: true }), gallery: gallery.map((g) => ({ ...g })) };
+    const html = reportHtml(run);
+    const errors = html.slice(html.indexOf('<h3>Most confident errors</h3>'));
+    expect(errors).toContain('<figure class="case wrong">');
+    expect(errors).toContain('<b>true</b> Other<br><b>predicted</b> Fetal femur (88.0%)');
+    expect(errors).toContain('src="gallery/2-gradcam.png"');
+    expect(html.slice(html.indexOf('<h3>Examples per class</h3>'), html.indexOf('<h3>Most confident errors</h3>'))).toContain('src="gallery/1-image.png"');
+    expect(runMarkdown(run, '')).toContain('| error | ![Patient00002_Plane1_1_of_1.png](gallery/2-image.png) | ![Grad-CAM](gallery/2-gradcam.png) | Other | Fetal femur (88.0%) |');
+  });
 });

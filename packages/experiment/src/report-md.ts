@@ -68,6 +68,18 @@ export function runMarkdown(run: RunSummary, testReportMarkdown: string): string
     '',
     '![Confusion matrix](figures/confusion-matrix.svg) ![Reliability](figures/reliability-diagram.svg)',
     '',
+    ...(run.gallery && run.gallery.length > 0
+      ? [
+          '## Cases',
+          '',
+          'Test images and the Grad-CAM heat map of the predicted class: a few per true class, then the most confident errors.',
+          '',
+          '| | image | Grad-CAM | true | predicted |',
+          '|---|---|---|---|---|',
+          ...run.gallery.map((g) => `| ${g.kind === 'error' ? 'error' : 'example'} | ![${g.file}](${g.image}) | ![Grad-CAM](${g.gradCam}) | ${g.trueClass} | ${g.predictedClass} (${pct(g.probability)}) |`),
+          '',
+        ]
+      : []),
   ];
   return lines.join('\n');
 }
