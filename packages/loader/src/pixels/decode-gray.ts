@@ -5,6 +5,7 @@ import { FpdbError } from '@fpdb/schema';
 import { describeLocation, locationDetails, type ImageLocation } from '../internal/location.js';
 import { decodePngGray, type GrayImage } from './decode-png.js';
 import { pixelKernels } from './pixel-kernels.js';
+import { inflatedSize } from './png-data-bound.js';
 import type { PngHeader } from './png-header.js';
 
 const inflateAsync = promisify(inflate);
@@ -85,3 +86,25 @@ export async function decodeGray(bytes: Uint8Array, header: PngHeader, where: Im
   wasm.exports.gray_from_samples(dst, gray, width * height, channels);
   return { gray: wasm.bytes().slice(gray, gray + width * height), width, height };
 }
+
+/**
+ * Checks that a PNG's image data inflates to exactly what its header declares (Node's zlib, stopped
+ * one byte past the declared size), for decoders that would otherwise ignore extra data silently
+ * (sharp/libpng): a bomb or a corrupt file is refused, never served.
+ * @throws FpdbError FPDB_IMAGE_DECODE naming the declared and the actual size.
+ */
+export async function checkImageDataSize(bytes: Uint8Array, header: PngHeader, where: ImageLocation): Promise<void> {
+  const expected = inflatedSize(header);
+  let inflated: Buffer;
+  try {
+    inflated = await inflateHere(imageData(bytes, where), { maxOutputLength: expected + 1, chunkSize: Math.max(1024, Math.min(expected + 1, 1 << 20)) });
+  } catch (cause) {
+    if (cause instanceof FpdbError) throw cause;
+    if ((cause as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw corrupt(where, `its image data inflates to more than the ${expected} bytes its header allows (${header.width}×${header.height}, ${header.bitDepth}-bit, colour type ${header.colourType}): a decompression bomb or corrupt data`, cause);
+    }
+    throw corrupt(where, `zlib: ${(cause as Error).message}`, cause);
+  }
+  if (inflated.length !== expected) throw corrupt(where, `its image data inflates to ${inflated.length} bytes, not the ${expected} of its ${header.width}×${header.height} header`);
+}
+

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { FpdbError, isFpdbError } from '@fpdb/schema';
 import { describeLocation, locationDetails, type ImageLocation } from '../internal/location.js';
-import { decodeGray } from './decode-gray.js';
+import { checkImageDataSize, decodeGray } from './decode-gray.js';
 import { LUMA_WEIGHTS } from './gray.js';
 import { DEFAULT_MAX_PIXELS, checkPixelLimit, readPngHeader } from './png-header.js';
 import { checkPixelOptions, resizeGeometry, type PixelOptions } from './resize-geometry.js';
@@ -59,6 +59,8 @@ export async function decodeImage(bytes: Uint8Array, options: DecodeOptions, whe
     const image = await decodeGray(bytes, header, where);
     return resizeGray(image.gray, image.width, image.height, width, height, policy);
   }
+  // libpng ignores image data past the declared rows: check it first so a bomb is refused, not served.
+  await checkImageDataSize(bytes, header, where);
   const g = resizeGeometry(header.width, header.height, width, height, policy);
   const sharp = await loadSharp(kernel);
   try {

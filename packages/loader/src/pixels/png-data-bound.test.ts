@@ -25,11 +25,13 @@ describe('decompression bombs: image data bounded by the header, every PNG mode'
       const ok = pngWithData(header, size);
       expect(decodePng(ok, { height: 10, width: 10 })).toHaveLength(100);
       expect(await decodeImage(ok, { height: 10, width: 10 })).toHaveLength(100);
+      expect(await decodeImage(ok, { height: 10, width: 10, kernel: 'lanczos3' })).toHaveLength(100);
       for (const inflated of [size + 1, BOMB]) {
         const bad = pngWithData(header, inflated);
         const refused = expect.objectContaining({ code: 'FPDB_IMAGE_DECODE', message: expect.stringMatching(/inflates to (more than the )?\d+ bytes/) });
         expect(() => decodePng(bad, { height: 10, width: 10 }, { file: 'bomb.png' })).toThrow(refused);
         await expect(decodeImage(bad, { height: 10, width: 10 }, { file: 'bomb.png', line: 3 })).rejects.toThrow(refused);
+        await expect(decodeImage(bad, { height: 10, width: 10, kernel: 'lanczos3' }, { file: 'bomb.png' })).rejects.toThrow(refused);
       }
     });
   }
