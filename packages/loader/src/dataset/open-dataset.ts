@@ -1,8 +1,9 @@
-import { open, readFile, readdir, realpath, stat } from 'node:fs/promises';
+import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CSV_FILE, FpdbError, IMAGES_DIR, isFpdbError, type ValidationIssue } from '@fpdb/schema';
 import { mapPool } from '../internal/pool.js';
-import { parseMetadata, type MetadataMode } from '../metadata/parse-metadata.js';
+import type { MetadataMode } from '../metadata/parse-metadata.js';
+import { streamMetadata } from '../metadata/read-metadata.js';
 import { DEFAULT_MAX_PIXELS, PNG_HEADER_BYTES, checkPixelLimit, readPngHeader } from '../pixels/png-header.js';
 import { createDataset, type Dataset, type ImageInfo } from './dataset.js';
 import { checkInsideImages, imagePath } from './image-path.js';
@@ -30,15 +31,6 @@ export interface OpenDatasetOptions {
 /** How many names an error message lists before "… and N more". */
 const NAMES_IN_MESSAGE = 5;
 
-function lineMap(text: string): Map<string, number> {
-  const lines = new Map<string, number>();
-  const rows = text.split('\n');
-  for (let i = 1; i < rows.length; i++) {
-    const name = rows[i]!.split(';', 1)[0]!.trim();
-    if (name && !lines.has(name)) lines.set(name, i + 1);
-  }
-  return lines;
-}
 
 async function readHeader(file: string): Promise<Uint8Array> {
   const handle = await open(file, 'r');
@@ -76,17 +68,18 @@ export async function openDataset(root: string, options: OpenDatasetOptions = {}
     });
   }
   const csvPath = resolve(absRoot, options.csv ?? CSV_FILE);
-  let text: string;
-  try {
-    text = await readFile(csvPath, 'utf8');
-  } catch (cause) {
-    throw new FpdbError('FPDB_DATASET_NOT_FOUND', `${csvPath} cannot be read (${(cause as NodeJS.ErrnoException).code ?? cause}). A release folder holds ${CSV_FILE} and ${IMAGES_DIR}/; pass { csv } if the file is elsewhere.`, {
-      cause,
+  // Streamed: the CSV text is never held whole (a 200 MB file costs its records, not its text).
+  const readable = await stat(csvPath).then(
+    (st) => (st.isFile() ? undefined : Object.assign(new Error('EISDIR'), { code: 'EISDIR' })),
+    (cause: unknown) => cause,
+  );
+  if (readable !== undefined) {
+    throw new FpdbError('FPDB_DATASET_NOT_FOUND', `${csvPath} cannot be read (${(readable as NodeJS.ErrnoException).code ?? readable}). A release folder holds ${CSV_FILE} and ${IMAGES_DIR}/; pass { csv } if the file is elsewhere.`, {
+      cause: readable,
       details: { file: csvPath },
     });
   }
-  const meta = parseMetadata(text, { mode, file: csvPath });
-  const lines = lineMap(text);
+  const { result: meta, lines } = await streamMetadata(csvPath, { mode, file: csvPath });
 
   const imagesDir = join(absRoot, IMAGES_DIR);
   let listing: string[];

@@ -65,7 +65,8 @@ export function csvParseError(file: string, cause: unknown): FpdbError {
  */
 export class MetadataValidator {
   private header: string[] | undefined;
-  private readonly firstLineOf = new Map<string, number>();
+  /** The CSV line of each valid record's image name. */
+  readonly firstLineOf = new Map<string, number>();
   readonly records: FpdbRecord[] = [];
   readonly issues: ValidationIssue[] = [];
   issueCount = 0;

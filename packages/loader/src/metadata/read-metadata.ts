@@ -24,6 +24,11 @@ function readError(source: string, cause: unknown): FpdbError {
  * @example const { records } = await readMetadata('/data/FETAL_PLANES_DB/FETAL_PLANES_DB_data.csv');
  */
 export async function readMetadata(source: string | Readable, options: MetadataOptions = {}): Promise<MetadataResult> {
+  return (await streamMetadata(source, options)).result;
+}
+
+/** {@link readMetadata} plus the CSV line of each valid record's image name. @internal */
+export async function streamMetadata(source: string | Readable, options: MetadataOptions = {}): Promise<{ result: MetadataResult; lines: Map<string, number> }> {
   let input: Readable;
   let file: string;
   if (typeof source === 'string') {
@@ -56,5 +61,5 @@ export async function readMetadata(source: string | Readable, options: MetadataO
     if (cause instanceof FpdbError) throw cause;
     throw csvParseError(file, cause);
   }
-  return validator.finish();
+  return { result: validator.finish(), lines: validator.firstLineOf };
 }
