@@ -6,7 +6,8 @@
 // Progress goes to stderr; the last stdout line is one JSON object. Options: BENCH_* env vars
 // (see bench/README.md).
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
 import os from 'node:os';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
@@ -38,6 +39,9 @@ const SETUPS = {
   'wasm1-missing': { backend: 'wasm', kernels: 'missing', batch: BATCH },
   // Batch norm through tfjs' op chain (tf.moments + FusedBatchNorm) instead of our kernel pair.
   'wasm1-chain': { backend: 'wasm', bnChain: true, batch: BATCH },
+  // The same as wasm1 from another build of the package (BENCH_BASE_DIST: a dist/ copied under
+  // packages/models, e.g. from the commit before a kernel change): A/B of a kernel change in one run.
+  ...(process.env.BENCH_BASE_DIST ? { 'wasm1-base': { backend: 'wasm', batch: BATCH, dist: process.env.BENCH_BASE_DIST } } : {}),
   // ReLU/ReLU6 gradients through tfjs' op chain (LessEqual + Step + Cast + Multiply) instead of FpdbReluGrad.
   'wasm1-relu-chain': { backend: 'wasm', reluChain: true, batch: BATCH },
   ...(WORKERS >= 2 ? { [PARALLEL]: { backend: 'wasm', workers: WORKERS, batch: BATCH } } : {}),
@@ -56,7 +60,7 @@ async function runSetup(name) {
   const steps = s.steps ?? STEPS;
   const warmup = s.warmup ?? WARMUP;
   const tf = await import('@tensorflow/tfjs-core');
-  const { arraySource, createModel, presetConfig, setupBackend, train } = await import('../dist/index.js');
+  const { arraySource, createModel, presetConfig, setupBackend, train } = await import(s.dist ? pathToFileURL(resolve(s.dist, 'index.js')).href : '../dist/index.js');
   const setup = await setupBackend({ backend: s.backend, ...(s.kernels ? { wasmKernels: s.kernels } : {}) });
   const config = BIG ? presetConfig(NETS[NET], { numClasses: CLASSES, inputSize: SIZE }) : { architecture: 'reference-cnn', numClasses: CLASSES, inputSize: SIZE };
   const model = createModel(config, { seed: 1 });
@@ -151,7 +155,7 @@ if (process.env.BENCH_CHILD) {
 }
 
 // The cpu backend needs minutes per image on the preset networks: only when named.
-const CHAINS = ['wasm1-missing', 'wasm1-chain', 'wasm1-relu-chain'];
+const CHAINS = ['wasm1-missing', 'wasm1-chain', 'wasm1-relu-chain', 'wasm1-base'];
 const want = (k) => (ONLY === undefined ? !CHAINS.includes(k) && !(BIG && k === 'cpu') : ONLY.has(k) || (k === PARALLEL && ONLY.has('wasm2')));
 const details = {};
 const wasmKeys = [...new Set(['wasm1', ...CHAINS, PARALLEL])].filter((k) => SETUPS[k] && want(k));

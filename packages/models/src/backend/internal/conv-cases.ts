@@ -30,6 +30,8 @@ export const CONV_CASES: ConvCase[] = [
   { x: [1, 9, 8, 8], filter: [3, 3, 8, 8], strides: [2, 2], pad: [[0, 0], [1, 1], [0, 2], [0, 0]] },
   { x: [2, 8, 8, 8], filter: [1, 1, 8, 16], strides: [2, 2], pad: 'valid' },
   { x: [1, 10, 10, 19], filter: [3, 3, 19, 7], strides: [2, 2], pad: 'same' },
+  // A filter past 512 KB: the forward runs in output-channel chunks of 48 (48, 48, 34: SIMD and scalar tails).
+  { x: [2, 5, 6, 128], filter: [3, 3, 128, 130], strides: [1, 1], pad: 'same' },
 ];
 
 /** Depthwise cases: filter [kh, kw, C, multiplier]. */

@@ -417,9 +417,9 @@ EXPORT void add_bias(const f32 *x, const f32 *bias, f32 *out, int rows, int cols
 
 /* One output pixel (border pixels): taps [ky0,ky1) x [kx0,kx1) inside the image. */
 static void conv_pixel(const f32 *xb, const f32 *w, f32 *yp, int W, int Ci, int Co, int kw, int ky0,
-                       int ky1, int iy0, int dh, int kx0, int kx1, int ix0, int dwl) {
-  int co = 0;
-  for (; co + 8 <= Co; co += 8) {
+                       int ky1, int iy0, int dh, int kx0, int kx1, int ix0, int dwl, int c0, int c1) {
+  int co = c0;
+  for (; co + 8 <= c1; co += 8) {
     v128_t a0 = wasm_f32x4_splat(0.0f), a1 = a0;
     SEGMENTS({
       for (int i = 0; i < n; ++i) {
@@ -432,7 +432,7 @@ static void conv_pixel(const f32 *xb, const f32 *w, f32 *yp, int W, int Ci, int 
     wasm_v128_store(yp + co, a0);
     wasm_v128_store(yp + co + 4, a1);
   }
-  for (; co + 4 <= Co; co += 4) {
+  for (; co + 4 <= c1; co += 4) {
     v128_t a0 = wasm_f32x4_splat(0.0f);
     SEGMENTS({
       for (int i = 0; i < n; ++i) {
@@ -442,7 +442,7 @@ static void conv_pixel(const f32 *xb, const f32 *w, f32 *yp, int W, int Ci, int 
     })
     wasm_v128_store(yp + co, a0);
   }
-  for (; co < Co; ++co) {
+  for (; co < c1; ++co) {
     f32 a = 0.0f;
     SEGMENTS({
       for (int i = 0; i < n; ++i) a += xp[i] * wp[i * Co];
@@ -453,10 +453,10 @@ static void conv_pixel(const f32 *xb, const f32 *w, f32 *yp, int W, int Ci, int 
 
 /* Four interior output pixels ps floats apart in x (all kw taps inside the image). */
 static void conv_tile4(const f32 *xb, const f32 *w, f32 *yp, int W, int Ci, int Co, int kw, int ky0,
-                       int ky1, int iy0, int dh, int ix0, int dwl, int ps) {
+                       int ky1, int iy0, int dh, int ix0, int dwl, int ps, int c0, int c1) {
   const int kx0 = 0, kx1 = kw;
-  int co = 0;
-  for (; co + 8 <= Co; co += 8) {
+  int co = c0;
+  for (; co + 8 <= c1; co += 8) {
     v128_t a00 = wasm_f32x4_splat(0.0f), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
     SEGMENTS({
       for (int i = 0; i < n; ++i) {
@@ -481,7 +481,7 @@ static void conv_tile4(const f32 *xb, const f32 *w, f32 *yp, int W, int Ci, int 
     wasm_v128_store(yp + 2 * Co + co, a20); wasm_v128_store(yp + 2 * Co + co + 4, a21);
     wasm_v128_store(yp + 3 * Co + co, a30); wasm_v128_store(yp + 3 * Co + co + 4, a31);
   }
-  for (; co + 4 <= Co; co += 4) {
+  for (; co + 4 <= c1; co += 4) {
     v128_t a0 = wasm_f32x4_splat(0.0f), a1 = a0, a2 = a0, a3 = a0;
     SEGMENTS({
       for (int i = 0; i < n; ++i) {
@@ -498,7 +498,7 @@ static void conv_tile4(const f32 *xb, const f32 *w, f32 *yp, int W, int Ci, int 
     wasm_v128_store(yp + 2 * Co + co, a2);
     wasm_v128_store(yp + 3 * Co + co, a3);
   }
-  for (; co < Co; ++co) {
+  for (; co < c1; ++co) {
     f32 a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
     SEGMENTS({
       for (int i = 0; i < n; ++i) {
@@ -543,29 +543,42 @@ EXPORT void conv2d_forward(const f32 *x, const f32 *w, f32 *y, int B, int H, int
   /* Interior columns: every tap inside the image, ox*sw - pl >= 0 and ox*sw + (kw-1)*dwl - pl < W. */
   int oxa = first_valid(-pl, sw);
   int oxb = end_valid((kw - 1) * dwl - pl, sw, W, Wo);
-  for (int b = 0; b < B; ++b) {
-    const f32 *xb = x + b * H * W * Ci;
-    for (int oy = 0; oy < Ho; ++oy) {
-      int iy0 = oy * sh - pt;
-      int ky0 = first_valid(iy0, dh);
-      int ky1 = end_valid(iy0, dh, H, kh);
-      f32 *yrow = y + (b * Ho + oy) * Wo * Co;
-      int ox = 0;
-      for (; ox < Wo && (ox < oxa || ox + 4 > oxb); ++ox) {
-        int ix0 = ox * sw - pl;
-        conv_pixel(xb, w, yrow + ox * Co, W, Ci, Co, kw, ky0, ky1, iy0, dh, first_valid(ix0, dwl),
-                   end_valid(ix0, dwl, W, kw), ix0, dwl);
+  /* A filter past L2 (ResNet's 3x3 convs from 128 channels: 0.6 to 9.4 MB) was streamed from memory
+   * once per 4-pixel tile. Output channels in chunks whose filter slab (kh*kw*Ci rows of whole 64-byte
+   * lines) stays in L2 over every pixel of the batch: the filter is read once, the input once a chunk. */
+  int chunk = Co;
+  if ((long long)kh * kw * Ci * Co * 4 > (512 << 10)) {
+    chunk = ((256 << 10) / (kh * kw * Ci * 4)) / 16 * 16;
+    if (chunk < 16) chunk = 16;
+    if (chunk > Co) chunk = Co;
+  }
+  for (int c0 = 0; c0 < Co; c0 += chunk) {
+    int c1 = c0 + chunk < Co ? c0 + chunk : Co;
+    for (int b = 0; b < B; ++b) {
+      const f32 *xb = x + b * H * W * Ci;
+      for (int oy = 0; oy < Ho; ++oy) {
+        int iy0 = oy * sh - pt;
+        int ky0 = first_valid(iy0, dh);
+        int ky1 = end_valid(iy0, dh, H, kh);
+        f32 *yrow = y + (b * Ho + oy) * Wo * Co;
+        int ox = 0;
+        for (; ox < Wo && (ox < oxa || ox + 4 > oxb); ++ox) {
+          int ix0 = ox * sw - pl;
+          conv_pixel(xb, w, yrow + ox * Co, W, Ci, Co, kw, ky0, ky1, iy0, dh, first_valid(ix0, dwl),
+                     end_valid(ix0, dwl, W, kw), ix0, dwl, c0, c1);
+        }
+        for (; ox + 4 <= oxb; ox += 4)
+          conv_tile4(xb, w, yrow + ox * Co, W, Ci, Co, kw, ky0, ky1, iy0, dh, ox * sw - pl, dwl, sw * Ci, c0, c1);
+        for (; ox < Wo; ++ox) {
+          int ix0 = ox * sw - pl;
+          conv_pixel(xb, w, yrow + ox * Co, W, Ci, Co, kw, ky0, ky1, iy0, dh, first_valid(ix0, dwl),
+                     end_valid(ix0, dwl, W, kw), ix0, dwl, c0, c1);
+        }
+        if ((bias || act) && chunk == Co) epilogue(yrow, bias, Wo, Co, act);
       }
-      for (; ox + 4 <= oxb; ox += 4)
-        conv_tile4(xb, w, yrow + ox * Co, W, Ci, Co, kw, ky0, ky1, iy0, dh, ox * sw - pl, dwl, sw * Ci);
-      for (; ox < Wo; ++ox) {
-        int ix0 = ox * sw - pl;
-        conv_pixel(xb, w, yrow + ox * Co, W, Ci, Co, kw, ky0, ky1, iy0, dh, first_valid(ix0, dwl),
-                   end_valid(ix0, dwl, W, kw), ix0, dwl);
-      }
-      if (bias || act) epilogue(yrow, bias, Wo, Co, act);
     }
   }
+  if ((bias || act) && chunk < Co) epilogue(y, bias, B * Ho * Wo, Co, act);
 }
 
 /*
