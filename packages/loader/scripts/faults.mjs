@@ -26,7 +26,9 @@ if (process.argv[2] === 'child') {
       const ds = await loader.openDataset(a, { missing: 'skip' });
       process.stderr.write('S\n');
       const r = await loader.buildCache(ds, { ...SIZE, concurrency: 1, workers: false, onError: 'skip' });
-      process.stdout.write(JSON.stringify({ ok: true, decoded: r.decoded, reused: r.reused, resumed: r.resumed, repaired: r.repaired.length, dropped: r.journalLinesDropped, skipped: r.skipped.length }));
+      process.stdout.write(
+        JSON.stringify({ ok: true, decoded: r.decoded, reused: r.reused, resumed: r.resumed, repaired: r.repaired.length, dropped: r.journalLinesDropped, skipped: r.skipped.length }),
+      );
     } else if (op === 'download') {
       process.stderr.write('S\n');
       const r = await loader.downloadRelease({ out: a, url: b, checksum: { algorithm: 'md5', value: c }, retryDelayMs: 20 });
@@ -124,14 +126,23 @@ function freshData(name) {
   const root = join(work, name);
   cpSync(synthRoot, root, { recursive: true });
   // A sentinel beside the dataset: the build may touch nothing outside <root>/.fpdb-cache.
-  writeFileSync(join(root, 'notes.txt'), 'not fpdb\'s');
+  writeFileSync(join(root, 'notes.txt'), "not fpdb's");
   return root;
 }
 const cacheFiles = (root) => {
   const dir = join(root, '.fpdb-cache');
   const stem = `${SIZE.height}x${SIZE.width}-${SIZE.policy}`;
   const index = JSON.parse(readFileSync(join(dir, `${stem}.json`), 'utf8'));
-  return { dir, stem, entries: Object.fromEntries(Object.entries(index.entries).map(([n, e]) => [n, [e[0], e[1], e[3]]])), failed: Object.keys(index.failed ?? {}), pixels: createHash('sha1').update(readFileSync(join(dir, `${stem}.bin`)).subarray(64)).digest('hex'), leftovers: readdirSync(dir).filter((f) => !f.endsWith('.bin') && !f.endsWith('.json')) };
+  return {
+    dir,
+    stem,
+    entries: Object.fromEntries(Object.entries(index.entries).map(([n, e]) => [n, [e[0], e[1], e[3]]])),
+    failed: Object.keys(index.failed ?? {}),
+    pixels: createHash('sha1')
+      .update(readFileSync(join(dir, `${stem}.bin`)).subarray(64))
+      .digest('hex'),
+    leftovers: readdirSync(dir).filter((f) => !f.endsWith('.bin') && !f.endsWith('.json')),
+  };
 };
 
 const refRoot = freshData('cache-ref');

@@ -54,8 +54,16 @@ const run = (code) => {
   return { ...(last?.startsWith('{') ? JSON.parse(last) : {}), outcome: (r.stdout.split('\n')[0] || r.stderr.split('\n').find((l) => /Error|FPDB/.test(l)) || '').slice(0, 300) };
 };
 const result = {
-  bomb: { fileBytes: (await import('node:fs')).statSync(png).size, inflatesTo: 1 << 30, ...run(`const { readImage } = await import('${dist}node.js'); try { await readImage('${png}', { height: 32, width: 32 }); console.log('accepted'); } catch (e) { console.log(e.code, e.message.slice(0, 200)); }`) },
-  csv200MB: run(`const { readMetadata } = await import('${dist}node.js'); try { const r = await readMetadata('${csv}', { mode: 'lenient' }); console.log('records', r.records.length, 'issues', r.issues.length); } catch (e) { console.log(e.code, e.message.slice(0, 200)); }`),
+  bomb: {
+    fileBytes: (await import('node:fs')).statSync(png).size,
+    inflatesTo: 1 << 30,
+    ...run(
+      `const { readImage } = await import('${dist}node.js'); try { await readImage('${png}', { height: 32, width: 32 }); console.log('accepted'); } catch (e) { console.log(e.code, e.message.slice(0, 200)); }`,
+    ),
+  },
+  csv200MB: run(
+    `const { readMetadata } = await import('${dist}node.js'); try { const r = await readMetadata('${csv}', { mode: 'lenient' }); console.log('records', r.records.length, 'issues', r.issues.length); } catch (e) { console.log(e.code, e.message.slice(0, 200)); }`,
+  ),
 };
 rmSync(dir, { recursive: true, force: true });
 console.log(JSON.stringify(result, null, 2));

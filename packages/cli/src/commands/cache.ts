@@ -35,7 +35,7 @@ const cache = defineCommand({
   description: [
     'Decodes every image of the release folder <dir> to one 8-bit gray channel at N×N (or --height/--width)',
     'and stores them in <dir>/.fpdb-cache/<H>x<W>-<policy>.bin with an index keyed by each source file',
-    "(size + mtime), so later epochs and runs decode nothing. Images whose source is unchanged are reused,",
+    '(size + mtime), so later epochs and runs decode nothing. Images whose source is unchanged are reused,',
     'an interrupted build resumes where it stopped (run the same command again), and a read-only dataset',
     'folder falls back to ~/.cache/fpdb (or $XDG_CACHE_HOME/fpdb). Progress goes to stderr.',
   ],
@@ -78,7 +78,8 @@ const cache = defineCommand({
       onProgress: (p) => progress.update(p.done, `decoded ${p.decoded}, reused ${p.reused}`),
       onWait: (_holder, message) => stderr.write(`${message}\n`),
     });
-    if (result.repaired.length > 0) stderr.write(`${result.repaired.length} cached image(s) failed their checksum and were decoded again: ${result.repaired.slice(0, 5).join(', ')}${result.repaired.length > 5 ? ', …' : ''}\n`);
+    if (result.repaired.length > 0)
+      stderr.write(`${result.repaired.length} cached image(s) failed their checksum and were decoded again: ${result.repaired.slice(0, 5).join(', ')}${result.repaired.length > 5 ? ', …' : ''}\n`);
     if (result.journalLinesDropped > 0) stderr.write(`The interrupted build's journal had ${result.journalLinesDropped} damaged line(s); their images were decoded again.\n`);
     progress.done(`decoded ${result.decoded}, reused ${result.reused}`);
     const seconds = (Date.now() - started) / 1000;

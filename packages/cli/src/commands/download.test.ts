@@ -102,4 +102,3 @@ describe('fpdb download', () => {
     expect(existsSync(join(kept, 'FETAL_PLANES_ZENODO.zip'))).toBe(true);
   });
 });
-

@@ -27,7 +27,11 @@ function phaseProgress(stderr: NodeJS.WritableStream): { on: (p: TransferProgres
         end();
         phase = p.phase;
         const bytes = p.phase !== 'extract';
-        bar = createProgress({ label: bytes ? `${p.phase} MB` : 'extract files', total: bytes ? Math.ceil((p.total ?? 0) / MB) : (p.total ?? 0), stream: stderr as NodeJS.WritableStream & { isTTY?: boolean } });
+        bar = createProgress({
+          label: bytes ? `${p.phase} MB` : 'extract files',
+          total: bytes ? Math.ceil((p.total ?? 0) / MB) : (p.total ?? 0),
+          stream: stderr as NodeJS.WritableStream & { isTTY?: boolean },
+        });
       }
       bar?.update(p.phase === 'extract' ? p.done : Math.floor(p.done / MB));
     },
@@ -46,7 +50,7 @@ const download = defineCommand({
     `.part file is kept between runs), verifies the checksum, and extracts DIR/${CSV_FILE} and`,
     `DIR/${IMAGES_DIR}/ for \`fpdb cache\`, \`fpdb stats\` and the loader.`,
     '',
-    'Checksum: pass the md5 shown on the Zenodo record page with --md5. Without it the server\'s Content-MD5',
+    "Checksum: pass the md5 shown on the Zenodo record page with --md5. Without it the server's Content-MD5",
     'or an md5 ETag is used when present; otherwise the zip is NOT verified and the output says so.',
   ],
   options: {
@@ -85,7 +89,9 @@ const download = defineCommand({
       });
       progress.end();
       if (!result.checksum.verified) {
-        stderr.write(`warning: no checksum was given or published by the server; the zip was NOT verified (its md5 is ${result.checksum.value}). Compare it with the md5 on https://zenodo.org/records/${ZENODO_RECORD}.\n`);
+        stderr.write(
+          `warning: no checksum was given or published by the server; the zip was NOT verified (its md5 is ${result.checksum.value}). Compare it with the md5 on https://zenodo.org/records/${ZENODO_RECORD}.\n`,
+        );
       }
       output = { ...result, downloaded: true };
     }

@@ -217,14 +217,22 @@ async function buildUnlocked(dataset: Dataset, options: BuildCacheOptions): Prom
   let data: FileHandle;
   let log: FileHandle;
   try {
-    const allocated = await stat(partial).then((st) => (resumed ? st.blocks * 512 : 0)).catch(() => 0);
+    const allocated = await stat(partial)
+      .then((st) => (resumed ? st.blocks * 512 : 0))
+      .catch(() => 0);
     const free = await freeBytes(location.dir);
     const need = bytes - allocated + (1 << 20);
     if (free !== undefined && free < need) throw noSpace(location.dir, need, free);
     if (resumed) {
       data = await open(partial, 'r+');
       // Rewritten without its damaged lines, so a torn tail never garbles the next append.
-      await writeFile(`${journalFile}.tmp`, `${JSON.stringify(journal!.head)}\n${journal!.good.filter((l) => crcs.has(Number(l.split(' ')[0]))).map((l) => `${l}\n`).join('')}`);
+      await writeFile(
+        `${journalFile}.tmp`,
+        `${JSON.stringify(journal!.head)}\n${journal!.good
+          .filter((l) => crcs.has(Number(l.split(' ')[0])))
+          .map((l) => `${l}\n`)
+          .join('')}`,
+      );
       await rename(`${journalFile}.tmp`, journalFile);
       log = await open(journalFile, 'a');
     } else {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { appendFile, open, readFile, readdir, utimes, writeFile } from 'node:fs/promises';
+import { open, readFile, readdir, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
@@ -93,7 +93,7 @@ describe('cache integrity: what fpdb wrote is checked before it is served', () =
     const lines = (await readFile(journal, 'utf8')).split('\n');
     expect(lines.length).toBeGreaterThan(10);
     // A garbled line, a slot out of range, and a line torn by a kill (no newline).
-    await writeFile(journal, [lines[0], 'xx yy', '999 1 2 3', ...lines.slice(1, -1), ''].join('\n') + '5 12');
+    await writeFile(journal, `${[lines[0], 'xx yy', '999 1 2 3', ...lines.slice(1, -1), ''].join('\n')}5 12`);
     // A done slot whose bytes were damaged in the partial file.
     await flipByte(join(root, '.fpdb-cache', '24x32-pad.bin.partial'), CACHE_HEADER_BYTES + 1 * slotBytes + 7);
     const resumed = await buildCache(ds, size);

@@ -135,9 +135,13 @@ export async function lockCache(file: string, signalOrOptions?: AbortSignal | Lo
       onWait?.(holder, `Waiting for ${describeHolder(holder)}, which is building ${file}. If no other fpdb run is building this cache, delete ${lock}.`);
     }
     if (Date.now() > deadline) {
-      throw new FpdbError('FPDB_CACHE', `${lock} has been held by ${describeHolder(holder)} for over ${Math.round(waitMs / 60_000)} minutes. If no other fpdb run is building this cache, delete the lock file.`, {
-        details: { file: lock, value: holder },
-      });
+      throw new FpdbError(
+        'FPDB_CACHE',
+        `${lock} has been held by ${describeHolder(holder)} for over ${Math.round(waitMs / 60_000)} minutes. If no other fpdb run is building this cache, delete the lock file.`,
+        {
+          details: { file: lock, value: holder },
+        },
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }

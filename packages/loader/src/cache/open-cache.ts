@@ -58,7 +58,16 @@ async function tryOpen(dataset: Dataset, dir: string, stem: string, expect: { he
     // A damaged index (torn write, edited by hand): no cache; the next build writes a new one.
     return undefined;
   }
-  if (typeof index !== 'object' || index === null || !Number.isInteger(index.count) || index.count < 0 || typeof index.dataFile !== 'string' || index.dataFile.includes('/') || index.dataFile.includes('\\')) return undefined;
+  if (
+    typeof index !== 'object' ||
+    index === null ||
+    !Number.isInteger(index.count) ||
+    index.count < 0 ||
+    typeof index.dataFile !== 'string' ||
+    index.dataFile.includes('/') ||
+    index.dataFile.includes('\\')
+  )
+    return undefined;
   if (
     index.format !== 'fpdb-cache' ||
     index.version !== CACHE_VERSION ||
@@ -112,9 +121,13 @@ async function tryOpen(dataset: Dataset, dir: string, stem: string, expect: { he
     if (Array.isArray(f) && f.length === 4 && f[0] === info.size && f[1] === info.mtimeMs && typeof f[2] === 'string' && typeof f[3] === 'string') failed.set(r.imageName, f as CacheFailure);
   }
   const corrupt = (name: string, slot: number): FpdbError =>
-    new FpdbError('FPDB_CACHE_CORRUPT', `${file}: the cached pixels of ${name} (slot ${slot}) fail their checksum; the cache file was damaged after it was written. Run \`fpdb cache\` again (it re-decodes the damaged images) or delete ${file}.`, {
-      details: { file, value: name, slot },
-    });
+    new FpdbError(
+      'FPDB_CACHE_CORRUPT',
+      `${file}: the cached pixels of ${name} (slot ${slot}) fail their checksum; the cache file was damaged after it was written. Run \`fpdb cache\` again (it re-decodes the damaged images) or delete ${file}.`,
+      {
+        details: { file, value: name, slot },
+      },
+    );
   return {
     file,
     height: index.height,

@@ -31,7 +31,6 @@ export interface OpenDatasetOptions {
 /** How many names an error message lists before "… and N more". */
 const NAMES_IN_MESSAGE = 5;
 
-
 async function readHeader(file: string): Promise<Uint8Array> {
   const handle = await open(file, 'r');
   try {
@@ -74,10 +73,14 @@ export async function openDataset(root: string, options: OpenDatasetOptions = {}
     (cause: unknown) => cause,
   );
   if (readable !== undefined) {
-    throw new FpdbError('FPDB_DATASET_NOT_FOUND', `${csvPath} cannot be read (${(readable as NodeJS.ErrnoException).code ?? readable}). A release folder holds ${CSV_FILE} and ${IMAGES_DIR}/; pass { csv } if the file is elsewhere.`, {
-      cause: readable,
-      details: { file: csvPath },
-    });
+    throw new FpdbError(
+      'FPDB_DATASET_NOT_FOUND',
+      `${csvPath} cannot be read (${(readable as NodeJS.ErrnoException).code ?? readable}). A release folder holds ${CSV_FILE} and ${IMAGES_DIR}/; pass { csv } if the file is elsewhere.`,
+      {
+        cause: readable,
+        details: { file: csvPath },
+      },
+    );
   }
   const { result: meta, lines } = await streamMetadata(csvPath, { mode, file: csvPath });
 
@@ -143,7 +146,16 @@ export async function openDataset(root: string, options: OpenDatasetOptions = {}
         header = readPngHeader(await readHeader(path), where);
         checkPixelLimit(header, maxPixels, where);
       }
-      images.set(r.imageName, { path, line, size: Number(st.size), mtimeMs: Math.floor(Number(st.mtimeMs)), width: header.width, height: header.height, colourType: header.colourType, bitDepth: header.bitDepth });
+      images.set(r.imageName, {
+        path,
+        line,
+        size: Number(st.size),
+        mtimeMs: Math.floor(Number(st.mtimeMs)),
+        width: header.width,
+        height: header.height,
+        colourType: header.colourType,
+        bitDepth: header.bitDepth,
+      });
     } catch (error) {
       if (!isFpdbError(error)) throw error;
       if (invalid === 'error') throw error;

@@ -206,11 +206,9 @@ export async function downloadFile(url: string, file: string, options: DownloadF
   const actual = await hashFile(target, expected.algorithm, onProgress);
   if (actual !== expected.value) {
     if (!keep) await rm(target, { force: true });
-    throw new FpdbError(
-      'FPDB_CHECKSUM',
-      `${target} has ${expected.algorithm} ${actual}, expected ${expected.value} (from ${expected.source}). The file is corrupt. ${fate}.`,
-      { details: { file: target, value: actual, expected: expected.value, kept: keep } },
-    );
+    throw new FpdbError('FPDB_CHECKSUM', `${target} has ${expected.algorithm} ${actual}, expected ${expected.value} (from ${expected.source}). The file is corrupt. ${fate}.`, {
+      details: { file: target, value: actual, expected: expected.value, kept: keep },
+    });
   }
   return { file: target, bytes, attempts, resumed, checksum: { algorithm: expected.algorithm, value: actual, source: expected.source, verified: true } };
 }

@@ -193,7 +193,7 @@ describe('downloads never destroy', () => {
     expect(await readFile(join(out, 'notes.txt'), 'utf8')).toBe('mine');
   });
 
-  it('a previous release is replaced only with force; a user folder named like the release\'s is never deleted without it', async () => {
+  it("a previous release is replaced only with force; a user folder named like the release's is never deleted without it", async () => {
     const s = await serve(zipBytes);
     servers.push(s.server);
     const out = await tempDir();
@@ -242,4 +242,3 @@ describe('downloads never destroy', () => {
     expect((await readdir(out)).sort()).toEqual(['FETAL_PLANES_DB_data.csv', 'Images']);
   });
 });
-

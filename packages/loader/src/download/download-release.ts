@@ -11,7 +11,6 @@ export const RELEASE_URL = 'https://zenodo.org/records/3904280/files/FETAL_PLANE
 /** The zip's file name. */
 export const RELEASE_ZIP = 'FETAL_PLANES_ZENODO.zip';
 
-
 /** Options of {@link downloadRelease}. */
 export interface DownloadOptions {
   /** Folder to extract into (`out/FETAL_PLANES_DB_data.csv`, `out/Images/`); the zip is downloaded there too. */

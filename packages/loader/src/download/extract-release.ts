@@ -38,7 +38,8 @@ const OWN_ENTRIES = ['.fpdb-extract', '.fpdb-cache'];
 export async function checkOutputFolder(out: string, options: { force?: boolean; zip?: string } = {}): Promise<void> {
   const entries = await readdir(out).catch((cause: unknown) => {
     if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return [] as string[];
-    if ((cause as NodeJS.ErrnoException).code === 'ENOTDIR') throw new FpdbError('FPDB_OUTPUT_NOT_EMPTY', `${out} is a file, not a folder. Pass a new or empty folder to --out.`, { details: { file: out } });
+    if ((cause as NodeJS.ErrnoException).code === 'ENOTDIR')
+      throw new FpdbError('FPDB_OUTPUT_NOT_EMPTY', `${out} is a file, not a folder. Pass a new or empty folder to --out.`, { details: { file: out } });
     throw cause;
   });
   const zipName = options.zip === undefined ? undefined : basename(options.zip);

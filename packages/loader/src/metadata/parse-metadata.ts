@@ -90,11 +90,9 @@ export class MetadataValidator {
       const missing = CSV_COLUMNS.filter((c) => !header.includes(c));
       if (missing.length > 0) {
         const hint = header.length === 1 && header[0]!.includes(',') ? ' The file looks comma-separated; the release uses ";".' : '';
-        throw new FpdbError(
-          'FPDB_CSV_HEADER',
-          `${file} line 1: the header lacks ${missing.join(', ')}; found ${JSON.stringify(header.slice(0, 20))}, expected ${CSV_COLUMNS.join(';')}.${hint}`,
-          { details: { file, line: 1, value: header.slice(0, 20), missing } },
-        );
+        throw new FpdbError('FPDB_CSV_HEADER', `${file} line 1: the header lacks ${missing.join(', ')}; found ${JSON.stringify(header.slice(0, 20))}, expected ${CSV_COLUMNS.join(';')}.${hint}`, {
+          details: { file, line: 1, value: header.slice(0, 20), missing },
+        });
       }
       this.header = header;
       return;
@@ -112,7 +110,7 @@ export class MetadataValidator {
       return;
     }
     const raw: Record<string, string> = {};
-    header.forEach((name, i) => (raw[name] = fields[i]!));
+    for (let i = 0; i < header.length; i++) raw[header[i]!] = fields[i]!;
     const result = safeParseRecord(raw);
     if (!result.ok) {
       for (const issue of result.issues) this.issue({ ...issue, line, message: `${file} line ${line}: ${issue.message}` });

@@ -48,9 +48,12 @@ describe('readMetadata', () => {
     });
 
     it('a failing stream is FPDB_CSV_READ, not a hang', async () => {
-      const failing = new Readable({ read() { this.destroy(new Error('disk gone')); } });
+      const failing = new Readable({
+        read() {
+          this.destroy(new Error('disk gone'));
+        },
+      });
       await expect(readMetadata(failing)).rejects.toMatchObject({ code: 'FPDB_CSV_READ', message: expect.stringContaining('disk gone') });
     });
   });
 });
-

@@ -14,8 +14,7 @@ const inflateAsync = promisify(inflate);
  * (the decode pool's) inflates in place: it has nothing else to do, and skipping the hand-off saves
  * about a quarter of the inflate's CPU time.
  */
-const inflateHere = (data: Buffer, options: { maxOutputLength: number; chunkSize: number }): Buffer | Promise<Buffer> =>
-  isMainThread ? inflateAsync(data, options) : inflateSync(data, options);
+const inflateHere = (data: Buffer, options: { maxOutputLength: number; chunkSize: number }): Buffer | Promise<Buffer> => (isMainThread ? inflateAsync(data, options) : inflateSync(data, options));
 /** Channels per PNG colour type with 8-bit samples and no palette: gray, RGB, gray+alpha, RGBA. */
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 4: 2, 6: 4 };
 
@@ -70,7 +69,11 @@ export async function decodeGray(bytes: Uint8Array, header: PngHeader, where: Im
     if (cause instanceof FpdbError) throw cause;
     if ((cause as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
       // maxOutputLength stopped the inflate: memory stays bounded by the declared size.
-      throw corrupt(where, `its image data inflates to more than the ${expected} bytes its header allows (${width}×${height}, 8-bit, colour type ${header.colourType}): a decompression bomb or corrupt data`, cause);
+      throw corrupt(
+        where,
+        `its image data inflates to more than the ${expected} bytes its header allows (${width}×${height}, 8-bit, colour type ${header.colourType}): a decompression bomb or corrupt data`,
+        cause,
+      );
     }
     throw corrupt(where, `zlib: ${(cause as Error).message}`, cause);
   }
@@ -101,10 +104,13 @@ export async function checkImageDataSize(bytes: Uint8Array, header: PngHeader, w
   } catch (cause) {
     if (cause instanceof FpdbError) throw cause;
     if ((cause as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw corrupt(where, `its image data inflates to more than the ${expected} bytes its header allows (${header.width}×${header.height}, ${header.bitDepth}-bit, colour type ${header.colourType}): a decompression bomb or corrupt data`, cause);
+      throw corrupt(
+        where,
+        `its image data inflates to more than the ${expected} bytes its header allows (${header.width}×${header.height}, ${header.bitDepth}-bit, colour type ${header.colourType}): a decompression bomb or corrupt data`,
+        cause,
+      );
     }
     throw corrupt(where, `zlib: ${(cause as Error).message}`, cause);
   }
   if (inflated.length !== expected) throw corrupt(where, `its image data inflates to ${inflated.length} bytes, not the ${expected} of its ${header.width}×${header.height} header`);
 }
-

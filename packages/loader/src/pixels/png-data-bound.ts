@@ -60,7 +60,12 @@ export function boundPngData(bytes: Uint8Array, header: PngHeader, where: ImageL
   let finished = false;
   const inflater = new Unzlib((chunk, final) => {
     produced += chunk.length;
-    if (produced > expected) throw refuse(where, `its image data inflates to more than the ${expected} bytes its header allows (${header.width}×${header.height}, ${header.bitDepth}-bit, colour type ${header.colourType}): a decompression bomb or corrupt data`, { declaredBytes: expected });
+    if (produced > expected)
+      throw refuse(
+        where,
+        `its image data inflates to more than the ${expected} bytes its header allows (${header.width}×${header.height}, ${header.bitDepth}-bit, colour type ${header.colourType}): a decompression bomb or corrupt data`,
+        { declaredBytes: expected },
+      );
     if (final) finished = true;
   });
   const feed = (data: Uint8Array, final: boolean): void => {
@@ -94,7 +99,9 @@ export function boundPngData(bytes: Uint8Array, header: PngHeader, where: ImageL
   if (!idat) throw refuse(where, 'it has no IDAT chunk');
   feed(idat, true);
   if (!finished || produced !== expected) {
-    throw refuse(where, `its image data inflates to ${produced} bytes${finished ? '' : ' and ends early'}, not the ${expected} of its ${header.width}×${header.height} header`, { declaredBytes: expected });
+    throw refuse(where, `its image data inflates to ${produced} bytes${finished ? '' : ' and ends early'}, not the ${expected} of its ${header.width}×${header.height} header`, {
+      declaredBytes: expected,
+    });
   }
   let size = 0;
   for (const k of kept) size += k.length;
