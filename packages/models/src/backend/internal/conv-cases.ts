@@ -32,6 +32,9 @@ export const CONV_CASES: ConvCase[] = [
   { x: [1, 10, 10, 19], filter: [3, 3, 19, 7], strides: [2, 2], pad: 'same' },
   // A filter past 512 KB: the forward runs in output-channel chunks of 48 (48, 48, 34: SIMD and scalar tails).
   { x: [2, 5, 6, 128], filter: [3, 3, 128, 130], strides: [1, 1], pad: 'same' },
+  // Batches of 4 and more: border pixels go 4 images at a time (5 = one group of 4 + one image alone).
+  { x: [5, 7, 7, 8], filter: [3, 3, 8, 20], strides: [1, 1], pad: 'same' },
+  { x: [4, 9, 9, 3], filter: [3, 3, 3, 8], strides: [2, 2], pad: 'same' },
 ];
 
 /** Depthwise cases: filter [kh, kw, C, multiplier]. */

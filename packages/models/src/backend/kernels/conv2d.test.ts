@@ -40,6 +40,7 @@ describe('FusedConv2D on wasm', () => {
     [CONV_CASES[9]!, 'relu', false],
     [CONV_CASES[5]!, 'elu', true],
     [CONV_CASES[17]!, 'relu6', true],
+    [CONV_CASES[18]!, 'relu', true],
   ];
   for (const [i, [c, activation, withBias]] of cases.entries()) {
     it(`matches cpu: ${describeCase(c)}, ${activation}${withBias ? ' + bias' : ''}`, async () => {

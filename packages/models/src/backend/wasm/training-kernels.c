@@ -451,10 +451,11 @@ static void conv_pixel(const f32 *xb, const f32 *w, f32 *yp, int W, int Ci, int 
   }
 }
 
-/* Four interior output pixels ps floats apart in x (all kw taps inside the image). */
+/* Four output pixels with the same taps [ky0,ky1) x [kx0,kx1): ps floats apart in x (4 interior pixels
+ * of a row, ps = sw*Ci) or in y (ys floats apart: the same pixel of 4 images, ps = H*W*Ci). */
 static void conv_tile4(const f32 *xb, const f32 *w, f32 *yp, int W, int Ci, int Co, int kw, int ky0,
-                       int ky1, int iy0, int dh, int ix0, int dwl, int ps, int c0, int c1) {
-  const int kx0 = 0, kx1 = kw;
+                       int ky1, int iy0, int dh, int kx0, int kx1, int ix0, int dwl, int ps, int ys,
+                       int c0, int c1) {
   int co = c0;
   for (; co + 8 <= c1; co += 8) {
     v128_t a00 = wasm_f32x4_splat(0.0f), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
@@ -477,9 +478,9 @@ static void conv_tile4(const f32 *xb, const f32 *w, f32 *yp, int W, int Ci, int 
       }
     })
     wasm_v128_store(yp + co, a00); wasm_v128_store(yp + co + 4, a01);
-    wasm_v128_store(yp + Co + co, a10); wasm_v128_store(yp + Co + co + 4, a11);
-    wasm_v128_store(yp + 2 * Co + co, a20); wasm_v128_store(yp + 2 * Co + co + 4, a21);
-    wasm_v128_store(yp + 3 * Co + co, a30); wasm_v128_store(yp + 3 * Co + co + 4, a31);
+    wasm_v128_store(yp + ys + co, a10); wasm_v128_store(yp + ys + co + 4, a11);
+    wasm_v128_store(yp + 2 * ys + co, a20); wasm_v128_store(yp + 2 * ys + co + 4, a21);
+    wasm_v128_store(yp + 3 * ys + co, a30); wasm_v128_store(yp + 3 * ys + co + 4, a31);
   }
   for (; co + 4 <= c1; co += 4) {
     v128_t a0 = wasm_f32x4_splat(0.0f), a1 = a0, a2 = a0, a3 = a0;
@@ -494,9 +495,9 @@ static void conv_tile4(const f32 *xb, const f32 *w, f32 *yp, int W, int Ci, int 
       }
     })
     wasm_v128_store(yp + co, a0);
-    wasm_v128_store(yp + Co + co, a1);
-    wasm_v128_store(yp + 2 * Co + co, a2);
-    wasm_v128_store(yp + 3 * Co + co, a3);
+    wasm_v128_store(yp + ys + co, a1);
+    wasm_v128_store(yp + 2 * ys + co, a2);
+    wasm_v128_store(yp + 3 * ys + co, a3);
   }
   for (; co < c1; ++co) {
     f32 a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
@@ -510,9 +511,9 @@ static void conv_tile4(const f32 *xb, const f32 *w, f32 *yp, int W, int Ci, int 
       }
     })
     yp[co] = a0;
-    yp[Co + co] = a1;
-    yp[2 * Co + co] = a2;
-    yp[3 * Co + co] = a3;
+    yp[ys + co] = a1;
+    yp[2 * ys + co] = a2;
+    yp[3 * ys + co] = a3;
   }
 }
 
@@ -552,29 +553,38 @@ EXPORT void conv2d_forward(const f32 *x, const f32 *w, f32 *y, int B, int H, int
     if (chunk < 16) chunk = 16;
     if (chunk > Co) chunk = Co;
   }
+  /* Interior pixels 4 a row; the rest (borders, a row's leftover) 4 images at a time, same taps. */
+  int ts = oxa + 4 <= oxb ? oxa : Wo;
+  int te = ts < Wo ? ts + (oxb - ts) / 4 * 4 : Wo;
   for (int c0 = 0; c0 < Co; c0 += chunk) {
     int c1 = c0 + chunk < Co ? c0 + chunk : Co;
-    for (int b = 0; b < B; ++b) {
-      const f32 *xb = x + b * H * W * Ci;
+    for (int b0 = 0; b0 < B; b0 += 4) {
+      int nb = B - b0 < 4 ? B - b0 : 4;
       for (int oy = 0; oy < Ho; ++oy) {
         int iy0 = oy * sh - pt;
         int ky0 = first_valid(iy0, dh);
         int ky1 = end_valid(iy0, dh, H, kh);
-        f32 *yrow = y + (b * Ho + oy) * Wo * Co;
-        int ox = 0;
-        for (; ox < Wo && (ox < oxa || ox + 4 > oxb); ++ox) {
-          int ix0 = ox * sw - pl;
-          conv_pixel(xb, w, yrow + ox * Co, W, Ci, Co, kw, ky0, ky1, iy0, dh, first_valid(ix0, dwl),
-                     end_valid(ix0, dwl, W, kw), ix0, dwl, c0, c1);
+        for (int b = b0; b < b0 + nb; ++b) {
+          const f32 *xb = x + b * H * W * Ci;
+          f32 *yrow = y + (b * Ho + oy) * Wo * Co;
+          for (int ox = ts; ox < te; ox += 4)
+            conv_tile4(xb, w, yrow + ox * Co, W, Ci, Co, kw, ky0, ky1, iy0, dh, 0, kw, ox * sw - pl, dwl, sw * Ci, Co, c0, c1);
         }
-        for (; ox + 4 <= oxb; ox += 4)
-          conv_tile4(xb, w, yrow + ox * Co, W, Ci, Co, kw, ky0, ky1, iy0, dh, ox * sw - pl, dwl, sw * Ci, c0, c1);
-        for (; ox < Wo; ++ox) {
+        for (int ox = 0; ox < Wo; ++ox) {
+          if (ox == ts) ox = te;
+          if (ox >= Wo) break;
           int ix0 = ox * sw - pl;
-          conv_pixel(xb, w, yrow + ox * Co, W, Ci, Co, kw, ky0, ky1, iy0, dh, first_valid(ix0, dwl),
-                     end_valid(ix0, dwl, W, kw), ix0, dwl, c0, c1);
+          int kx0 = first_valid(ix0, dwl), kx1 = end_valid(ix0, dwl, W, kw);
+          if (nb == 4) {
+            conv_tile4(x + b0 * H * W * Ci, w, y + ((b0 * Ho + oy) * Wo + ox) * Co, W, Ci, Co, kw, ky0, ky1, iy0, dh, kx0, kx1, ix0, dwl,
+                       H * W * Ci, Ho * Wo * Co, c0, c1);
+          } else {
+            for (int b = b0; b < b0 + nb; ++b)
+              conv_pixel(x + b * H * W * Ci, w, y + ((b * Ho + oy) * Wo + ox) * Co, W, Ci, Co, kw, ky0, ky1, iy0, dh, kx0, kx1, ix0, dwl, c0, c1);
+          }
         }
-        if ((bias || act) && chunk == Co) epilogue(yrow, bias, Wo, Co, act);
+        if ((bias || act) && chunk == Co)
+          for (int b = b0; b < b0 + nb; ++b) epilogue(y + (b * Ho + oy) * Wo * Co, bias, Wo, Co, act);
       }
     }
   }
