@@ -14,7 +14,10 @@ const config = resolveExperimentConfig({
 });
 const { summary } = await runExperiment(config, { onEvent: experimentReporter(process.stderr) });
 const domain = Object.fromEntries(summary.evaluation.by.domain.map((g) => [g.group, g]));
-const row = (name) => (domain[name] ? `${name.padEnd(10)} n=${String(domain[name].count).padStart(5)}  accuracy ${domain[name].accuracy.toFixed(3)}  macro-F1 ${domain[name].macroF1.toFixed(3)}` : `${name}: no test images`);
+const row = (name) =>
+  domain[name]
+    ? `${name.padEnd(10)} n=${String(domain[name].count).padStart(5)}  accuracy ${domain[name].accuracy.toFixed(3)}  macro-F1 ${domain[name].macroF1.toFixed(3)}`
+    : `${name}: no test images`;
 console.log('Trained on Aloka + Voluson E6; tested on the official test split:');
 console.log(`  ${row('in-domain')}`);
 console.log(`  ${row('shifted')}   (Voluson S10 + Other)`);

@@ -68,6 +68,8 @@ for await (const batch of testStream.epoch(0)) {
 const report = evaluationReport({ yTrue, yProb, classes: space.classes, bootstrap: { resamples: smoke ? 50 : 1000, seed: 1 } });
 const yPred = yProb.map((row) => row.indexOf(Math.max(...row)));
 console.log(classificationReport(yTrue, yPred, { classes: space.classes, zeroDivision: 0 }));
-console.log(`test accuracy ${report.summary.accuracy.toFixed(3)}, macro-F1 ${report.summary.macroF1.toFixed(3)} [${report.bootstrap.macroF1.low?.toFixed(3)}, ${report.bootstrap.macroF1.high?.toFixed(3)}]`);
+console.log(
+  `test accuracy ${report.summary.accuracy.toFixed(3)}, macro-F1 ${report.summary.macroF1.toFixed(3)} [${report.bootstrap.macroF1.low?.toFixed(3)}, ${report.bootstrap.macroF1.high?.toFixed(3)}]`,
+);
 model.dispose();
 await Promise.all([trainStream.close(), valStream.close(), testStream.close()]);

@@ -23,19 +23,28 @@ export function auditHtml(report: AuditReport, thumbnails: Readonly<Record<strin
     ...Object.entries(s.oddities).map(([k, v]): [string, number] => [`oddity: ${k}`, v]),
   ];
   const tags = (g: AuditReport['groups'][number]): string =>
-    [g.kind, g.scope.withinPatient ? 'within patient' : 'across patients', g.scope.crossSplit ? 'LEAK: train + test' : '', g.scope.crossMachine ? 'across machines' : '', g.labelsDisagree ? 'labels disagree' : '']
+    [
+      g.kind,
+      g.scope.withinPatient ? 'within patient' : 'across patients',
+      g.scope.crossSplit ? 'LEAK: train + test' : '',
+      g.scope.crossMachine ? 'across machines' : '',
+      g.labelsDisagree ? 'labels disagree' : '',
+    ]
       .filter(Boolean)
       .map((t) => `<span class="tag${t.startsWith('LEAK') || t === 'labels disagree' ? ' bad' : ''}">${esc(t)}</span>`)
       .join(' ');
   const groups = report.groups
     .map(
-      (g) => `<section class="group"><h3>Group ${g.id} ${tags(g)} <small>min SSIM ${g.minSsim.toFixed(3)}</small></h3><div class="row">${g.members
-        .map((m) => {
-          const ratio = m.width > 0 && m.height > 0 ? `${m.width} / ${m.height}` : '1';
-          const img = thumbnails[m.imageName] ? `<img src="${thumbnails[m.imageName]}" style="aspect-ratio:${ratio}" alt="${esc(m.imageName)}">` : '<div class="ph">no pixels</div>';
-          return `<figure>${img}<figcaption><b>${esc(m.imageName)}</b><br>patient ${m.patientId} · ${m.split} · ${esc(m.usMachine)} · ${esc(m.operator)}<br>${esc(m.plane)}${m.brainPlane === 'Not A Brain' ? '' : ` / ${esc(m.brainPlane)}`}<br>${m.width}×${m.height}</figcaption></figure>`;
-        })
-        .join('')}</div><details><summary>${g.pairs.length} link(s)</summary><ul>${g.pairs.map((p) => `<li>${esc(p.a)} ↔ ${esc(p.b)}: ${p.exact ? 'exact' : `SSIM ${p.ssim}`}, hash distance ${p.hamming}</li>`).join('')}</ul></details></section>`,
+      (g) =>
+        `<section class="group"><h3>Group ${g.id} ${tags(g)} <small>min SSIM ${g.minSsim.toFixed(3)}</small></h3><div class="row">${g.members
+          .map((m) => {
+            const ratio = m.width > 0 && m.height > 0 ? `${m.width} / ${m.height}` : '1';
+            const img = thumbnails[m.imageName] ? `<img src="${thumbnails[m.imageName]}" style="aspect-ratio:${ratio}" alt="${esc(m.imageName)}">` : '<div class="ph">no pixels</div>';
+            return `<figure>${img}<figcaption><b>${esc(m.imageName)}</b><br>patient ${m.patientId} · ${m.split} · ${esc(m.usMachine)} · ${esc(m.operator)}<br>${esc(m.plane)}${m.brainPlane === 'Not A Brain' ? '' : ` / ${esc(m.brainPlane)}`}<br>${m.width}×${m.height}</figcaption></figure>`;
+          })
+          .join(
+            '',
+          )}</div><details><summary>${g.pairs.length} link(s)</summary><ul>${g.pairs.map((p) => `<li>${esc(p.a)} ↔ ${esc(p.b)}: ${p.exact ? 'exact' : `SSIM ${p.ssim}`}, hash distance ${p.hamming}</li>`).join('')}</ul></details></section>`,
     )
     .join('\n');
   const oddities = report.oddities.map((o) => `<tr><td>${esc(o.imageName)}</td><td>${esc(o.kind)}</td><td>${esc(o.detail)}</td></tr>`).join('');

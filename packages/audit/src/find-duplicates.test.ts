@@ -55,7 +55,7 @@ describe('findDuplicates on a synthetic release with planted duplicates', { time
 });
 
 describe('auditDataset on the real fixtures (60 images + 5 re-saved)', { timeout: 60_000 }, () => {
-  it('finds the release\'s byte-identical pair, its near-identical frames and the re-saved files\' modes', async () => {
+  it("finds the release's byte-identical pair, its near-identical frames and the re-saved files' modes", async () => {
     const dir = await temp();
     await cp(realFixture('Images'), join(dir, 'Images'), { recursive: true });
     await cp(realFixture('FETAL_PLANES_DB_data.csv'), join(dir, 'FETAL_PLANES_DB_data.csv'));
@@ -70,8 +70,11 @@ describe('auditDataset on the real fixtures (60 images + 5 re-saved)', { timeout
     expect(report.groups.find((g) => g.members[0]!.imageName === 'Patient01648_Plane5_2_of_5')!.kind).toBe('exact');
     expect(report.summary).toMatchObject({ images: 65, exactGroups: 1, crossSplit: 0 });
     expect(report.summary.oddities.mode).toBe(5);
-    expect(report.oddities.filter((o) => o.kind === 'mode').map((o) => o.imageName).sort()).toEqual(
-      ['Patient00168_Plane2_1_of_2', 'Patient00168_Plane3_2_of_3', 'Patient00168_Plane5_2_of_2', 'Patient00644_Plane3_1_of_3', 'Patient00652_Plane3_1_of_1'],
-    );
+    expect(
+      report.oddities
+        .filter((o) => o.kind === 'mode')
+        .map((o) => o.imageName)
+        .sort(),
+    ).toEqual(['Patient00168_Plane2_1_of_2', 'Patient00168_Plane3_2_of_3', 'Patient00168_Plane5_2_of_2', 'Patient00644_Plane3_1_of_3', 'Patient00652_Plane3_1_of_1']);
   });
 });

@@ -43,7 +43,9 @@ function windowSums(values: Float64Array, width: number, height: number, out: Fl
 
 function check(width: number, height: number, length: number): void {
   if (width < SSIM_WINDOW || height < SSIM_WINDOW || length !== width * height) {
-    throw new FpdbError('FPDB_SHAPE', `SSIM needs ${width}×${height} = ${width * height} pixels of at least ${SSIM_WINDOW}×${SSIM_WINDOW}; got ${length}.`, { details: { value: [width, height, length] } });
+    throw new FpdbError('FPDB_SHAPE', `SSIM needs ${width}×${height} = ${width * height} pixels of at least ${SSIM_WINDOW}×${SSIM_WINDOW}; got ${length}.`, {
+      details: { value: [width, height, length] },
+    });
   }
 }
 

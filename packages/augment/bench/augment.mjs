@@ -149,7 +149,14 @@ function summarise(list) {
   const ms = list.map((m) => m.msPerBatch);
   const best = Math.min(...ms);
   const med = median(ms);
-  return { bestMsPerBatch: best, medianMsPerBatch: med, imagesPerSecond: BATCH / (best / 1000), medianImagesPerSecond: BATCH / (med / 1000), medianWallMsPerBatch: median(list.map((m) => m.wallMsPerBatch)), msPerRound: ms };
+  return {
+    bestMsPerBatch: best,
+    medianMsPerBatch: med,
+    imagesPerSecond: BATCH / (best / 1000),
+    medianImagesPerSecond: BATCH / (med / 1000),
+    medianWallMsPerBatch: median(list.map((m) => m.wallMsPerBatch)),
+    msPerRound: ms,
+  };
 }
 
 const round = (v, d = 1) => (v === undefined || v === null ? null : Math.round(v * 10 ** d) / 10 ** d);
@@ -189,7 +196,8 @@ const summary = {
   sizes: SIZES,
   rounds: ROUNDS,
   minMsPerMeasurement: MIN_MS,
-  timing: 'process CPU time per batch of 32 (float32 in [0,1], 1 channel); best of the interleaved rounds per side (medians beside); fpdb = restore the batch + applyInPlace (the loader hook); copyingRatios = apply(), which allocates its output',
+  timing:
+    'process CPU time per batch of 32 (float32 in [0,1], 1 channel); best of the interleaved rounds per side (medians beside); fpdb = restore the batch + applyInPlace (the loader hook); copyingRatios = apply(), which allocates its output',
   torch: torchMeta ?? null,
   ratios,
   copyingRatios,

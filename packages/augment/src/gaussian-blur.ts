@@ -56,9 +56,5 @@ export function gaussianBlur(options: GaussianBlurOptions = {}): Transform {
   if (k !== undefined && k % 2 === 0) {
     throw new FpdbError('FPDB_INVALID_ARGUMENT', `gaussianBlur: kernelSize must be odd, got ${k}. Use ${k + 1}.`, { details: { value: k } });
   }
-  return new GaussianBlur(
-    checkRange('gaussianBlur', 'sigma', typeof s === 'number' ? [s, s] : s, { lo: 0, hi: 100 }),
-    k,
-    checkProbability('gaussianBlur', options.p, 1),
-  );
+  return new GaussianBlur(checkRange('gaussianBlur', 'sigma', typeof s === 'number' ? [s, s] : s, { lo: 0, hi: 100 }), k, checkProbability('gaussianBlur', options.p, 1));
 }

@@ -65,7 +65,7 @@ describe('affine and fusion', () => {
     const ramp = makeBatch(1, n, n, (x) => x / (n - 1));
     const out = affine({ translate: [0, 0], scale: [2, 2] }).apply(ramp, 1);
     expect(px(out, 0, 10, 10)).toBeCloseTo(0.5, 6);
-    expect(px(out, 0, 14, 3) - px(out, 0, 10, 3)).toBeCloseTo((4 / 2) / (n - 1), 5);
+    expect(px(out, 0, 14, 3) - px(out, 0, 10, 3)).toBeCloseTo(4 / 2 / (n - 1), 5);
   });
   it('translates by at most the requested fraction', () => {
     const n = 40;
@@ -75,12 +75,13 @@ describe('affine and fusion', () => {
       let cx = 0;
       let cy = 0;
       let m = 0;
-      for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) {
-        const v = px(out, i, x, y);
-        cx += v * x;
-        cy += v * y;
-        m += v;
-      }
+      for (let y = 0; y < n; y++)
+        for (let x = 0; x < n; x++) {
+          const v = px(out, i, x, y);
+          cx += v * x;
+          cy += v * y;
+          m += v;
+        }
       expect(m).toBeCloseTo(1, 5);
       expect(Math.abs(cx / m - 20)).toBeLessThanOrEqual(4 + 1e-9);
       expect(cy / m).toBeCloseTo(20, 5);
@@ -115,10 +116,11 @@ describe('elastic', () => {
     expect(out.data).not.toEqual(dot.data);
     let cx = 0;
     let m = 0;
-    for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) {
-      cx += px(out, 0, x, y) * x;
-      m += px(out, 0, x, y);
-    }
+    for (let y = 0; y < n; y++)
+      for (let x = 0; x < n; x++) {
+        cx += px(out, 0, x, y) * x;
+        m += px(out, 0, x, y);
+      }
     expect(Math.abs(cx / m - 32)).toBeLessThan(5);
   });
 });
@@ -132,12 +134,14 @@ describe('randomErasing', () => {
       let count = 0;
       let minX = n;
       let maxX = -1;
-      for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) if (px(out, i, x, y) > 0) {
-        expect(px(out, i, x, y)).toBeCloseTo(0.7, 6);
-        count++;
-        minX = Math.min(minX, x);
-        maxX = Math.max(maxX, x);
-      }
+      for (let y = 0; y < n; y++)
+        for (let x = 0; x < n; x++)
+          if (px(out, i, x, y) > 0) {
+            expect(px(out, i, x, y)).toBeCloseTo(0.7, 6);
+            count++;
+            minX = Math.min(minX, x);
+            maxX = Math.max(maxX, x);
+          }
       expect(count).toBe(12 * 12);
       expect(maxX - minX + 1).toBe(12);
     }

@@ -27,9 +27,16 @@ export interface ImageBatch<D extends Float32Array | Uint8Array = Float32Array |
 export function assertImageBatch(batch: ImageBatch): void {
   const { data, batch: b, height: h, width: w } = batch;
   if (!(data instanceof Float32Array) && !(data instanceof Uint8Array)) {
-    throw new FpdbError('FPDB_INVALID_ARGUMENT', `ImageBatch.data must be a Float32Array (values in [0, 1]) or a Uint8Array (0–255); got ${Object.prototype.toString.call(data)}. Convert the pixels first.`);
+    throw new FpdbError(
+      'FPDB_INVALID_ARGUMENT',
+      `ImageBatch.data must be a Float32Array (values in [0, 1]) or a Uint8Array (0–255); got ${Object.prototype.toString.call(data)}. Convert the pixels first.`,
+    );
   }
-  for (const [name, v] of [['batch', b], ['height', h], ['width', w]] as const) {
+  for (const [name, v] of [
+    ['batch', b],
+    ['height', h],
+    ['width', w],
+  ] as const) {
     if (!Number.isInteger(v) || v < 1) {
       throw new FpdbError('FPDB_SHAPE', `ImageBatch.${name} must be a positive integer, got ${String(v)}.`, { details: { value: v } });
     }

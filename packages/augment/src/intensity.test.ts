@@ -25,7 +25,10 @@ describe('brightness, contrast, gamma', () => {
     b.data[1] = 0.001;
     const out = gamma({ gamma: [2.2, 2.2] }).apply(b, 1);
     for (let k = 0; k < b.data.length; k++) expect(Math.abs(out.data[k]! - b.data[k]! ** 2.2)).toBeLessThan(1e-5);
-    const sq = gamma({ gamma: [0.5, 0.5], gain: [0.5, 0.5] }).apply(makeBatch(1, 1, 3, (x) => [0, 0.25, 1][x]!), 1);
+    const sq = gamma({ gamma: [0.5, 0.5], gain: [0.5, 0.5] }).apply(
+      makeBatch(1, 1, 3, (x) => [0, 0.25, 1][x]!),
+      1,
+    );
     expect([...sq.data].map((v) => +v.toFixed(5))).toEqual([0, 0.25, 0.5]);
   });
   it('gamma stays within 1e-5 relative of gain·v^γ from tiny values to 1, for γ below and above 1', () => {
@@ -62,7 +65,12 @@ describe('noise', () => {
     const n = z.length;
     const beyond = (k: number): number => z.filter((v) => Math.abs(v) > k).length / n;
     // two-sided normal tail probabilities, checked to within 4 binomial standard errors
-    for (const [k, p] of [[0.5, 0.617075], [1, 0.317311], [2, 0.0455003], [3, 0.0026998]] as const) {
+    for (const [k, p] of [
+      [0.5, 0.617075],
+      [1, 0.317311],
+      [2, 0.0455003],
+      [3, 0.0026998],
+    ] as const) {
       expect(Math.abs(beyond(k) - p)).toBeLessThan(4 * Math.sqrt((p * (1 - p)) / n));
     }
     let m4 = 0;
@@ -92,10 +100,11 @@ describe('gaussianBlur and sharpen', () => {
     const out = gaussianBlur({ sigma: [2, 2], kernelSize: 25 }).apply(b, 1);
     let sum = 0;
     let vx = 0;
-    for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) {
-      sum += px(out, 0, x, y);
-      vx += px(out, 0, x, y) * (x - 20) ** 2;
-    }
+    for (let y = 0; y < n; y++)
+      for (let x = 0; x < n; x++) {
+        sum += px(out, 0, x, y);
+        vx += px(out, 0, x, y) * (x - 20) ** 2;
+      }
     expect(sum).toBeCloseTo(1, 5);
     expect(vx).toBeCloseTo(4, 2);
     expect(px(out, 0, 17, 20)).toBeCloseTo(px(out, 0, 23, 20), 7);

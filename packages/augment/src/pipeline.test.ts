@@ -115,7 +115,9 @@ describe('composition', () => {
     expect(px(plain, 0, 0, 63)).toBeGreaterThan(0); // without fanAware the noise lands on the background
   });
   it('rejects unknown types and options with FPDB_PIPELINE and a path', () => {
-    expect(() => pipelineFromJSON({ type: 'compose', transforms: [{ type: 'rotatee' }] })).toThrow(expect.objectContaining({ code: 'FPDB_PIPELINE', details: expect.objectContaining({ path: '$.transforms[0]' }) }));
+    expect(() => pipelineFromJSON({ type: 'compose', transforms: [{ type: 'rotatee' }] })).toThrow(
+      expect.objectContaining({ code: 'FPDB_PIPELINE', details: expect.objectContaining({ path: '$.transforms[0]' }) }),
+    );
     expect(() => pipelineFromJSON({ type: 'rotate', degree: 3 })).toThrow(/unknown option "degree"/);
     expect(() => pipelineFromJSON({ type: 'rotate', p: 2 })).toThrow(expect.objectContaining({ code: 'FPDB_PIPELINE' }));
     expect(() => pipelineFromJSON('{nope')).toThrow(expect.objectContaining({ code: 'FPDB_PIPELINE' }));

@@ -67,7 +67,7 @@ const POLICY_OPS: Record<PolicyOpName, PolicyOp> = {
   brightness: { signed: true, apply: (w, i, x) => intensity(w, i, (o) => brightnessKernel(w.data, o, w.size, 1 + 0.5 * x)) },
   contrast: { signed: true, apply: (w, i, x) => intensity(w, i, (o) => contrastKernel(w.data, o, w.size, 1 + 0.5 * x)) },
   sharpness: { signed: true, apply: (w, i, x) => intensity(w, i, (o) => sharpenKernel(w.data, o, w.width, w.height, 1 + 0.9 * x, w.tmp)) },
-  gamma: { signed: true, apply: (w, i, x) => intensity(w, i, (o) => gammaKernel(w.data, o, w.size, Math.pow(1.5, x), 1)) },
+  gamma: { signed: true, apply: (w, i, x) => intensity(w, i, (o) => gammaKernel(w.data, o, w.size, 1.5 ** x, 1)) },
   gaussianBlur: { signed: false, apply: (w, i, x) => intensity(w, i, (o) => applyGaussianBlur(w, o, w.width, w.height, 1.5 * x)) },
   gaussianNoise: { signed: false, apply: (w, i, x, rng) => intensity(w, i, (o) => gaussianNoiseKernel(w.data, o, w.size, 0, 0.08 * x, drawSeed(rng), true)) },
   speckleNoise: { signed: false, apply: (w, i, x, rng) => intensity(w, i, (o) => speckleNoiseKernel(w.data, o, w.size, 0.25 * x, drawSeed(rng), true)) },

@@ -2,8 +2,8 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type * as schema from '@fpdb/schema';
 import {
-  POLICY_OP_NAMES,
-  Transform,
+  type POLICY_OP_NAMES,
+  type Transform,
   asLoaderHook,
   compose,
   pipelineFromJSON,

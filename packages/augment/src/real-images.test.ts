@@ -14,7 +14,10 @@ async function load(file: string, size: number): Promise<Float32Array> {
 
 describe.skipIf(!dir)('on real FETAL_PLANES_DB images', () => {
   it('fan-aware noise leaves the black outside the sector black and reaches inside it', async () => {
-    const files = readdirSync(join(dir!, 'Images')).filter((f) => f.endsWith('.png')).sort().slice(0, 6);
+    const files = readdirSync(join(dir!, 'Images'))
+      .filter((f) => f.endsWith('.png'))
+      .sort()
+      .slice(0, 6);
     const size = 128;
     const data = new Float32Array(files.length * size * size);
     for (const [i, f] of files.entries()) data.set(await load(join(dir!, 'Images', f), size), i * size * size);

@@ -46,9 +46,5 @@ class SpeckleNoise extends Transform {
  */
 export function speckleNoise(options: SpeckleNoiseOptions = {}): Transform {
   const s = options.std ?? [0, 0.15];
-  return new SpeckleNoise(
-    checkRange('speckleNoise', 'std', typeof s === 'number' ? [s, s] : s, { lo: 0, hi: 10 }),
-    options.clip ?? true,
-    checkProbability('speckleNoise', options.p, 1),
-  );
+  return new SpeckleNoise(checkRange('speckleNoise', 'std', typeof s === 'number' ? [s, s] : s, { lo: 0, hi: 10 }), options.clip ?? true, checkProbability('speckleNoise', options.p, 1));
 }

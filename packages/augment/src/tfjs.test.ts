@@ -29,7 +29,11 @@ describe('@fpdb/augment/tfjs', () => {
     x.dispose();
   });
   it('keeps int32 images int32 in 0–255', () => {
-    const x = tf.tensor4d(Int32Array.from({ length: 16 }, (_, i) => i * 16), [1, 4, 4, 1], 'int32');
+    const x = tf.tensor4d(
+      Int32Array.from({ length: 16 }, (_, i) => i * 16),
+      [1, 4, 4, 1],
+      'int32',
+    );
     const y = augmentTensor(compose([]), x, 1);
     expect(y.dtype).toBe('int32');
     expect(Array.from(y.dataSync())).toEqual(Array.from(x.dataSync()));

@@ -42,12 +42,7 @@ export interface TensorBatchLike {
  *   pipeline gets no labels/class count.
  * @example const { images, soft } = augmentTensorBatch(compose([mixUp({ numClasses: 6 })]), { images: x, labels: y }, 1);
  */
-export function augmentTensorBatch(
-  pipeline: Transform,
-  batch: TensorBatchLike,
-  seed: Seed,
-  options: { numClasses?: number } = {},
-): { images: tf.Tensor4D; soft?: tf.Tensor2D } {
+export function augmentTensorBatch(pipeline: Transform, batch: TensorBatchLike, seed: Seed, options: { numClasses?: number } = {}): { images: tf.Tensor4D; soft?: tf.Tensor2D } {
   const [b, h, w] = checkImages(batch.images);
   const raw = batch.images.dataSync();
   const isInt = batch.images.dtype === 'int32';
@@ -85,10 +80,7 @@ export function augmentTensorBatch(
  * and owned by the caller; the input tensors are NOT disposed (dispose them when done).
  * @example const hook = asTensorLoaderHook(ultrasoundDefaults());
  */
-export function asTensorLoaderHook(
-  pipeline: Transform,
-  options: { numClasses?: number } = {},
-): <B extends TensorBatchLike>(batch: B, rng: Rng) => B & { soft?: tf.Tensor2D } {
+export function asTensorLoaderHook(pipeline: Transform, options: { numClasses?: number } = {}): <B extends TensorBatchLike>(batch: B, rng: Rng) => B & { soft?: tf.Tensor2D } {
   return <B extends TensorBatchLike>(batch: B, rng: Rng): B & { soft?: tf.Tensor2D } => {
     const out = augmentTensorBatch(pipeline, batch, rng, options);
     return { ...batch, images: out.images, ...(out.soft ? { soft: out.soft } : {}) };

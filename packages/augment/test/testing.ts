@@ -42,7 +42,7 @@ export function fanBatch(b: number, size: number): ImageBatch<Float32Array> {
     const inside = dy > 0 && r < size * 0.9 && Math.abs(dx) < dy;
     if (!inside) return 0;
     if (Math.hypot(dx, dy - size * 0.5) < size * 0.08) return 0.01; // fluid: dark but inside the fan
-    return 0.3 + 0.1 * ((x * 7 + y * 13 + i) % 5) / 5;
+    return 0.3 + (0.1 * ((x * 7 + y * 13 + i) % 5)) / 5;
   });
 }
 

@@ -70,7 +70,10 @@ describe('the tarballs', () => {
     }
     for (const map of readdirSync(join(dir, 'dist')).filter((f) => f.endsWith('.map'))) {
       const { sources, sourcesContent = [] } = JSON.parse(readFileSync(join(dir, 'dist', map), 'utf8')) as { sources: string[]; sourcesContent?: (string | null)[] };
-      expect(sourcesContent.filter((s) => typeof s === 'string'), `${name}/dist/${map} lacks sources`).toHaveLength(sources.length);
+      expect(
+        sourcesContent.filter((s) => typeof s === 'string'),
+        `${name}/dist/${map} lacks sources`,
+      ).toHaveLength(sources.length);
     }
   });
 
@@ -109,7 +112,11 @@ describe('the packed packages', () => {
       }
     }
     const own = Object.fromEntries(PUBLISHED.map((name) => [`@fpdb/${name}`, tarballs[`@fpdb/${name}`]!]));
-    const tfjs = { '@tensorflow/tfjs-core': pins['@tensorflow/tfjs-core']!, '@tensorflow/tfjs-backend-cpu': pins['@tensorflow/tfjs-backend-cpu']!, '@tensorflow/tfjs-backend-wasm': pins['@tensorflow/tfjs-backend-wasm']! };
+    const tfjs = {
+      '@tensorflow/tfjs-core': pins['@tensorflow/tfjs-core']!,
+      '@tensorflow/tfjs-backend-cpu': pins['@tensorflow/tfjs-backend-cpu']!,
+      '@tensorflow/tfjs-backend-wasm': pins['@tensorflow/tfjs-backend-wasm']!,
+    };
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: { ...own, ...tfjs }, overrides: { ...pins, ...own } }));
     copyFileSync(new URL('consumer/pipeline.mjs', import.meta.url), join(dir, 'pipeline.mjs'));
     npm(['install'], dir);

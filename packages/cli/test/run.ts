@@ -9,10 +9,7 @@ export async function run(...argv: string[]): Promise<{ code: number; stdout: st
 }
 
 /** Like {@link run}, with an abort signal and a hook on every stderr chunk (e.g. to press Ctrl-C mid-run). */
-export async function runWith(
-  options: { signal?: AbortSignal; onStderr?: (text: string) => void },
-  ...argv: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function runWith(options: { signal?: AbortSignal; onStderr?: (text: string) => void }, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = new PassThrough();
   const err = new PassThrough();
   let stdout = '';

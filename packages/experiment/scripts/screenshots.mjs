@@ -58,7 +58,9 @@ try {
   await browser.close();
 }
 const failures = results.flatMap((r) => [
-  ...(r.width === 1280 && r.smallestText && r.smallestText.size < 12 ? [`${r.page} at 1280 px: text "${r.smallestText.text}" in "${r.smallestText.figure}" is drawn at ${r.smallestText.size.toFixed(2)} px`] : []),
+  ...(r.width === 1280 && r.smallestText && r.smallestText.size < 12
+    ? [`${r.page} at 1280 px: text "${r.smallestText.text}" in "${r.smallestText.figure}" is drawn at ${r.smallestText.size.toFixed(2)} px`]
+    : []),
   ...(r.overflowX > 0 ? [`${r.page} at ${r.width} px overflows the page by ${r.overflowX} px`] : []),
 ]);
 console.log(JSON.stringify({ work, docs, results, failures }, null, 2));

@@ -53,7 +53,10 @@ export function compareHtml(c: RunComparison, options: { out: string }): string 
   });
   const link = (file: string) => relative(options.out, file).split(sep).map(encodeURIComponent).join('/');
   const curves = runs
-    .map((r) => `<figure>${r.curves ? `<img class="plot" src="${esc(link(r.curves))}"${r.curvesSize ? ` width="${r.curvesSize[0]}" height="${r.curvesSize[1]}"` : ''} alt="${esc(`training curves of ${r.name}`)}" loading="lazy">` : '<p>No training curves.</p>'}<figcaption>${esc(r.name)}</figcaption></figure>`)
+    .map(
+      (r) =>
+        `<figure>${r.curves ? `<img class="plot" src="${esc(link(r.curves))}"${r.curvesSize ? ` width="${r.curvesSize[0]}" height="${r.curvesSize[1]}"` : ''} alt="${esc(`training curves of ${r.name}`)}" loading="lazy">` : '<p>No training curves.</p>'}<figcaption>${esc(r.name)}</figcaption></figure>`,
+    )
     .join('');
   const anySynthetic = runs.some((r) => r.dataKind === 'synthetic');
   const title = `fpdb compare: ${runs.map((r) => r.name).join(' vs ')}`;
@@ -65,16 +68,32 @@ export function compareHtml(c: RunComparison, options: { out: string }): string 
 ${anySynthetic ? '<p class="warn" id="synthetic-data"><b>Synthetic data.</b> Some of these runs were trained and tested on synthetic images from @fpdb/synth; their numbers say nothing about clinical performance.</p>' : ''}
 <h2>Test metrics</h2>
 <p>Each run's own 95% patient-bootstrap interval in brackets, where the run computed one.</p>
-${table(head, metricRows.map(([k, ...v]) => [esc(k!), ...v]), 'runs')}
+${table(
+  head,
+  metricRows.map(([k, ...v]) => [esc(k!), ...v]),
+  'runs',
+)}
 <h2>Differences against ${esc(runs[0]!.name)}</h2>
 <p>Paired patient bootstrap (${c.bootstrap.resamples} resamples, seed ${c.bootstrap.seed}): each resample draws the test patients once and scores both runs on the same images, so the ${conf}% interval is of the difference itself. An interval that excludes 0 is a difference at that confidence; pp = percentage points.</p>
 ${table(['runs', 'Δ accuracy', '', 'Δ macro-F1', ''], diffRows)}
 <h2>Training curves</h2>
 <div class="curves">${curves}</div>
 <h2>Configuration differences</h2>
-${c.config.length === 0 ? '<p>The configs are identical (apart from the output folder).</p>' : table(['key', ...runs.map((r) => esc(r.name))], c.config.map((d) => [`<code>${esc(d.key)}</code>`, ...d.values.map(value)]), 'kv')}
+${
+  c.config.length === 0
+    ? '<p>The configs are identical (apart from the output folder).</p>'
+    : table(
+        ['key', ...runs.map((r) => esc(r.name))],
+        c.config.map((d) => [`<code>${esc(d.key)}</code>`, ...d.values.map(value)]),
+        'kv',
+      )
+}
 <h2>Runs</h2>
-${table(['run', 'folder'], runs.map((r) => [esc(r.name), `<code>${esc(r.dir)}</code>`]), 'kv')}
+${table(
+  ['run', 'folder'],
+  runs.map((r) => [esc(r.name), `<code>${esc(r.dir)}</code>`]),
+  'kv',
+)}
 <footer>Made by fpdb. Research use only; not a medical device.</footer>
 </body></html>
 `;

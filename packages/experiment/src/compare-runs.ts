@@ -73,9 +73,7 @@ export function configDifferences(configs: readonly unknown[]): ConfigDifference
     return m;
   });
   const keys = [...new Set(flat.flatMap((m) => [...m.keys()]))].filter((k) => !IGNORED_KEYS.has(k.split('.')[0]!)).sort();
-  return keys
-    .map((key) => ({ key, values: flat.map((m) => m.get(key)) }))
-    .filter((d) => new Set(d.values.map((v) => JSON.stringify(v) ?? 'undefined')).size > 1);
+  return keys.map((key) => ({ key, values: flat.map((m) => m.get(key)) })).filter((d) => new Set(d.values.map((v) => JSON.stringify(v) ?? 'undefined')).size > 1);
 }
 
 async function readJson(file: string, what: string): Promise<unknown> {
@@ -97,16 +95,23 @@ const sample = (names: readonly string[]): string => names.slice(0, 3).join(', '
 /** Reorders `b` into `a`'s image order, or says how their test sets differ. */
 function pairTo(a: RunPredictions, b: RunPredictions, aDir: string, bDir: string): RunPredictions {
   const where = (why: string) =>
-    new FpdbError('FPDB_SPLIT', `${bDir} and ${aDir} were tested on different test sets (${why}); a paired comparison needs the same test images. Compare runs trained on the same data, task and split.`, {
-      details: { file: join(bDir, 'predictions.json'), value: why },
-    });
-  if (a.task !== b.task || a.classes.join('\u0000') !== b.classes.join('\u0000')) throw where(`task ${a.task} with classes ${a.classes.join(', ')} against task ${b.task} with ${b.classes.join(', ')}`);
+    new FpdbError(
+      'FPDB_SPLIT',
+      `${bDir} and ${aDir} were tested on different test sets (${why}); a paired comparison needs the same test images. Compare runs trained on the same data, task and split.`,
+      {
+        details: { file: join(bDir, 'predictions.json'), value: why },
+      },
+    );
+  if (a.task !== b.task || a.classes.join('\u0000') !== b.classes.join('\u0000'))
+    throw where(`task ${a.task} with classes ${a.classes.join(', ')} against task ${b.task} with ${b.classes.join(', ')}`);
   const index = new Map(b.images.map((name, i) => [name, i]));
   const missing = a.images.filter((name) => !index.has(name));
   const inA = new Set(a.images);
   const extra = b.images.filter((name) => !inA.has(name));
   if (missing.length > 0 || extra.length > 0 || a.images.length !== b.images.length) {
-    throw where(`${a.images.length} against ${b.images.length} images; ${missing.length} only in the first (${sample(missing) || 'none'}), ${extra.length} only in the second (${sample(extra) || 'none'})`);
+    throw where(
+      `${a.images.length} against ${b.images.length} images; ${missing.length} only in the first (${sample(missing) || 'none'}), ${extra.length} only in the second (${sample(extra) || 'none'})`,
+    );
   }
   const order = a.images.map((name) => index.get(name)!);
   const relabelled = a.images.filter((name, i) => b.labels[order[i]!] !== a.labels[i]);
@@ -150,7 +155,8 @@ export async function compareRuns(dirs: readonly string[], options: CompareRunsO
   );
   const base = loaded[0]!;
   const paired = loaded.map((r, i) => (i === 0 ? r.predictions : pairTo(base.predictions, r.predictions, base.dir, r.dir)));
-  if (base.predictions.images.length === 0) throw new FpdbError('FPDB_EMPTY', `${base.dir} has no test predictions to compare (its test set is empty).`, { details: { file: join(base.dir, 'predictions.json') } });
+  if (base.predictions.images.length === 0)
+    throw new FpdbError('FPDB_EMPTY', `${base.dir} has no test predictions to compare (its test set is empty).`, { details: { file: join(base.dir, 'predictions.json') } });
   const names = abs.map((d) => basename(d));
   const unique = names.map((n, i) => (names.indexOf(n) === i && names.lastIndexOf(n) === i ? n : `${n} (${i + 1})`));
   const k = base.predictions.classes.length;

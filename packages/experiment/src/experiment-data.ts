@@ -52,7 +52,14 @@ export async function ensureSynth(c: ExperimentConfig, onEvent: (e: DataEvent) =
   try {
     const marker = JSON.parse(await readFile(join(dir, SYNTH_MARKER_FILE), 'utf8')) as SynthMarker;
     // A folder from another renderer version holds other pixels: it is generated again.
-    if (marker.complete && marker.renderer === RENDERER_VERSION && marker.seed === c.synth.seed && marker.images === c.synth.images && marker.size?.width === c.synth.width && marker.size.height === c.synth.height) {
+    if (
+      marker.complete &&
+      marker.renderer === RENDERER_VERSION &&
+      marker.seed === c.synth.seed &&
+      marker.images === c.synth.images &&
+      marker.size?.width === c.synth.width &&
+      marker.size.height === c.synth.height
+    ) {
       onEvent({ kind: 'phase', message: `Using the synthetic dataset in ${dir}` });
       return dir;
     }

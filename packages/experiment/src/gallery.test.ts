@@ -83,7 +83,9 @@ describe('the gallery in a run folder', () => {
     const model = createModel({ architecture: 'reference-cnn', numClasses: 3, inputSize: 16 });
     const out = mkdtempSync(join(tmpdir(), 'fpdb-gallery-empty-'));
     const before = tf.memory().numTensors;
-    expect(await writeGallery(model, predictions([], []), { root: out, out, classes: ['a', 'b', 'c'], preprocess: { height: 16, width: 16, policy: 'pad', normalization: 'unit' } as never })).toEqual([]);
+    expect(await writeGallery(model, predictions([], []), { root: out, out, classes: ['a', 'b', 'c'], preprocess: { height: 16, width: 16, policy: 'pad', normalization: 'unit' } as never })).toEqual(
+      [],
+    );
     expect(tf.memory().numTensors).toBe(before);
     expect(existsSync(join(out, 'gallery'))).toBe(false);
     model.dispose();

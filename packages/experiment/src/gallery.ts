@@ -47,9 +47,7 @@ export function pickGallery(p: DatasetPredictions, options: GalleryOptions = {})
   const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   const out: GalleryPick[] = [];
   for (let c = 0; c < k; c++) {
-    const ofClass = rows
-      .filter((r) => r.label === c)
-      .sort((a, b) => Number(b.predicted === c) - Number(a.predicted === c) || b.trueProbability - a.trueProbability || byName(a, b));
+    const ofClass = rows.filter((r) => r.label === c).sort((a, b) => Number(b.predicted === c) - Number(a.predicted === c) || b.trueProbability - a.trueProbability || byName(a, b));
     for (const r of ofClass.slice(0, perClass)) out.push({ index: r.index, kind: 'class', predicted: r.predicted, probability: r.probability });
   }
   const shown = new Set(out.map((g) => g.index));

@@ -51,7 +51,9 @@ export function experimentReporter(stderr: NodeJS.WritableStream): (e: Experimen
         bar?.done(`loss ${l.loss.toFixed(4)}`);
         bar = undefined;
         const val = l.valMacroF1 === undefined ? '' : `  val loss ${l.valLoss?.toFixed(4)} acc ${l.valAccuracy?.toFixed(3)} macro-F1 ${l.valMacroF1.toFixed(3)}`;
-        stderr.write(`epoch ${l.epoch + 1}/${e.epochs}: train loss ${l.loss.toFixed(4)} acc ${l.accuracy.toFixed(3)} macro-F1 ${l.macroF1.toFixed(3)}${val}  ${l.seconds.toFixed(1)} s${l.best ? '  ★ best' : ''}\n`);
+        stderr.write(
+          `epoch ${l.epoch + 1}/${e.epochs}: train loss ${l.loss.toFixed(4)} acc ${l.accuracy.toFixed(3)} macro-F1 ${l.macroF1.toFixed(3)}${val}  ${l.seconds.toFixed(1)} s${l.best ? '  ★ best' : ''}\n`,
+        );
         break;
       }
     }

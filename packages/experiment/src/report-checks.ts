@@ -44,7 +44,8 @@ export function classFailureWarnings(e: Pick<EvaluationReport, 'perClass'>): str
   const f = classFailures(e);
   const out: string[] = [];
   if (f.onlyClass !== null) out.push(`The model predicts one class, "${f.onlyClass}", for every test image: it has not learned to tell the classes apart.`);
-  if (f.neverPredicted.length > 0 && f.onlyClass === null) out.push(`The model never predicts ${list(f.neverPredicted)}, although the test set has images of ${f.neverPredicted.length === 1 ? 'it' : 'them'}.`);
+  if (f.neverPredicted.length > 0 && f.onlyClass === null)
+    out.push(`The model never predicts ${list(f.neverPredicted)}, although the test set has images of ${f.neverPredicted.length === 1 ? 'it' : 'them'}.`);
   const missed = f.zeroRecall.filter((n) => !f.neverPredicted.includes(n));
   if (missed.length > 0) out.push(`The model recognises none of the test images of ${list(missed)} (recall 0).`);
   return out;

@@ -83,8 +83,26 @@ describe('runMarkdown', () => {
 
   it('shows the gallery with true and predicted labels, in the HTML and the Markdown', () => {
     const gallery = [
-      { kind: 'class', file: 'Patient00001_Plane2_1_of_1.png', image: 'gallery/1-image.png', gradCam: 'gallery/1-gradcam.png', size: 32, trueClass: 'Fetal brain', predictedClass: 'Fetal brain', probability: 0.91 },
-      { kind: 'error', file: 'Patient00002_Plane1_1_of_1.png', image: 'gallery/2-image.png', gradCam: 'gallery/2-gradcam.png', size: 32, trueClass: 'Other', predictedClass: 'Fetal femur', probability: 0.88 },
+      {
+        kind: 'class',
+        file: 'Patient00001_Plane2_1_of_1.png',
+        image: 'gallery/1-image.png',
+        gradCam: 'gallery/1-gradcam.png',
+        size: 32,
+        trueClass: 'Fetal brain',
+        predictedClass: 'Fetal brain',
+        probability: 0.91,
+      },
+      {
+        kind: 'error',
+        file: 'Patient00002_Plane1_1_of_1.png',
+        image: 'gallery/2-image.png',
+        gradCam: 'gallery/2-gradcam.png',
+        size: 32,
+        trueClass: 'Other',
+        predictedClass: 'Fetal femur',
+        probability: 0.88,
+      },
     ] as const;
     const run = { ...runSummaryFixture({ healthy: true }), gallery: gallery.map((g) => ({ ...g })) };
     const html = reportHtml(run);

@@ -29,7 +29,14 @@ export function uniqueSvgIds(svg: string, prefix: string): string {
     .replace(/(\sid=")([^"]+)"/g, (_, a: string, id: string) => `${a}${prefix}-${id}"`)
     .replace(/url\(#([^)]+)\)/g, (m, id: string) => (known.has(id) ? `url(#${prefix}-${id})` : m))
     .replace(/href="#([^"]+)"/g, (m, id: string) => (known.has(id) ? `href="#${prefix}-${id}"` : m))
-    .replace(/aria-labelledby="([^"]+)"/g, (_, list: string) => `aria-labelledby="${list.split(/\s+/).map((id) => (known.has(id) ? `${prefix}-${id}` : id)).join(' ')}"`);
+    .replace(
+      /aria-labelledby="([^"]+)"/g,
+      (_, list: string) =>
+        `aria-labelledby="${list
+          .split(/\s+/)
+          .map((id) => (known.has(id) ? `${prefix}-${id}` : id))
+          .join(' ')}"`,
+    );
 }
 
 /**
@@ -134,7 +141,6 @@ export function reportHtml(run: RunSummary, figures: Record<string, string> = ru
   const fig = (key: string, caption: string): string => (figures[key] ? `<figure>${wholePixelSvg(uniqueSvgIds(figures[key], key))}<figcaption>${esc(caption)}</figcaption></figure>` : '');
   const synthetic = run.data.kind === 'synthetic';
   const failures = classFailureWarnings(e);
-  const pctCi = (value: number, i: { low: number | null; high: number | null } | null | undefined): string => pctWithInterval({ value, low: i?.low ?? null, high: i?.high ?? null });
   const clinical = e.clinical ?? [];
   const groups = Object.entries(e.by)
     .map(
@@ -162,7 +168,10 @@ export function reportHtml(run: RunSummary, figures: Record<string, string> = ru
   );
   const stats = run.data.stats;
   const countTable = (title: string, counts: Record<string, number>): string =>
-    table([title, 'images'], Object.entries(counts).map(([k, v]) => [esc(k), v]));
+    table(
+      [title, 'images'],
+      Object.entries(counts).map(([k, v]) => [esc(k), v]),
+    );
 
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -202,7 +211,10 @@ ${table(
   'clinical',
 )}
 <h3>Per class, as a model developer reads it</h3>
-${table(['class', 'precision', 'recall', 'F1', 'support', 'ROC-AUC', 'AP'], e.perClass.map((c) => [esc(c.name), num(c.precision), num(c.recall), num(c.f1), c.support, num(c.rocAuc), num(c.averagePrecision)]))}
+${table(
+  ['class', 'precision', 'recall', 'F1', 'support', 'ROC-AUC', 'AP'],
+  e.perClass.map((c) => [esc(c.name), num(c.precision), num(c.recall), num(c.f1), c.support, num(c.rocAuc), num(c.averagePrecision)]),
+)}
 <div class="figs">${fig('confusion-matrix', 'Confusion matrix, each row normalised by the true class.')}${fig('confusion-matrix-counts', 'Confusion matrix, counts.')}</div>
 <div class="figs">${fig('roc-curves', 'ROC curves, one-vs-rest per class.')}${fig('pr-curves', 'Precision–recall curves per class.')}</div>
 ${fig('reliability-diagram', 'Reliability diagram: confidence vs accuracy per bin.')}
@@ -228,7 +240,10 @@ ${table(
     ['input', `${run.model.inputSize}×${run.model.inputSize}×1, resize ${esc(run.model.resize)}, normalisation ${esc(run.model.normalization)}`],
     ['classes', esc(classes.join(', '))],
     ['intended use', 'research on maternal-fetal ultrasound plane classification; not a medical device'],
-    ['training data', `${run.splits.train.images} images / ${run.splits.train.patients} ${synthetic ? 'synthetic patients: <b>synthetic data</b> (@fpdb/synth), not patient images' : 'patients of the FETAL_PLANES_DB release'}`],
+    [
+      'training data',
+      `${run.splits.train.images} images / ${run.splits.train.patients} ${synthetic ? 'synthetic patients: <b>synthetic data</b> (@fpdb/synth), not patient images' : 'patients of the FETAL_PLANES_DB release'}`,
+    ],
     ['seed', run.seed],
     ['training time', `${run.training.trainSeconds.toFixed(0)} s on ${esc(run.training.backend)} × ${run.training.workers}`],
     ['machine', esc(`${run.machine.cpus} × ${run.machine.cpuModel}, ${run.machine.memoryGiB} GiB, Node ${run.machine.node}, ${run.machine.platform}`)],

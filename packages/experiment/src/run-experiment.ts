@@ -69,37 +69,40 @@ export async function runExperiment(config: ExperimentConfig, options: { onEvent
   let trainStream: Awaited<ReturnType<typeof createBatches>> | undefined;
   let validationStream: Awaited<ReturnType<typeof createBatches>> | undefined;
   try {
-  // A checkpoint's own normalisation carries over to its fine-tuning; config.json records what was used.
-  if (config.normalization === undefined && start.normalization !== undefined) config = { ...config, normalization: start.normalization };
-  await writeAtomic(join(out, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
-  const pipeline = config.augment === 'none' ? undefined : config.augment === 'default' ? ultrasoundDefaults() : pipelineFromJSON(config.augment as never);
-  const cacheProgress = (p: { done: number; total: number }) => onEvent({ kind: 'cache', done: p.done, total: p.total });
-  const preprocess = experimentPreprocess(config);
-  const pixels = { ...preprocess, cache: 'build' as const, task: config.task };
-  onEvent({ kind: 'phase', message: `Preparing pixels (${preprocess.height}×${preprocess.width}, ${preprocess.policy}; cached for later runs)` });
-  // One cache over every image of the folder, so train, validation, test and later runs (any task) decode nothing.
-  const built = await buildCache(data.all, { height: preprocess.height, width: preprocess.width, policy: preprocess.policy, onError: 'skip', onProgress: cacheProgress, signal: options.signal });
-  // Images the cache could not decode leave every set now, counted, so no epoch or the final evaluation meets them.
-  const undecodable = new Set(built.skipped.map((s) => String(s.value)));
-  if (undecodable.size > 0) {
-    const keep = { where: (r: FpdbRecord) => !undecodable.has(r.imageName) };
-    Object.assign(data, { dataset: data.dataset.filter(keep), train: data.train.filter(keep), validation: data.validation.filter(keep), test: data.test.filter(keep) });
-    onEvent({ kind: 'phase', message: `${undecodable.size} image(s) could not be decoded and are left out of training and evaluation: ${[...undecodable].slice(0, 5).join(', ')}${undecodable.size > 5 ? ', …' : ''}` });
-  }
-  const stream = (set: typeof data.train, augment: boolean) =>
-    createBatches(set, {
-      ...pixels,
-      batchSize: augment ? config.batchSize : 64,
-      seed: config.seed,
-      shuffle: augment,
-      // Drop a ragged last batch only when at least one full batch remains.
-      dropLast: augment && set.size >= config.batchSize,
-      sampling: augment ? config.sampling : 'sequential',
-      prefetch: 2,
-      augment: augment && pipeline ? asLoaderHook(pipeline, { numClasses: space.classes.length }) : undefined,
-      onProgress: cacheProgress,
-      signal: options.signal,
-    });
+    // A checkpoint's own normalisation carries over to its fine-tuning; config.json records what was used.
+    if (config.normalization === undefined && start.normalization !== undefined) config = { ...config, normalization: start.normalization };
+    await writeAtomic(join(out, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+    const pipeline = config.augment === 'none' ? undefined : config.augment === 'default' ? ultrasoundDefaults() : pipelineFromJSON(config.augment as never);
+    const cacheProgress = (p: { done: number; total: number }) => onEvent({ kind: 'cache', done: p.done, total: p.total });
+    const preprocess = experimentPreprocess(config);
+    const pixels = { ...preprocess, cache: 'build' as const, task: config.task };
+    onEvent({ kind: 'phase', message: `Preparing pixels (${preprocess.height}×${preprocess.width}, ${preprocess.policy}; cached for later runs)` });
+    // One cache over every image of the folder, so train, validation, test and later runs (any task) decode nothing.
+    const built = await buildCache(data.all, { height: preprocess.height, width: preprocess.width, policy: preprocess.policy, onError: 'skip', onProgress: cacheProgress, signal: options.signal });
+    // Images the cache could not decode leave every set now, counted, so no epoch or the final evaluation meets them.
+    const undecodable = new Set(built.skipped.map((s) => String(s.value)));
+    if (undecodable.size > 0) {
+      const keep = { where: (r: FpdbRecord) => !undecodable.has(r.imageName) };
+      Object.assign(data, { dataset: data.dataset.filter(keep), train: data.train.filter(keep), validation: data.validation.filter(keep), test: data.test.filter(keep) });
+      onEvent({
+        kind: 'phase',
+        message: `${undecodable.size} image(s) could not be decoded and are left out of training and evaluation: ${[...undecodable].slice(0, 5).join(', ')}${undecodable.size > 5 ? ', …' : ''}`,
+      });
+    }
+    const stream = (set: typeof data.train, augment: boolean) =>
+      createBatches(set, {
+        ...pixels,
+        batchSize: augment ? config.batchSize : 64,
+        seed: config.seed,
+        shuffle: augment,
+        // Drop a ragged last batch only when at least one full batch remains.
+        dropLast: augment && set.size >= config.batchSize,
+        sampling: augment ? config.sampling : 'sequential',
+        prefetch: 2,
+        augment: augment && pipeline ? asLoaderHook(pipeline, { numClasses: space.classes.length }) : undefined,
+        onProgress: cacheProgress,
+        signal: options.signal,
+      });
     trainStream = await stream(data.train, true);
     validationStream = await stream(data.validation, false);
     const checkpointDir = join(out, 'checkpoints');

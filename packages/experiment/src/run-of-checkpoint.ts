@@ -35,7 +35,9 @@ export async function configOfCheckpoint(checkpoint: string, metadata: Checkpoin
     throw new FpdbError('FPDB_USAGE', `${checkpoint} is not inside a run folder (no ${runConfig}); pass --data DIR with the release folder to evaluate on.`, { details: { file: checkpoint } });
   }
   if (!metadata.labels.task) {
-    throw new FpdbError('FPDB_CHECKPOINT', `${checkpoint} records no task (its classes are ${metadata.labels.classes.join(', ')}), so the images to evaluate cannot be chosen.`, { details: { file: checkpoint } });
+    throw new FpdbError('FPDB_CHECKPOINT', `${checkpoint} records no task (its classes are ${metadata.labels.classes.join(', ')}), so the images to evaluate cannot be chosen.`, {
+      details: { file: checkpoint },
+    });
   }
   return {
     config: resolveExperimentConfig({

@@ -49,7 +49,10 @@ export async function readRunPredictions(run: string): Promise<RunPredictions> {
   try {
     text = await readFile(file, 'utf8');
   } catch (cause) {
-    throw new FpdbError('FPDB_CONFIG', `${file} is missing: ${run} is not a run folder, or an older fpdb made it without per-image predictions. Train it again with fpdb train.`, { cause, details: { file } });
+    throw new FpdbError('FPDB_CONFIG', `${file} is missing: ${run} is not a run folder, or an older fpdb made it without per-image predictions. Train it again with fpdb train.`, {
+      cause,
+      details: { file },
+    });
   }
   const p = JSON.parse(text) as RunPredictions;
   if (p?.format !== 'fpdb-predictions/1' || !Array.isArray(p.images) || p.images.length !== p.labels?.length || p.images.length !== p.probabilities?.length) {

@@ -12,7 +12,7 @@ export function runSummaryFixture(options: { kind?: 'synthetic' | 'release'; hea
   const yProb: number[][] = [];
   const groups: string[] = [];
   let state = options.seed ?? 7;
-  const rand = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rand = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   for (let p = 0; p < 12; p++) {
     for (let i = 0; i < 5; i++) {
       const t = (p + i) % 4;
@@ -56,7 +56,18 @@ export function runSummaryFixture(options: { kind?: 'synthetic' | 'release'; hea
       optimizer: 'adam',
       learningRate: 0.002,
       batchSize: 8,
-      history: [0, 1, 2].map((epoch) => ({ epoch, trainLoss: 1 - epoch / 10, trainAccuracy: 0.5, trainMacroF1: 0.4, valLoss: 1.1 - epoch / 10, valAccuracy: 0.5, valMacroF1: 0.4, learningRate: 0.002, seconds: 10, best: epoch === 2 })),
+      history: [0, 1, 2].map((epoch) => ({
+        epoch,
+        trainLoss: 1 - epoch / 10,
+        trainAccuracy: 0.5,
+        trainMacroF1: 0.4,
+        valLoss: 1.1 - epoch / 10,
+        valAccuracy: 0.5,
+        valMacroF1: 0.4,
+        learningRate: 0.002,
+        seconds: 10,
+        best: epoch === 2,
+      })),
     },
     seed: 1,
     machine: { cpus: 2, cpuModel: 'test', memoryGiB: 4, node: '20', platform: 'linux' },

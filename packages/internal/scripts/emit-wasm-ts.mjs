@@ -19,10 +19,7 @@ for (let i = 0; i < args.length; i += 3) {
   const bytes = readFileSync(args[i + 2]);
   modules.push({ name: args[i], doc: args[i + 1], bytes, base64: bytes.toString('base64') });
 }
-const note =
-  sizes === 'wasm-and-base64'
-    ? modules.map((m) => `${m.bytes.length} bytes of wasm, ${m.base64.length} of base64`).join('; ')
-    : `${modules.map((m) => m.bytes.length).join(' + ')} bytes`;
+const note = sizes === 'wasm-and-base64' ? modules.map((m) => `${m.bytes.length} bytes of wasm, ${m.base64.length} of base64`).join('; ') : `${modules.map((m) => m.bytes.length).join(' + ')} bytes`;
 const constant = (m) =>
   `/** ${m.doc} */\nexport const ${m.name}: string = [\n${m.base64
     .match(/.{1,100}/g)

@@ -22,7 +22,10 @@ describe('emit-wasm-ts.mjs (the last step of scripts/build-wasm.sh)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fpdb-emit-'));
     const args: string[] = [];
     for (const m of committed.matchAll(/\/\*\* (.*) \*\/\nexport const (\w+): string = \[\n([\s\S]*?),\n\]\.join\(""\);/g)) {
-      const base64 = m[3]!.split(',\n').map((line) => JSON.parse(line.trim()) as string).join('');
+      const base64 = m[3]!
+        .split(',\n')
+        .map((line) => JSON.parse(line.trim()) as string)
+        .join('');
       const wasm = join(dir, `${m[2]}.wasm`);
       const bytes = Buffer.from(base64, 'base64');
       expect(bytes.subarray(0, 4).toString('latin1'), m[2]).toBe('\0asm');

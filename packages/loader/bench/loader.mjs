@@ -112,7 +112,7 @@ async function stage(name, root, cacheDir) {
     const stream = await createBatches(ds, { height: 128, width: 128, policy: 'stretch', cacheDir, batchSize: 32, seed: 1, prefetch: 2 });
     let batches = 0;
     let images = 0;
-    for (let e = 0; e < 2; e++) for await (const b of stream.epoch(e)) (batches++, (images += b.batchSize));
+    for (let e = 0; e < 2; e++) for await (const b of stream.epoch(e)) batches++, (images += b.batchSize);
     await stream.close();
     const seconds = (performance.now() - start) / 1000;
     return { epochs: 2, batches, images, seconds, batchesPerSecond: batches / seconds, imagesPerSecond: images / seconds, decoded: 0, peakRssMiB: peakRssMiB() };
@@ -121,7 +121,7 @@ async function stage(name, root, cacheDir) {
     const stream = await createBatches(ds, { height: 224, width: 224, policy: 'stretch', cache: 'off', batchSize: 32, seed: 1, prefetch: 2, concurrency: 8 });
     let batches = 0;
     let images = 0;
-    for await (const b of stream.epoch(0)) (batches++, (images += b.batchSize));
+    for await (const b of stream.epoch(0)) batches++, (images += b.batchSize);
     await stream.close();
     const seconds = (performance.now() - start) / 1000;
     return { batches, images, seconds, imagesPerSecond: images / seconds, peakRssMiB: peakRssMiB() };
@@ -168,9 +168,15 @@ async function main() {
   for (const f of realFiles.slice(0, 20)) await decodeImage(await readFile(f), { height: 128, width: 128 });
   await Promise.all(realFiles.map((f) => readImageInPool(f, { height: 128, width: 128 }, { file: f })));
   log(`decode workers: ${decodeWorkerCount()}`);
-  for (const [set, files, repeat] of [['real60', realFiles, 4], ['synthRealSizes', synthFiles, 4]]) {
+  for (const [set, files, repeat] of [
+    ['real60', realFiles, 4],
+    ['synthRealSizes', synthFiles, 4],
+  ]) {
     for (const size of [224, 128]) {
-      for (const [kernel, filter] of [['linear', 'BILINEAR'], ['lanczos3', 'LANCZOS']]) {
+      for (const [kernel, filter] of [
+        ['linear', 'BILINEAR'],
+        ['lanczos3', 'LANCZOS'],
+      ]) {
         const seq = await measure(`${set} ${kernel} 1-in-flight`, files, size, 1, repeat, kernel);
         const par = await measure(`${set} ${kernel} ${2 * cores}-in-flight`, files, size, 2 * cores, repeat, kernel);
         const p = pil(files, size, repeat, work, filter);
@@ -202,7 +208,11 @@ async function main() {
   const root = join(work, 'release');
   await mkdir(join(root, 'Images'), { recursive: true });
   await cp(join(REAL, 'FETAL_PLANES_DB_data.csv'), join(root, 'FETAL_PLANES_DB_data.csv'));
-  const names = (await readFile(join(root, 'FETAL_PLANES_DB_data.csv'), 'utf8')).split('\n').slice(1).filter(Boolean).map((l) => l.split(';')[0]);
+  const names = (await readFile(join(root, 'FETAL_PLANES_DB_data.csv'), 'utf8'))
+    .split('\n')
+    .slice(1)
+    .filter(Boolean)
+    .map((l) => l.split(';')[0]);
   await Promise.all(names.map((n, i) => link(synthFiles[i % synthFiles.length], join(root, 'Images', `${n}.png`))));
   const cacheDir = join(work, 'cache');
   log('building the 128×128 cache of 12,400 synth images…');
@@ -231,9 +241,21 @@ async function main() {
     idleTwoCoreEstimate: idleEstimate,
     imagesPerCpuSecond: perCpuSecond,
     cpuRatioToPil,
-    cacheBuild128: { images: build.images, seconds: +build.seconds.toFixed(1), imagesPerSecond: +(build.images / build.seconds).toFixed(1), peakRssMiB: Math.round(build.peakRssMiB), bytes: build.bytes },
+    cacheBuild128: {
+      images: build.images,
+      seconds: +build.seconds.toFixed(1),
+      imagesPerSecond: +(build.images / build.seconds).toFixed(1),
+      peakRssMiB: Math.round(build.peakRssMiB),
+      bytes: build.bytes,
+    },
     streamFromCache128: { batchSize: 32, batchesPerSecond: +stream.batchesPerSecond.toFixed(1), imagesPerSecond: Math.round(stream.imagesPerSecond), peakRssMiB: Math.round(stream.peakRssMiB) },
-    streamNoCache224: { images: nocache.images, seconds: +nocache.seconds.toFixed(1), imagesPerSecond: +nocache.imagesPerSecond.toFixed(1), peakRssMiB: Math.round(nocache.peakRssMiB), underOneGiB: nocache.peakRssMiB < 1024 },
+    streamNoCache224: {
+      images: nocache.images,
+      seconds: +nocache.seconds.toFixed(1),
+      imagesPerSecond: +nocache.imagesPerSecond.toFixed(1),
+      peakRssMiB: Math.round(nocache.peakRssMiB),
+      underOneGiB: nocache.peakRssMiB < 1024,
+    },
   };
   console.log(JSON.stringify(result));
 }

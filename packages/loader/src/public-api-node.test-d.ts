@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import type * as schema from '@fpdb/schema';
 import type * as browser from '@fpdb/loader';
 import {
-  CSV_FILE,
+  type CSV_FILE,
   createBatches,
   downloadRelease,
   openDataset,

@@ -31,22 +31,21 @@ export async function grayPng(width: number, height: number, seed = 0): Promise<
       px[y * width + x] = inside ? 200 + ((x * 7 + y * 13 + seed) % 50) : (x + y * 3 + seed * 17) % 120;
     }
   }
-  return sharp(px, { raw: { width, height, channels: 1 } }).png().toBuffer();
+  return sharp(px, { raw: { width, height, channels: 1 } })
+    .png()
+    .toBuffer();
 }
 
 /**
  * Writes a dataset folder: the CSV holds the given real rows (header included) and `Images/` one PNG
  * per row (gray pattern, `width`×`height`), or `images` overrides by name (null = leave the file out).
  */
-export async function makeDataset(
-  rows: readonly string[],
-  options: { width?: number; height?: number; images?: Record<string, Buffer | null>; header?: string; dir?: string } = {},
-): Promise<string> {
+export async function makeDataset(rows: readonly string[], options: { width?: number; height?: number; images?: Record<string, Buffer | null>; header?: string; dir?: string } = {}): Promise<string> {
   const { width = 96, height = 64 } = options;
   const { header } = await realCsvLines();
   const root = options.dir ?? (await tempDir());
   await mkdir(join(root, 'Images'), { recursive: true });
-  await writeFile(join(root, 'FETAL_PLANES_DB_data.csv'), [options.header ?? header, ...rows].join('\n') + '\n');
+  await writeFile(join(root, 'FETAL_PLANES_DB_data.csv'), `${[options.header ?? header, ...rows].join('\n')}\n`);
   let i = 0;
   for (const row of rows) {
     const name = row.split(';')[0]!.trim();
@@ -81,10 +80,22 @@ export async function resaves(gray: Buffer): Promise<Record<string, Buffer>> {
     rgb16.fill(data[i]! * 257, i * 3, i * 3 + 3);
   }
   return {
-    rgb: await sharp(data, { raw: { width, height, channels: 1 } }).toColourspace('srgb').png().toBuffer(),
-    rgba: await sharp(data, { raw: { width, height, channels: 1 } }).toColourspace('srgb').ensureAlpha().png().toBuffer(),
-    grayAlpha: await sharp(ga, { raw: { width, height, channels: 2 } }).png().toBuffer(),
-    palette: await sharp(data, { raw: { width, height, channels: 1 } }).toColourspace('srgb').png({ palette: true, colours: 256, dither: 0 }).toBuffer(),
+    rgb: await sharp(data, { raw: { width, height, channels: 1 } })
+      .toColourspace('srgb')
+      .png()
+      .toBuffer(),
+    rgba: await sharp(data, { raw: { width, height, channels: 1 } })
+      .toColourspace('srgb')
+      .ensureAlpha()
+      .png()
+      .toBuffer(),
+    grayAlpha: await sharp(ga, { raw: { width, height, channels: 2 } })
+      .png()
+      .toBuffer(),
+    palette: await sharp(data, { raw: { width, height, channels: 1 } })
+      .toColourspace('srgb')
+      .png({ palette: true, colours: 256, dither: 0 })
+      .toBuffer(),
     gray16: Buffer.from(encode({ width, height, data: g16, depth: 16, channels: 1 })),
     rgb16: Buffer.from(encode({ width, height, data: rgb16, depth: 16, channels: 3 })),
   };

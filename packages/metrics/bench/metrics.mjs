@@ -25,7 +25,9 @@ function synth() {
   const rng = createRng('bench-metrics');
   const K = classes.length;
   const yTrue = [];
-  COUNTS.forEach((c, k) => { for (let i = 0; i < c; i++) yTrue.push(k); });
+  COUNTS.forEach((c, k) => {
+    for (let i = 0; i < c; i++) yTrue.push(k);
+  });
   const n = yTrue.length;
   const yProb = new Float64Array(n * K);
   const patients = [];
@@ -65,7 +67,9 @@ const t1 = performance.now();
 const svgs = reportSvgs(report);
 const svgMs = performance.now() - t1;
 const fpdbMs = median(fpdbRuns);
-console.log(`fpdb: ${data.yTrue.length} predictions × ${classes.length} classes, ${RESAMPLES} patient-bootstrap resamples: ${fpdbRuns.map((t) => t.toFixed(0)).join(', ')} ms (median ${fpdbMs.toFixed(0)}); markdown ${markdown.length} chars; SVGs ${svgMs.toFixed(1)} ms (${Object.keys(svgs).length} figures, not in fpdbMs)`);
+console.log(
+  `fpdb: ${data.yTrue.length} predictions × ${classes.length} classes, ${RESAMPLES} patient-bootstrap resamples: ${fpdbRuns.map((t) => t.toFixed(0)).join(', ')} ms (median ${fpdbMs.toFixed(0)}); markdown ${markdown.length} chars; SVGs ${svgMs.toFixed(1)} ms (${Object.keys(svgs).length} figures, not in fpdbMs)`,
+);
 
 let sklearnMs = null;
 let sklearn = 'not installed';
@@ -86,7 +90,19 @@ if (probe.status === 0) {
     console.log(`scikit-learn ${sklearn}: ${out.ms.map((t) => t.toFixed(0)).join(', ')} ms (median ${sklearnMs.toFixed(0)})`);
     // Same data, same semantics: the point estimates must agree (bootstrap CIs differ only by RNG).
     const s = report.summary;
-    const mine = { accuracy: s.accuracy, balancedAccuracy: s.balancedAccuracy, macroF1: s.macroF1, weightedF1: s.weightedF1, rocAucMacro: s.rocAucMacro, averagePrecisionMacro: s.averagePrecisionMacro, logLoss: s.logLoss, brierScore: s.brierScore, ece: s.ece, cohenKappa: s.cohenKappa, matthewsCorrcoef: s.matthewsCorrcoef };
+    const mine = {
+      accuracy: s.accuracy,
+      balancedAccuracy: s.balancedAccuracy,
+      macroF1: s.macroF1,
+      weightedF1: s.weightedF1,
+      rocAucMacro: s.rocAucMacro,
+      averagePrecisionMacro: s.averagePrecisionMacro,
+      logLoss: s.logLoss,
+      brierScore: s.brierScore,
+      ece: s.ece,
+      cohenKappa: s.cohenKappa,
+      matthewsCorrcoef: s.matthewsCorrcoef,
+    };
     const diffs = Object.entries(mine).map(([k, v]) => [k, Math.abs(v - out.values[k])]);
     agree = diffs.every(([, d]) => d < 1e-9);
     for (const [k, d] of diffs) if (d >= 1e-9) console.log(`  disagreement on ${k}: ${d}`);

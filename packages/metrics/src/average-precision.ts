@@ -85,11 +85,7 @@ function classAp(s: Scored, c: number): number {
  * @throws FpdbError FPDB_EMPTY, FPDB_LENGTH_MISMATCH, FPDB_LABEL, FPDB_SHAPE, FPDB_PROBABILITIES, FPDB_INVALID_ARGUMENT
  * @example averagePrecision([0, 1, 2, 2], [[0.8, 0.1, 0.1], [0.2, 0.5, 0.3], [0.1, 0.3, 0.6], [0.3, 0.3, 0.4]]) // 1
  */
-export function averagePrecision<O extends AveragePrecisionOptions | undefined = undefined>(
-  yTrue: LabelInput,
-  yProb: ProbabilityInput,
-  options?: O,
-): O extends { average: null } ? number[] : number {
+export function averagePrecision<O extends AveragePrecisionOptions | undefined = undefined>(yTrue: LabelInput, yProb: ProbabilityInput, options?: O): O extends { average: null } ? number[] : number {
   type R = O extends { average: null } ? number[] : number;
   const average = options && 'average' in options && options.average !== undefined ? options.average : 'macro';
   if (average !== 'macro' && average !== 'weighted' && average !== 'micro' && average !== null) {
@@ -99,7 +95,12 @@ export function averagePrecision<O extends AveragePrecisionOptions | undefined =
   }
   const s = prepareScored(yTrue, yProb, options);
   if (s.prob.k === 2 && average !== null) return classAp(s, 1) as R;
-  return averageOvr(s, average, (c) => classAp(s, c), (isPos, score, w) => apFromCurve(prFromBinary(isPos, score, w))) as R;
+  return averageOvr(
+    s,
+    average,
+    (c) => classAp(s, c),
+    (isPos, score, w) => apFromCurve(prFromBinary(isPos, score, w)),
+  ) as R;
 }
 
 /** One precision–recall curve per class (one-vs-rest) with its average precision and support. */

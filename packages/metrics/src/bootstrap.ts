@@ -246,7 +246,9 @@ export function bootstrapMany<K extends string>(metrics: Record<K, BootstrapMetr
   const alpha = (1 - confidence) / 2;
   const out = {} as Record<K, BootstrapInterval>;
   names.forEach((name, m) => {
-    const v = Array.from(values[m]!).filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+    const v = Array.from(values[m]!)
+      .filter((x) => Number.isFinite(x))
+      .sort((a, b) => a - b);
     let mean = 0;
     for (const x of v) mean += x;
     mean /= v.length;

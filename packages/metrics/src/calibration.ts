@@ -67,7 +67,10 @@ export function reliabilityBins(yTrue: LabelInput, yProb: ProbabilityInput, opti
     let best = 0;
     let conf = data[i * k]!;
     for (let j = 1; j < k; j++) {
-      if (data[i * k + j]! > conf) { conf = data[i * k + j]!; best = j; }
+      if (data[i * k + j]! > conf) {
+        conf = data[i * k + j]!;
+        best = j;
+      }
     }
     let b = Math.min(m - 1, Math.max(0, Math.ceil(conf * m) - 1));
     while (b > 0 && conf <= e[b]!) b--;

@@ -67,16 +67,15 @@ function rows(yTrue: LabelInput, yPred: LabelInput, options: ClassificationRepor
 function toText(r: Rows, digits: number): string {
   const headers = ['precision', 'recall', 'f1-score', 'support'];
   const width = Math.max(...r.names.map((n) => n.length), 'weighted avg'.length, digits);
-  const f = (x: number): string => ' ' + padLeft(pyFixed(x, digits), 9);
-  const sup = (x: number): string => ' ' + padLeft(pyNumber(x, r.integralSupport), 9);
-  const line = (name: string, row: ReportRow): string =>
-    padLeft(name, width) + ' ' + f(row.precision) + f(row.recall) + f(row['f1-score']) + sup(row.support) + '\n';
-  let out = padLeft('', width) + ' ' + headers.map((h) => ' ' + padLeft(h, 9)).join('') + '\n\n';
+  const f = (x: number): string => ` ${padLeft(pyFixed(x, digits), 9)}`;
+  const sup = (x: number): string => ` ${padLeft(pyNumber(x, r.integralSupport), 9)}`;
+  const line = (name: string, row: ReportRow): string => `${padLeft(name, width)} ${f(row.precision)}${f(row.recall)}${f(row['f1-score'])}${sup(row.support)}\n`;
+  let out = `${padLeft('', width)} ${headers.map((h) => ` ${padLeft(h, 9)}`).join('')}\n\n`;
   r.names.forEach((n, i) => (out += line(n, r.per[i]!)));
   out += '\n';
   for (const { heading, row } of r.averages) {
     if (heading === 'accuracy') {
-      out += padLeft(heading, width) + ' ' + ' ' + padLeft('', 9) + ' ' + padLeft('', 9) + f(row['f1-score']) + sup(row.support) + '\n';
+      out += `${padLeft(heading, width)}  ${padLeft('', 9)} ${padLeft('', 9)}${f(row['f1-score'])}${sup(row.support)}\n`;
     } else out += line(heading, row);
   }
   return out;
@@ -93,7 +92,7 @@ function toMarkdown(r: Rows, digits: number): string {
     if (heading === 'accuracy') lines.push(`| **accuracy** | | | ${f(row['f1-score'])} | ${row.support} |`);
     else lines.push(`| **${heading}** | ${f(row.precision)} | ${f(row.recall)} | ${f(row['f1-score'])} | ${row.support} |`);
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 function toJson(r: Rows): ClassificationReportJson {

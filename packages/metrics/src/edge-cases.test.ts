@@ -115,7 +115,13 @@ describe('invalid probabilities fail with FPDB_PROBABILITIES', () => {
   });
   it('locates the bad row in the message and details', () => {
     try {
-      logLoss([0, 1], [[0.5, 0.5, 0], [0.5, 0.2, 0.1]]);
+      logLoss(
+        [0, 1],
+        [
+          [0.5, 0.5, 0],
+          [0.5, 0.2, 0.1],
+        ],
+      );
       expect.unreachable();
     } catch (e) {
       expect((e as FpdbError).details.row).toBe(1);
@@ -132,7 +138,18 @@ describe('shapes', () => {
   it('ragged rows, one column, and columns ≠ numClasses fail', () => {
     expect(codeOf(() => logLoss([0, 1], [[0.5, 0.5], [1]]))).toBe('FPDB_SHAPE');
     expect(codeOf(() => logLoss([0, 0], [[1], [1]]))).toBe('FPDB_SHAPE');
-    expect(codeOf(() => logLoss([0, 1], [[0.5, 0.5], [0.5, 0.5]], { numClasses: 3 }))).toBe('FPDB_SHAPE');
+    expect(
+      codeOf(() =>
+        logLoss(
+          [0, 1],
+          [
+            [0.5, 0.5],
+            [0.5, 0.5],
+          ],
+          { numClasses: 3 },
+        ),
+      ),
+    ).toBe('FPDB_SHAPE');
   });
   it('classes and numClasses must agree', () => {
     expect(codeOf(() => accuracy([0], [0], { classes: ['a', 'b'], numClasses: 3 }))).toBe('FPDB_INVALID_ARGUMENT');
@@ -177,7 +194,15 @@ describe('a class absent from the truth or the predictions', () => {
     ];
     expect(codeOf(() => rocAuc(y, p))).toBe('FPDB_UNDEFINED_METRIC');
     expect(() => rocAuc(y, p, { classes: ['Fetal brain', 'Other', 'Fetal femur'] })).toThrow(/class "Fetal femur" \(index 2\).*no positive/);
-    expect(codeOf(() => rocCurve(y, p.map((r) => r[2]!), { posLabel: 2 }))).toBe('FPDB_UNDEFINED_METRIC');
+    expect(
+      codeOf(() =>
+        rocCurve(
+          y,
+          p.map((r) => r[2]!),
+          { posLabel: 2 },
+        ),
+      ),
+    ).toBe('FPDB_UNDEFINED_METRIC');
     const curves = perClassRocCurves(y, p);
     expect(curves.map((c) => c.auc === null)).toEqual([false, false, true]);
     // Average precision stays defined (0 for that class), as in scikit-learn.
@@ -194,7 +219,17 @@ describe('a single class', () => {
   });
   it('makes ROC undefined', () => {
     expect(codeOf(() => rocCurve([1, 1, 1], [0.2, 0.5, 0.9]))).toBe('FPDB_UNDEFINED_METRIC');
-    expect(codeOf(() => rocAuc([1, 1], [[0.2, 0.8], [0.6, 0.4]]))).toBe('FPDB_UNDEFINED_METRIC');
+    expect(
+      codeOf(() =>
+        rocAuc(
+          [1, 1],
+          [
+            [0.2, 0.8],
+            [0.6, 0.4],
+          ],
+        ),
+      ),
+    ).toBe('FPDB_UNDEFINED_METRIC');
   });
 });
 

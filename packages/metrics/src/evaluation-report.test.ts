@@ -101,7 +101,12 @@ describe('evaluationReport', () => {
     expect(g.reduce((a, x) => a + x.count, 0)).toBe(400);
     expect(g[0]!.recall).toHaveLength(6);
     const idx = d.machine.map((m, i) => (m === 'Aloka' ? i : -1)).filter((i) => i >= 0);
-    expect(g[0]!.accuracy).toBe(accuracy(idx.map((i) => d.yTrue[i]!), idx.map((i) => yPred[i]!)));
+    expect(g[0]!.accuracy).toBe(
+      accuracy(
+        idx.map((i) => d.yTrue[i]!),
+        idx.map((i) => yPred[i]!),
+      ),
+    );
   });
 
   it('thins curves but keeps their ends', () => {
@@ -156,7 +161,10 @@ describe('reportToMarkdown', () => {
     const blocks = md.split('\n\n').filter((b) => b.startsWith('|'));
     expect(blocks.length).toBeGreaterThanOrEqual(5);
     for (const b of blocks) {
-      const cells = b.split('\n').filter(Boolean).map((l) => l.replace(/\\\|/g, '').split('|').length);
+      const cells = b
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.replace(/\\\|/g, '').split('|').length);
       expect(new Set(cells).size).toBe(1);
     }
   });

@@ -283,10 +283,14 @@ export function evaluationReport(input: EvaluationReportInput): EvaluationReport
     const b = input.bootstrap ?? {};
     const metrics: Record<string, BootstrapMetric> = { accuracy: 'accuracy', balancedAccuracy: 'balancedAccuracy', macroF1: 'macroF1' };
     if (defined.length === k) metrics.rocAucMacro = 'rocAucMacro';
-    const r = bootstrapMany(metrics, { yTrue: d.yTrue, yPred: d.yPred, yProb: flat, numClasses: k }, {
-      ...b,
-      ...(input.groups !== undefined ? { groups: input.groups } : {}),
-    });
+    const r = bootstrapMany(
+      metrics,
+      { yTrue: d.yTrue, yPred: d.yPred, yProb: flat, numClasses: k },
+      {
+        ...b,
+        ...(input.groups !== undefined ? { groups: input.groups } : {}),
+      },
+    );
     const any = r.accuracy!;
     boot = {
       resamples: any.resamples,

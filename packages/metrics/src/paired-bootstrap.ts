@@ -86,7 +86,9 @@ export function pairedBootstrap<K extends string>(metrics: Record<K, BootstrapMe
   const alpha = (1 - confidence) / 2;
   const out = {} as Record<K, PairedBootstrapInterval>;
   names.forEach((name, m) => {
-    const v = Array.from(values[m]!).filter((x) => Number.isFinite(x)).sort((x, y) => x - y);
+    const v = Array.from(values[m]!)
+      .filter((x) => Number.isFinite(x))
+      .sort((x, y) => x - y);
     let mean = 0;
     for (const x of v) mean += x;
     mean /= v.length;

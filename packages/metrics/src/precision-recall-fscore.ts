@@ -37,17 +37,17 @@ export interface PrfAverage {
 function selectedLabels(pair: LabelPair, average: Average, posLabel: number): number[] {
   if (average !== 'binary') return Array.from({ length: pair.set.k }, (_, i) => i);
   if (pair.present > 2) {
-    throw new FpdbError(
-      'FPDB_INVALID_ARGUMENT',
-      `The labels are multiclass (${pair.present}+ distinct values) but average is 'binary'; choose average 'macro', 'weighted', 'micro' or null.`,
-      { details: { argument: 'average', value: average } },
-    );
+    throw new FpdbError('FPDB_INVALID_ARGUMENT', `The labels are multiclass (${pair.present}+ distinct values) but average is 'binary'; choose average 'macro', 'weighted', 'micro' or null.`, {
+      details: { argument: 'average', value: average },
+    });
   }
   const inData = pair.rawTrue.includes(posLabel) || pair.rawPred.includes(posLabel);
   if (!inData && pair.present >= 2) {
     throw new FpdbError(
       'FPDB_INVALID_ARGUMENT',
-      `posLabel=${posLabel} is not a valid label; it should be one of ${Array.from(new Set([...pair.rawTrue, ...pair.rawPred])).sort((a, b) => a - b).join(', ')}.`,
+      `posLabel=${posLabel} is not a valid label; it should be one of ${Array.from(new Set([...pair.rawTrue, ...pair.rawPred]))
+        .sort((a, b) => a - b)
+        .join(', ')}.`,
       { details: { argument: 'posLabel', value: posLabel } },
     );
   }

@@ -2,7 +2,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type * as schema from '@fpdb/schema';
 import {
-  BOOTSTRAP_METRICS,
+  type BOOTSTRAP_METRICS,
   accuracy,
   bootstrap,
   bootstrapMany,

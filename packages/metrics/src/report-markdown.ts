@@ -14,7 +14,7 @@ export interface ReportMarkdownOptions {
 function table(header: string[], rows: string[][], align?: ('l' | 'r')[]): string {
   const a = align ?? header.map((_, i) => (i === 0 ? 'l' : 'r'));
   const sep = a.map((x) => (x === 'r' ? '---:' : '---'));
-  return [header, sep, ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n') + '\n';
+  return `${[header, sep, ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n')}\n`;
 }
 
 /**
@@ -37,7 +37,7 @@ export function reportToMarkdown(report: EvaluationReport, options?: ReportMarkd
   const context = Object.entries(report.meta).filter(([k]) => k !== 'title');
   const facts = [`${report.n} images`, `${report.numClasses} classes`];
   if (report.patients !== null) facts.push(`${report.patients} patients`);
-  out.push(facts.join(' · ') + (context.length ? ' · ' + context.map(([k, v]) => `${mdCell(k)}: ${mdCell(String(v))}`).join(' · ') : ''), '');
+  out.push(facts.join(' · ') + (context.length ? ` · ${context.map(([k, v]) => `${mdCell(k)}: ${mdCell(String(v))}`).join(' · ')}` : ''), '');
 
   const b = report.bootstrap;
   const ci = (i: ReportInterval | null | undefined): string => (i ? `${f(i.low)} – ${f(i.high)}` : '');
@@ -63,10 +63,7 @@ export function reportToMarkdown(report: EvaluationReport, options?: ReportMarkd
   out.push(
     table(
       ['true \\ predicted', ...names],
-      report.confusionMatrix.counts.map((row, i) => [
-        `**${names[i]}**`,
-        ...row.map((v, j) => `${v} (${pct(report.confusionMatrix.normalizedByTrue[i]![j]!)})`),
-      ]),
+      report.confusionMatrix.counts.map((row, i) => [`**${names[i]}**`, ...row.map((v, j) => `${v} (${pct(report.confusionMatrix.normalizedByTrue[i]![j]!)})`)]),
     ),
   );
 

@@ -29,11 +29,9 @@ export function resolvePosLabel(yTrue: Int32Array, posLabel: number | undefined)
   for (let i = 0; i < yTrue.length; i++) {
     if (yTrue[i]! > 1) {
       const seen = Array.from(new Set(yTrue)).sort((a, b) => a - b);
-      throw new FpdbError(
-        'FPDB_INVALID_ARGUMENT',
-        `yTrue takes values {${seen.join(', ')}} and posLabel is not given; pass { posLabel: c } to score class c one-vs-rest.`,
-        { details: { argument: 'posLabel' } },
-      );
+      throw new FpdbError('FPDB_INVALID_ARGUMENT', `yTrue takes values {${seen.join(', ')}} and posLabel is not given; pass { posLabel: c } to score class c one-vs-rest.`, {
+        details: { argument: 'posLabel' },
+      });
     }
   }
   return 1;
@@ -180,20 +178,21 @@ function checkAverage(average: unknown): asserts average is 'macro' | 'weighted'
  *   FPDB_UNDEFINED_METRIC (a class with no positives, or no negatives, in yTrue)
  * @example rocAuc([0, 1, 2, 2], [[0.8, 0.1, 0.1], [0.2, 0.5, 0.3], [0.1, 0.3, 0.6], [0.3, 0.3, 0.4]]) // 1
  */
-export function rocAuc<O extends RocAucOptions | undefined = undefined>(
-  yTrue: LabelInput,
-  yProb: ProbabilityInput,
-  options?: O,
-): O extends { average: null } ? number[] : number {
+export function rocAuc<O extends RocAucOptions | undefined = undefined>(yTrue: LabelInput, yProb: ProbabilityInput, options?: O): O extends { average: null } ? number[] : number {
   type R = O extends { average: null } ? number[] : number;
   const average = options && 'average' in options && options.average !== undefined ? options.average : 'macro';
   checkAverage(average);
   const s = prepareScored(yTrue, yProb, options);
   if (s.prob.k === 2 && average !== null) return classAuc(s, 1) as R;
-  return averageOvr(s, average, (c) => classAuc(s, c), (isPos, score, w) => {
-    const curve = rocFromBinary(isPos, score, w, true, 'the pooled (micro) problem');
-    return trapezoid(curve.fpr, curve.tpr);
-  }) as R;
+  return averageOvr(
+    s,
+    average,
+    (c) => classAuc(s, c),
+    (isPos, score, w) => {
+      const curve = rocFromBinary(isPos, score, w, true, 'the pooled (micro) problem');
+      return trapezoid(curve.fpr, curve.tpr);
+    },
+  ) as R;
 }
 
 /** One ROC curve per class (one-vs-rest), with its AUC; `null` curve for a class without positives or negatives. */

@@ -114,6 +114,11 @@ export function findAll(el: XmlElement, name: string): XmlElement[] {
 /** Decoded text content of an element and its descendants. */
 export function textOf(el: XmlElement): string {
   const decode = (s: string): string =>
-    s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+    s
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&amp;/g, '&');
   return decode(el.text) + el.children.map(textOf).join('');
 }

@@ -40,9 +40,8 @@ function grayInputs(batch, size) {
 
 const results = [];
 for (const [network, ref] of Object.entries(reference.networks)) {
-  for (const [layout, files] of Object.entries(ref.files)) {
+  for (const files of Object.values(ref.files)) {
     for (const file of files) {
-      const started = performance.now();
       const model = fpdb.createModel(fpdb.presetConfig(PRESET_OF[network], { numClasses: ref.numClasses, inputSize: ref.inputSize }));
       const weights = fpdb.readWeights(new Uint8Array(readFileSync(join(values.dir, file))), { name: file });
       const loaded = fpdb.loadStateDict(model, weights, { keepClassifier: true });

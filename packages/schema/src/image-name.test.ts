@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FpdbError } from './errors.js';
+import type { FpdbError } from './errors.js';
 import { formatImageName, parseImageName, safeParseImageName } from './image-name.js';
 
 describe('image names', () => {

@@ -31,8 +31,7 @@ export function parseImageName(name: string): ImageNameParts {
   if (!parts) {
     throw new FpdbError(
       'FPDB_IMAGE_NAME',
-      `Image name ${JSON.stringify(name)} is not of the form PatientNNNNN_PlaneN_M_of_K. ` +
-        'Names are used as file names under Images/, so nothing else is accepted.',
+      `Image name ${JSON.stringify(name)} is not of the form PatientNNNNN_PlaneN_M_of_K. Names are used as file names under Images/, so nothing else is accepted.`,
       { details: { value: name } },
     );
   }

@@ -26,16 +26,7 @@ export interface LabelSpace {
 }
 
 /** The 8 classes of the `fine` task: the 5 non-brain planes and the 3 standard brain sub-planes. */
-export const FINE_CLASSES = [
-  'Fetal abdomen',
-  'Trans-thalamic',
-  'Trans-cerebellum',
-  'Trans-ventricular',
-  'Fetal femur',
-  'Fetal thorax',
-  'Maternal cervix',
-  'Other',
-] as const;
+export const FINE_CLASSES = ['Fetal abdomen', 'Trans-thalamic', 'Trans-cerebellum', 'Trans-ventricular', 'Fetal femur', 'Fetal thorax', 'Maternal cervix', 'Other'] as const;
 
 function makeSpace(task: Task, classes: readonly string[], nameOf: (r: FpdbRecord) => string | undefined): LabelSpace {
   const index = new Map(classes.map((c, i) => [c, i]));

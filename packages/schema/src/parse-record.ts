@@ -2,19 +2,7 @@ import { FpdbError } from './errors.js';
 import { safeParseImageName } from './image-name.js';
 import type { SafeParseResult, ValidationIssue } from './issue.js';
 import type { FpdbRecord, RawRecord } from './record.js';
-import {
-  BRAIN_PLANES,
-  CSV_COLUMNS,
-  OPERATORS,
-  PLANES,
-  PLANE_BY_NUMBER,
-  US_MACHINES,
-  type BrainPlane,
-  type Operator,
-  type Plane,
-  type Split,
-  type UsMachine,
-} from './vocabulary.js';
+import { BRAIN_PLANES, CSV_COLUMNS, OPERATORS, PLANES, PLANE_BY_NUMBER, US_MACHINES, type BrainPlane, type Operator, type Plane, type Split, type UsMachine } from './vocabulary.js';
 
 function oneOf<T extends string>(vocab: readonly T[], raw: string): T | undefined {
   return (vocab as readonly string[]).includes(raw) ? (raw as T) : undefined;
@@ -88,7 +76,7 @@ export function safeParseRecord(raw: RawRecord): SafeParseResult<FpdbRecord> {
   if (splitRaw === '1') split = 'train';
   else if (splitRaw === '0') split = 'test';
   else {
-    issues.push({ code: 'FPDB_CSV_VALUE', column: 'Train', value: raw['Train'], message: `Train ${JSON.stringify(raw['Train'])} is neither 1 (train) nor 0 (test).` });
+    issues.push({ code: 'FPDB_CSV_VALUE', column: 'Train', value: raw.Train, message: `Train ${JSON.stringify(raw.Train)} is neither 1 (train) nor 0 (test).` });
   }
 
   if (parts) {
@@ -117,9 +105,19 @@ export function safeParseRecord(raw: RawRecord): SafeParseResult<FpdbRecord> {
   }
   if (plane && brainPlane) {
     if (plane === 'Fetal brain' && brainPlane === 'Not A Brain') {
-      issues.push({ code: 'FPDB_CSV_MISMATCH', column: 'Brain_plane', value: brainRaw, message: `A Fetal brain image has Brain_plane "Not A Brain"; expected Trans-thalamic, Trans-cerebellum, Trans-ventricular or Other.` });
+      issues.push({
+        code: 'FPDB_CSV_MISMATCH',
+        column: 'Brain_plane',
+        value: brainRaw,
+        message: `A Fetal brain image has Brain_plane "Not A Brain"; expected Trans-thalamic, Trans-cerebellum, Trans-ventricular or Other.`,
+      });
     } else if (plane !== 'Fetal brain' && brainPlane !== 'Not A Brain') {
-      issues.push({ code: 'FPDB_CSV_MISMATCH', column: 'Brain_plane', value: brainRaw, message: `Brain_plane ${JSON.stringify(brainRaw)} on a ${plane} image; only Fetal brain images carry a brain plane (others are "Not A Brain").` });
+      issues.push({
+        code: 'FPDB_CSV_MISMATCH',
+        column: 'Brain_plane',
+        value: brainRaw,
+        message: `Brain_plane ${JSON.stringify(brainRaw)} on a ${plane} image; only Fetal brain images carry a brain plane (others are "Not A Brain").`,
+      });
     }
   }
 

@@ -80,7 +80,10 @@ export function normalizeInto(pixels: Uint8Array, out: Float32Array, offset: num
  */
 export function parsePreprocess(input: Pick<Preprocess, 'height' | 'width'> & Partial<Preprocess>): Preprocess {
   const { height, width, policy = DEFAULT_PREPROCESS.policy, normalization = DEFAULT_PREPROCESS.normalization } = input;
-  for (const [name, v] of [['height', height], ['width', width]] as const) {
+  for (const [name, v] of [
+    ['height', height],
+    ['width', width],
+  ] as const) {
     if (!Number.isInteger(v) || v < 1 || v > 16384) {
       throw new FpdbError('FPDB_INVALID_ARGUMENT', `Input ${name} ${v} must be an integer between 1 and 16384 pixels.`, { details: { value: v } });
     }

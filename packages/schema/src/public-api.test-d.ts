@@ -36,9 +36,7 @@ import {
 
 describe('label spaces are literal tuples', () => {
   it('PLANES keeps the release spellings in index order', () => {
-    expectTypeOf(PLANES).toEqualTypeOf<
-      readonly ['Fetal abdomen', 'Fetal brain', 'Fetal femur', 'Fetal thorax', 'Maternal cervix', 'Other']
-    >();
+    expectTypeOf(PLANES).toEqualTypeOf<readonly ['Fetal abdomen', 'Fetal brain', 'Fetal femur', 'Fetal thorax', 'Maternal cervix', 'Other']>();
   });
 
   it('TASKS and SPLITS are closed unions', () => {

@@ -4,14 +4,7 @@
  */
 
 /** The six `Plane` values, in the order used for the 6-class task. */
-export const PLANES = [
-  'Fetal abdomen',
-  'Fetal brain',
-  'Fetal femur',
-  'Fetal thorax',
-  'Maternal cervix',
-  'Other',
-] as const;
+export const PLANES = ['Fetal abdomen', 'Fetal brain', 'Fetal femur', 'Fetal thorax', 'Maternal cervix', 'Other'] as const;
 export type Plane = (typeof PLANES)[number];
 
 /** The `Brain_plane` values. `Not A Brain` exactly when `Plane` is not `Fetal brain`. */

@@ -52,7 +52,9 @@ async function timeGeneration(name, options) {
 function macroF1(pred, truth, k) {
   let f = 0;
   for (let c = 0; c < k; c++) {
-    let tp = 0, fp = 0, fn = 0;
+    let tp = 0,
+      fp = 0,
+      fn = 0;
     for (let i = 0; i < pred.length; i++) {
       if (pred[i] === c && truth[i] === c) tp++;
       else if (pred[i] === c) fp++;
@@ -81,32 +83,50 @@ function features(images, idx) {
 function logisticRegression(train, trainY, test, k, epochs = 60) {
   const { x, d } = train;
   const n = trainY.length;
-  const mean = new Float32Array(d), std = new Float32Array(d);
+  const mean = new Float32Array(d),
+    std = new Float32Array(d);
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += x[i * d + j] / n;
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) std[j] += (x[i * d + j] - mean[j]) ** 2 / n;
   for (let j = 0; j < d; j++) std[j] = Math.sqrt(std[j]) + 1e-3;
-  const norm = (arr, m) => { for (let i = 0; i < m; i++) for (let j = 0; j < d; j++) arr[i * d + j] = (arr[i * d + j] - mean[j]) / std[j]; };
+  const norm = (arr, m) => {
+    for (let i = 0; i < m; i++) for (let j = 0; j < d; j++) arr[i * d + j] = (arr[i * d + j] - mean[j]) / std[j];
+  };
   norm(x, n);
   norm(test.x, test.x.length / d);
   const w = new Float32Array(k * (d + 1));
-  const mW = new Float32Array(w.length), vW = new Float32Array(w.length);
-  const lr = 0.003, l2 = 1e-3, batch = 64;
+  const mW = new Float32Array(w.length),
+    vW = new Float32Array(w.length);
+  const lr = 0.003,
+    l2 = 1e-3,
+    batch = 64;
   let step = 0;
   const order = Array.from({ length: n }, (_, i) => i);
   let seed = 12345;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296);
+  const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296;
   const logits = new Float32Array(k);
   for (let e = 0; e < epochs; e++) {
-    for (let i = n - 1; i > 0; i--) { const j = Math.floor(rand() * (i + 1)); [order[i], order[j]] = [order[j], order[i]]; }
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [order[i], order[j]] = [order[j], order[i]];
+    }
     for (let b = 0; b < n; b += batch) {
       const g = new Float32Array(w.length);
       const end = Math.min(n, b + batch);
       for (let t = b; t < end; t++) {
-        const i = order[t], o = i * d;
+        const i = order[t],
+          o = i * d;
         let mx = -Infinity;
-        for (let c = 0; c < k; c++) { let s = w[c * (d + 1) + d]; for (let j = 0; j < d; j++) s += w[c * (d + 1) + j] * x[o + j]; logits[c] = s; mx = Math.max(mx, s); }
+        for (let c = 0; c < k; c++) {
+          let s = w[c * (d + 1) + d];
+          for (let j = 0; j < d; j++) s += w[c * (d + 1) + j] * x[o + j];
+          logits[c] = s;
+          mx = Math.max(mx, s);
+        }
         let z = 0;
-        for (let c = 0; c < k; c++) { logits[c] = Math.exp(logits[c] - mx); z += logits[c]; }
+        for (let c = 0; c < k; c++) {
+          logits[c] = Math.exp(logits[c] - mx);
+          z += logits[c];
+        }
         for (let c = 0; c < k; c++) {
           const gc = logits[c] / z - (trainY[i] === c ? 1 : 0);
           for (let j = 0; j < d; j++) g[c * (d + 1) + j] += gc * x[o + j];
@@ -125,8 +145,16 @@ function logisticRegression(train, trainY, test, k, epochs = 60) {
   const m = test.x.length / d;
   const pred = new Int32Array(m);
   for (let i = 0; i < m; i++) {
-    let best = 0, bestS = -Infinity;
-    for (let c = 0; c < k; c++) { let s = w[c * (d + 1) + d]; for (let j = 0; j < d; j++) s += w[c * (d + 1) + j] * test.x[i * d + j]; if (s > bestS) { bestS = s; best = c; } }
+    let best = 0,
+      bestS = -Infinity;
+    for (let c = 0; c < k; c++) {
+      let s = w[c * (d + 1) + d];
+      for (let j = 0; j < d; j++) s += w[c * (d + 1) + j] * test.x[i * d + j];
+      if (s > bestS) {
+        bestS = s;
+        best = c;
+      }
+    }
     pred[i] = best;
   }
   return pred;
@@ -143,24 +171,49 @@ function torchPeer(images, labels, trainIdx, testIdx, k, name, epochs) {
   if (probe.status !== 0) return null;
   const dir = join(root, `torch-${name}`);
   spawnSync('mkdir', ['-p', dir]);
-  const pack = (idx) => { const buf = Buffer.alloc(idx.length * SIDE * SIDE); idx.forEach((i, n) => buf.set(images[i], n * SIDE * SIDE)); return buf; };
+  const pack = (idx) => {
+    const buf = Buffer.alloc(idx.length * SIDE * SIDE);
+    idx.forEach((i, n) => buf.set(images[i], n * SIDE * SIDE));
+    return buf;
+  };
   writeFileSync(join(dir, 'train.u8'), pack(trainIdx));
   writeFileSync(join(dir, 'test.u8'), pack(testIdx));
   writeFileSync(join(dir, 'meta.json'), JSON.stringify({ side: SIDE, classes: k, trainY: trainIdx.map((i) => labels[i]), testY: testIdx.map((i) => labels[i]), epochs }));
   const script = fileURLToPath(new URL('./learnability_torch.py', import.meta.url));
   const r = spawnSync('/usr/bin/python3', [script, dir], { encoding: 'utf8', maxBuffer: 1 << 24 });
-  if (r.status !== 0) { log('torch peer failed:', r.stderr.slice(-500)); return null; }
+  if (r.status !== 0) {
+    log('torch peer failed:', r.stderr.slice(-500));
+    return null;
+  }
   const out = JSON.parse(r.stdout.trim().split('\n').at(-1));
   const pred = out.pred;
-  return { ...score(pred, testIdx.map((i) => labels[i]), k), epochs: out.epochs, seconds: out.seconds };
+  return {
+    ...score(
+      pred,
+      testIdx.map((i) => labels[i]),
+      k,
+    ),
+    epochs: out.epochs,
+    seconds: out.seconds,
+  };
 }
 
 async function learnability() {
   const outDir = join(root, 'learn');
   await generateDataset({ outDir, images: LEARN_IMAGES, seed: 2, size: { width: SIDE, height: SIDE } });
-  const csv = readFileSync(join(outDir, 'FETAL_PLANES_DB_data.csv'), 'latin1').trim().split('\n').slice(1).map((l) => l.split(';'));
+  const csv = readFileSync(join(outDir, 'FETAL_PLANES_DB_data.csv'), 'latin1')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(';'));
   const images = [];
-  for (const row of csv) images.push(await sharp(join(outDir, 'Images', `${row[0]}.png`)).extractChannel(0).raw().toBuffer());
+  for (const row of csv)
+    images.push(
+      await sharp(join(outDir, 'Images', `${row[0]}.png`))
+        .extractChannel(0)
+        .raw()
+        .toBuffer(),
+    );
   const split = csv.map((r) => (r[6].trim() === '1' ? 'train' : 'test'));
   const result = {};
   // The CNN gets the same number of optimiser steps on both tasks: 8 epochs of the planes' training set.
@@ -170,18 +223,34 @@ async function learnability() {
     ['brain', BRAIN, (r) => BRAIN.indexOf(r[3])],
   ]) {
     const labels = csv.map(labelOf);
-    const trainIdx = [], testIdx = [];
-    csv.forEach((_, i) => { if (labels[i] >= 0) (split[i] === 'train' ? trainIdx : testIdx).push(i); });
+    const trainIdx = [],
+      testIdx = [];
+    csv.forEach((_, i) => {
+      if (labels[i] >= 0) (split[i] === 'train' ? trainIdx : testIdx).push(i);
+    });
     const testY = testIdx.map((i) => labels[i]);
     const counts = classes.map((_, c) => testY.filter((y) => y === c).length);
     const t = performance.now();
-    const pred = logisticRegression(features(images, trainIdx), trainIdx.map((i) => labels[i]), features(images, testIdx), classes.length);
+    const pred = logisticRegression(
+      features(images, trainIdx),
+      trainIdx.map((i) => labels[i]),
+      features(images, testIdx),
+      classes.length,
+    );
     const logreg = { ...score(pred, testY, classes.length), seconds: +((performance.now() - t) / 1000).toFixed(1) };
     log(task, 'logreg', JSON.stringify(logreg));
     if (task === 'planes') planeImagesSeen = 8 * trainIdx.length;
     const cnn = torchPeer(images, labels, trainIdx, testIdx, classes.length, task, Math.max(8, Math.round(planeImagesSeen / trainIdx.length)));
     log(task, 'cnn', JSON.stringify(cnn));
-    result[task] = { classes: classes.length, trainImages: trainIdx.length, testImages: testIdx.length, chance: +(1 / classes.length).toFixed(3), majority: +(Math.max(...counts) / testY.length).toFixed(3), logisticRegression32: logreg, cnn64: cnn };
+    result[task] = {
+      classes: classes.length,
+      trainImages: trainIdx.length,
+      testImages: testIdx.length,
+      chance: +(1 / classes.length).toFixed(3),
+      majority: +(Math.max(...counts) / testY.length).toFixed(3),
+      logisticRegression32: logreg,
+      cnn64: cnn,
+    };
   }
   rmSync(outDir, { recursive: true, force: true });
   return { images: LEARN_IMAGES, side: SIDE, split: 'synthetic official (patient-disjoint)', ...result };

@@ -22,7 +22,7 @@ const devices = [];
 const tokenOf = new Map();
 const patients = [];
 let current;
-for (const [name, patientNum, plane, brainPlane, operator, machine, train] of rows) {
+for (const [name, patientNum, _plane, brainPlane, operator, machine] of rows) {
   const m = /^Patient(\d{5})_Plane(\d+)_(\d+)_of_(\d+)$/.exec(name);
   if (!m || Number(m[1]) !== Number(patientNum)) throw new Error(`unexpected row ${name}`);
   const label = `${m[2]};${brainPlane}`;

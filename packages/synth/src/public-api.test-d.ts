@@ -2,7 +2,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type * as schema from '@fpdb/schema';
 import {
-  CSV_FILE,
+  type CSV_FILE,
   encodeGrayPng,
   formatCsv,
   generateDataset,
@@ -55,9 +55,7 @@ describe('planning and generation', () => {
 
 describe('rendering', () => {
   it('a render request uses schema’s label types', () => {
-    expectTypeOf<Pick<RenderRequest, 'plane' | 'brainPlane' | 'usMachine' | 'operator'>>().toEqualTypeOf<
-      Pick<schema.FpdbRecord, 'plane' | 'brainPlane' | 'usMachine' | 'operator'>
-    >();
+    expectTypeOf<Pick<RenderRequest, 'plane' | 'brainPlane' | 'usMachine' | 'operator'>>().toEqualTypeOf<Pick<schema.FpdbRecord, 'plane' | 'brainPlane' | 'usMachine' | 'operator'>>();
   });
 
   it('renders and encodes 8-bit gray pixels', () => {

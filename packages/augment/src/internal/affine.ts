@@ -9,14 +9,7 @@ export const IDENTITY: Readonly<Mat> = [1, 0, 0, 0, 1, 0];
 
 /** m · n (apply n first, then m). */
 export function multiply(m: Readonly<Mat>, n: Readonly<Mat>): Mat {
-  return [
-    m[0] * n[0] + m[1] * n[3],
-    m[0] * n[1] + m[1] * n[4],
-    m[0] * n[2] + m[1] * n[5] + m[2],
-    m[3] * n[0] + m[4] * n[3],
-    m[3] * n[1] + m[4] * n[4],
-    m[3] * n[2] + m[4] * n[5] + m[5],
-  ];
+  return [m[0] * n[0] + m[1] * n[3], m[0] * n[1] + m[1] * n[4], m[0] * n[2] + m[1] * n[5] + m[2], m[3] * n[0] + m[4] * n[3], m[3] * n[1] + m[4] * n[4], m[3] * n[2] + m[4] * n[5] + m[5]];
 }
 
 /** Inverse of an invertible affine map. */
@@ -34,16 +27,7 @@ export function invert(m: Readonly<Mat>): Mat {
  * (counter-clockwise as seen on screen), shear by (`shearXDeg`, `shearYDeg`), scale by `scale`,
  * then translate by (`tx`, `ty`) pixels.
  */
-export function forwardAffine(
-  width: number,
-  height: number,
-  angleDeg: number,
-  tx: number,
-  ty: number,
-  scale: number,
-  shearXDeg: number,
-  shearYDeg: number,
-): Mat {
+export function forwardAffine(width: number, height: number, angleDeg: number, tx: number, ty: number, scale: number, shearXDeg: number, shearYDeg: number): Mat {
   const cx = (width - 1) / 2;
   const cy = (height - 1) / 2;
   const t = (angleDeg * Math.PI) / 180;

@@ -111,10 +111,22 @@ function largestComponent(on: Uint8Array, w: number, h: number): Uint8Array | un
       const k = stack[--top]!;
       size++;
       const x = k % w;
-      if (x > 0 && on[k - 1] && !comp[k - 1]) { comp[k - 1] = next; stack[top++] = k - 1; }
-      if (x < w - 1 && on[k + 1] && !comp[k + 1]) { comp[k + 1] = next; stack[top++] = k + 1; }
-      if (k >= w && on[k - w] && !comp[k - w]) { comp[k - w] = next; stack[top++] = k - w; }
-      if (k < n - w && on[k + w] && !comp[k + w]) { comp[k + w] = next; stack[top++] = k + w; }
+      if (x > 0 && on[k - 1] && !comp[k - 1]) {
+        comp[k - 1] = next;
+        stack[top++] = k - 1;
+      }
+      if (x < w - 1 && on[k + 1] && !comp[k + 1]) {
+        comp[k + 1] = next;
+        stack[top++] = k + 1;
+      }
+      if (k >= w && on[k - w] && !comp[k - w]) {
+        comp[k - w] = next;
+        stack[top++] = k - w;
+      }
+      if (k < n - w && on[k + w] && !comp[k + w]) {
+        comp[k + w] = next;
+        stack[top++] = k + w;
+      }
     }
     if (size > bestSize) {
       bestSize = size;

@@ -44,7 +44,14 @@ describe('pixel kernels: wasm and JS fallback give the same bytes', () => {
 
   it('brightness', () => {
     for (const n of SIZES) {
-      for (const [seed, f] of [[1, 0], [2, 1], [3, 0.8], [4, 1.2], [5, 1.7321], [6, 1e-30]] as const) {
+      for (const [seed, f] of [
+        [1, 0],
+        [2, 1],
+        [3, 0.8],
+        [4, 1.2],
+        [5, 1.7321],
+        [6, 1e-30],
+      ] as const) {
         for (const off of [0, 3]) {
           const d = pixels(n + 2 * off, seed, true);
           const [w, j] = both(d, (x) => brightnessKernel(x, off, n, f));
@@ -58,7 +65,14 @@ describe('pixel kernels: wasm and JS fallback give the same bytes', () => {
 
   it('contrast', () => {
     for (const n of SIZES) {
-      for (const [seed, f] of [[1, 0], [2, 1], [3, 0.8], [4, 1.2], [5, 1.7321], [6, 2]] as const) {
+      for (const [seed, f] of [
+        [1, 0],
+        [2, 1],
+        [3, 0.8],
+        [4, 1.2],
+        [5, 1.7321],
+        [6, 2],
+      ] as const) {
         for (const off of [0, 5]) {
           const d = pixels(n + 2 * off, seed);
           const [w, j] = both(d, (x) => contrastKernel(x, off, n, f));
@@ -71,7 +85,15 @@ describe('pixel kernels: wasm and JS fallback give the same bytes', () => {
 
   it('gamma', () => {
     for (const n of SIZES) {
-      for (const [seed, g, gain] of [[1, 1, 1], [2, 0.5, 1], [3, 0.8, 0.9], [4, 1.25, 1.3], [5, 2.2, 1], [6, 1e-3, 0], [7, GAMMA_POLY_MAX, 100]] as const) {
+      for (const [seed, g, gain] of [
+        [1, 1, 1],
+        [2, 0.5, 1],
+        [3, 0.8, 0.9],
+        [4, 1.25, 1.3],
+        [5, 2.2, 1],
+        [6, 1e-3, 0],
+        [7, GAMMA_POLY_MAX, 100],
+      ] as const) {
         for (const off of [0, 2]) {
           const d = pixels(n + 2 * off, seed, true);
           const [w, j] = both(d, (x) => gammaKernel(x, off, n, g, gain));
@@ -85,8 +107,26 @@ describe('pixel kernels: wasm and JS fallback give the same bytes', () => {
 
 describe('sharpen: wasm and JS fallback give the same bytes', () => {
   it('over shapes with widths not multiples of 4, thin images and factors 0, 1, 2', () => {
-    for (const [w, h] of [[1, 1], [2, 2], [3, 3], [4, 3], [5, 7], [7, 5], [9, 4], [13, 11], [1, 9], [9, 1], [224, 224]] as const) {
-      for (const [seed, f] of [[1, 0], [2, 1], [3, 2], [4, 0.37], [5, 9.5]] as const) {
+    for (const [w, h] of [
+      [1, 1],
+      [2, 2],
+      [3, 3],
+      [4, 3],
+      [5, 7],
+      [7, 5],
+      [9, 4],
+      [13, 11],
+      [1, 9],
+      [9, 1],
+      [224, 224],
+    ] as const) {
+      for (const [seed, f] of [
+        [1, 0],
+        [2, 1],
+        [3, 2],
+        [4, 0.37],
+        [5, 9.5],
+      ] as const) {
         for (const off of [0, 3]) {
           const d = pixels(w * h + 2 * off, seed);
           const [a, b] = both(d, (x) => sharpenKernel(x, off, w, h, f, new Float32Array(w * h)));
@@ -126,7 +166,7 @@ describe('gamma polynomial', () => {
     let mismatches = 0;
     let unflushed = 0;
     for (let i = 0; i < v.length; i++) {
-      const want = Math.min(1, gain32 * Math.pow(v[i]!, g));
+      const want = Math.min(1, gain32 * v[i]! ** g);
       if (out[i] !== gammaPoly(v[i]!, gh, gl, g32, gain32)) mismatches++;
       if (want >= 2 ** -126) worst = Math.max(worst, Math.abs(out[i]! - want) / want);
       else if (out[i]! > 2 ** -126) unflushed++; // below the normal range the result is flushed to 0

@@ -203,7 +203,7 @@ export function gammaKernel(d: Float32Array, off: number, n: number, gamma: numb
 
 function gammaExact(x: number, gamma: number, gain: number): number {
   if (!(x > 0)) return 0;
-  return clampMax1(gain * Math.pow(x, gamma));
+  return clampMax1(gain * x ** gamma);
 }
 
 let colScratch = new Float32Array(0);

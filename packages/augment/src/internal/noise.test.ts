@@ -217,7 +217,10 @@ describe('whole pipelines without WebAssembly', () => {
       ultrasoundDefaults(),
     ];
     for (const [i, p] of pipelines.entries()) {
-      for (const [h, w] of [[24, 20], [33, 17]] as const) {
+      for (const [h, w] of [
+        [24, 20],
+        [33, 17],
+      ] as const) {
         const batch = noiseBatch(6, h, w, i + 1);
         const viaWasm = p.apply(batch, 100 + i).data as Float32Array;
         setForceFallback(true);

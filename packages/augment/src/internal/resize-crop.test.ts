@@ -35,7 +35,18 @@ function reference(src: Float32Array, w: number, h: number, m: Mat): Float64Arra
 }
 
 describe('resizeCropInPlace', () => {
-  const sizes: [number, number][] = [[1, 1], [1, 6], [6, 1], [2, 2], [3, 7], [7, 3], [13, 11], [32, 32], [37, 29], [224, 224]];
+  const sizes: [number, number][] = [
+    [1, 1],
+    [1, 6],
+    [6, 1],
+    [2, 2],
+    [3, 7],
+    [7, 3],
+    [13, 11],
+    [32, 32],
+    [37, 29],
+    [224, 224],
+  ];
   it('matches torch bilinear interpolation of the crop and gives the same bytes in wasm and in JS', () => {
     let s = 12345;
     const rand = (n: number): number => {

@@ -4,7 +4,7 @@ import type { Rng } from '@fpdb/schema';
 export function sampleGamma(rng: Rng, shape: number): number {
   if (shape < 1) {
     const u = rng.next();
-    return sampleGamma(rng, shape + 1) * Math.pow(u === 0 ? Number.MIN_VALUE : u, 1 / shape);
+    return sampleGamma(rng, shape + 1) * (u === 0 ? Number.MIN_VALUE : u) ** (1 / shape);
   }
   const d = shape - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);

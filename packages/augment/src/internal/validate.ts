@@ -36,12 +36,7 @@ export function checkInteger(where: string, name: string, v: unknown, min: numbe
  * Accepts a range `[min, max]` or a single number `x` meaning `[-x, x]` (or `[center - x, center + x]`
  * when `center` is given), and checks it lies within `[lo, hi]`.
  */
-export function checkRange(
-  where: string,
-  name: string,
-  v: unknown,
-  options: { lo?: number; hi?: number; center?: number } = {},
-): Range {
+export function checkRange(where: string, name: string, v: unknown, options: { lo?: number; hi?: number; center?: number } = {}): Range {
   const lo = options.lo ?? -Infinity;
   const hi = options.hi ?? Infinity;
   let range: [number, number];

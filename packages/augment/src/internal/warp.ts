@@ -40,15 +40,7 @@ function interval(k: number, q: number, lo: number, hi: number, from: number, to
  * four neighbours are all inside is computed up front, so the inner loop carries no bounds checks.
  * Crops being resized (axis-aligned maps inside the image) go to resizeCropInPlace (resize-crop.ts) instead.
  */
-export function warpAffine(
-  src: Float32Array,
-  srcOff: number,
-  dst: Float32Array,
-  dstOff: number,
-  w: number,
-  h: number,
-  m: Readonly<Mat>,
-): void {
+export function warpAffine(src: Float32Array, srcOff: number, dst: Float32Array, dstOff: number, w: number, h: number, m: Readonly<Mat>): void {
   const [a, b, c, d, e, f] = m;
   for (let y = 0; y < h; y++) {
     const rx = b * y + c;
@@ -115,16 +107,7 @@ export function flipMaskInPlace(d: Uint8Array, off: number, w: number, h: number
  * Warps one image by a dense displacement field: output (x, y) samples the source at
  * (x + dx[y·w + x], y + dy[y·w + x]), bilinear, zero fill.
  */
-export function warpDisplacement(
-  src: Float32Array,
-  srcOff: number,
-  dst: Float32Array,
-  dstOff: number,
-  w: number,
-  h: number,
-  dx: Float32Array,
-  dy: Float32Array,
-): void {
+export function warpDisplacement(src: Float32Array, srcOff: number, dst: Float32Array, dstOff: number, w: number, h: number, dx: Float32Array, dy: Float32Array): void {
   const wm1 = w - 1;
   const hm1 = h - 1;
   let k = 0;

@@ -15,7 +15,7 @@ const audit = defineCommand({
     'finds exact duplicates (identical decoded pixels, whatever the file bytes) and near-duplicates',
     '(perceptual-hash candidates confirmed by SSIM), groups them and says for each group whether it stays',
     'within one patient, crosses patients, machines or the official train/test split (a leak), and whether',
-    'its labels disagree. Also lists nearly blank or saturated frames, sizes far from their machine\'s,',
+    "its labels disagree. Also lists nearly blank or saturated frames, sizes far from their machine's,",
     'extreme aspect ratios and PNG modes rare in the release. Progress goes to stderr.',
   ],
   options: {

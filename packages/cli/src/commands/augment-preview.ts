@@ -25,9 +25,11 @@ const GAP_VALUE = 48;
 
 async function readPipeline(spec: string | undefined): Promise<Transform> {
   if (spec === undefined) return ultrasoundDefaults();
-  const text = spec.trimStart().startsWith('{') ? spec : await readFile(spec, 'utf8').catch((cause: unknown) => {
-    throw new FpdbError('FPDB_USAGE', `--pipeline ${spec} is neither inline JSON nor a readable file.`, { cause });
-  });
+  const text = spec.trimStart().startsWith('{')
+    ? spec
+    : await readFile(spec, 'utf8').catch((cause: unknown) => {
+        throw new FpdbError('FPDB_USAGE', `--pipeline ${spec} is neither inline JSON nor a readable file.`, { cause });
+      });
   return pipelineFromJSON(text);
 }
 
@@ -39,7 +41,10 @@ async function listInputs(target: string, limit: number): Promise<string[]> {
     throw new FpdbError('FPDB_IMAGE_MISSING', `${target} does not exist. Pass a PNG or a folder of PNGs (e.g. fixtures/real/Images).`, { cause, details: { file: target } });
   }
   if (!info.isDirectory()) return [target];
-  const files = (await readdir(target)).filter((f) => /\.png$/i.test(f)).sort().slice(0, limit);
+  const files = (await readdir(target))
+    .filter((f) => /\.png$/i.test(f))
+    .sort()
+    .slice(0, limit);
   if (files.length === 0) throw new FpdbError('FPDB_IMAGE_MISSING', `${target} holds no PNG images.`, { details: { file: target } });
   return files.map((f) => join(target, f));
 }
@@ -53,10 +58,7 @@ async function decode(file: string, size: number): Promise<Float32Array> {
 const augmentPreview = defineCommand({
   name: 'augment-preview',
   summary: 'Render a grid of one image (or a few) under many random draws of an augmentation pipeline.',
-  usage: [
-    'fpdb augment-preview <image|dir> --out grid.png [--pipeline json|file] [--draws N] [--size PX]',
-    '                            [--cols N] [--limit N] [--seed S] [--json]',
-  ].join('\n'),
+  usage: ['fpdb augment-preview <image|dir> --out grid.png [--pipeline json|file] [--draws N] [--size PX]', '                            [--cols N] [--limit N] [--seed S] [--json]'].join('\n'),
   description: [
     'Decodes the image to one channel, pads it to a square of --size pixels, runs the pipeline N times',
     '(different random parameters per draw, reproducible by --seed) and tiles the original followed by the',
@@ -108,7 +110,10 @@ const augmentPreview = defineCommand({
         }
       }
     }
-    await sharp(canvas, { raw: { width, height, channels: 1 } }).toColourspace('b-w').png({ compressionLevel: 9 }).toFile(out);
+    await sharp(canvas, { raw: { width, height, channels: 1 } })
+      .toColourspace('b-w')
+      .png({ compressionLevel: 9 })
+      .toFile(out);
     const result: AugmentPreviewOutput = { out, images: files.map((f) => basename(f)), draws, size, width, height, seed, pipeline: pipeline.toJSON() };
     if (json) stdout.write(`${JSON.stringify(result)}\n`);
     else stdout.write(`Wrote ${out} (${width}×${height}): ${files.length} image${files.length === 1 ? '' : 's'} × ${draws} draws, seed ${seed}.\n`);

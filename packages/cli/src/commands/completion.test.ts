@@ -13,7 +13,11 @@ describe('fpdb completion', () => {
     const script = join(mkdtempSync(join(tmpdir(), 'fpdb-completion-')), 'fpdb.bash');
     writeFileSync(script, r.stdout);
     const complete = (...words: string[]) =>
-      execFileSync('bash', ['-c', `source ${script}; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _fpdb; printf '%s\\n' "\${COMPREPLY[@]}"`], { encoding: 'utf8' }).trim().split('\n');
+      execFileSync('bash', ['-c', `source ${script}; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _fpdb; printf '%s\\n' "\${COMPREPLY[@]}"`], {
+        encoding: 'utf8',
+      })
+        .trim()
+        .split('\n');
     expect(complete('fpdb', 'tr')).toEqual(['train']);
     expect(complete('fpdb', 'train', '--epo')).toEqual(['--epochs']);
     expect(complete('fpdb', 'cache', '--q')).toEqual(['--quiet']);

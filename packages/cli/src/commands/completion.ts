@@ -44,7 +44,8 @@ function fish(commands: readonly CliCommand[]): string {
   lines.push(`complete -c fpdb -n __fish_use_subcommand -a help -d ${quote('Print the help of a command')}`);
   for (const c of commands) {
     for (const [flag, spec] of Object.entries(c.options)) {
-      const choices = spec.type === 'enum' || (spec.type === 'list' && spec.choices) ? ` -xa ${quote((spec.choices ?? []).join(' '))}` : spec.type === 'path' ? ' -rF' : spec.type === 'boolean' ? '' : ' -x';
+      const choices =
+        spec.type === 'enum' || (spec.type === 'list' && spec.choices) ? ` -xa ${quote((spec.choices ?? []).join(' '))}` : spec.type === 'path' ? ' -rF' : spec.type === 'boolean' ? '' : ' -x';
       lines.push(`complete -c fpdb -n '__fish_seen_subcommand_from ${c.name}' -l ${flag}${choices} -d ${quote(spec.description.slice(0, 80))}`);
     }
     for (const flag of ['json', 'quiet', 'help']) lines.push(`complete -c fpdb -n '__fish_seen_subcommand_from ${c.name}' -l ${flag}`);

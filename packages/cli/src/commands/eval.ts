@@ -11,7 +11,7 @@ const SPLITS = ['test', 'validation', 'train'] as const satisfies readonly (keyo
 
 const evalCommand = defineCommand({
   name: 'eval',
-  summary: "Evaluate a checkpoint on a dataset split: every metric, patient-bootstrap intervals, per-machine/operator breakdown.",
+  summary: 'Evaluate a checkpoint on a dataset split: every metric, patient-bootstrap intervals, per-machine/operator breakdown.',
   usage: 'fpdb eval <checkpoint> [--data DIR] [--split test|validation|train] [--bootstrap N] [--out DIR] [--json]',
   description: [
     "A checkpoint inside a run folder (<run>/checkpoints/best) is evaluated on that run's own sets (same data,",

@@ -20,10 +20,7 @@ export interface StatsOutput extends DatasetStats {
 
 function table(title: string, counts: Record<string, number>, total: number): string[] {
   const width = Math.max(...Object.keys(counts).map((k) => k.length), 10);
-  return [
-    title,
-    ...Object.entries(counts).map(([k, n]) => `  ${k.padEnd(width)}  ${String(n).padStart(6)}  ${total ? ((100 * n) / total).toFixed(1).padStart(5) : '  0.0'}%`),
-  ];
+  return [title, ...Object.entries(counts).map(([k, n]) => `  ${k.padEnd(width)}  ${String(n).padStart(6)}  ${total ? ((100 * n) / total).toFixed(1).padStart(5) : '  0.0'}%`)];
 }
 
 async function locate(target: string): Promise<{ csv: string; root?: string }> {

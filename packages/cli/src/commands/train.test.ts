@@ -18,7 +18,16 @@ describe('fpdb train / eval / predict', () => {
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result.test.n).toBeGreaterThan(0);
-    for (const f of ['report.html', 'report.md', 'metrics.json', 'config.json', 'figures/training-curves.svg', 'figures/confusion-matrix.svg', 'checkpoints/best/fpdb.json', 'checkpoints/last/fpdb.json']) {
+    for (const f of [
+      'report.html',
+      'report.md',
+      'metrics.json',
+      'config.json',
+      'figures/training-curves.svg',
+      'figures/confusion-matrix.svg',
+      'checkpoints/best/fpdb.json',
+      'checkpoints/last/fpdb.json',
+    ]) {
       expect(existsSync(join(out, f)), f).toBe(true);
     }
     const html = readFileSync(join(out, 'report.html'), 'utf8');

@@ -16,13 +16,13 @@ const weights = defineCommand({
     'beside the file and checked whenever it is reused.',
     'import: reads a .safetensors or PyTorch .pth file (no Python, no code execution: the pickle is parsed with an',
     "allow-list), maps it into fpdb's network of that name with the RGB stem folded to gray, and writes a normal",
-    'fpdb checkpoint: a fresh head for --task (or the file\'s own 1,000-class head with --keep-classifier), ImageNet gray',
+    "fpdb checkpoint: a fresh head for --task (or the file's own 1,000-class head with --keep-classifier), ImageNet gray",
     'normalisation recorded, so `fpdb train --pretrained DIR`, `fpdb predict` and `fpdb eval` preprocess alike.',
   ],
   options: {
     architecture: { type: 'enum', choices: NETWORKS, description: "import: the file's network" },
     out: { type: 'path', placeholder: 'DIR', description: 'import: the checkpoint folder to write; pull: the folder to keep the file in (default ~/.cache/fpdb/weights)' },
-    task: { type: 'enum', choices: TASKS, default: 'planes', description: "import: the label space of the new head" },
+    task: { type: 'enum', choices: TASKS, default: 'planes', description: 'import: the label space of the new head' },
     'keep-classifier': { type: 'boolean', description: "import: keep the file's ImageNet classifier instead of a new head" },
     'input-size': { type: 'integer', min: 8, default: 224, description: 'import: model input side in pixels' },
     resize: { type: 'enum', choices: RESIZE_POLICIES, default: 'stretch', description: 'import: how images are fitted to the input (recorded in the checkpoint)' },
@@ -75,7 +75,15 @@ const weights = defineCommand({
         seed: values.seed,
         pretrained: model.pretrained,
       });
-      const facts = { out: values.out, ...model.pretrained, layout: model.loaded?.layout, foldedStem: model.loaded?.foldedStem, loaded: model.loaded?.loaded.length, ignored: model.loaded?.ignored, classes: classes.length };
+      const facts = {
+        out: values.out,
+        ...model.pretrained,
+        layout: model.loaded?.layout,
+        foldedStem: model.loaded?.foldedStem,
+        loaded: model.loaded?.loaded.length,
+        ignored: model.loaded?.ignored,
+        classes: classes.length,
+      };
       if (json) stdout.write(`${JSON.stringify(facts)}\n`);
       else
         stdout.write(

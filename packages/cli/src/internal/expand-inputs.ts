@@ -56,7 +56,15 @@ async function expandGlob(pattern: string): Promise<string[]> {
   const re = globRegExp(rest);
   const files = await walk(base, rest.includes('**') || parts.length - first > 1);
   return files
-    .filter((f) => re.test(f.slice(base === '.' ? 0 : base.length + (base.endsWith('/') ? 0 : 1)).split(sep).join('/').replace(/^\.\//, '')))
+    .filter((f) =>
+      re.test(
+        f
+          .slice(base === '.' ? 0 : base.length + (base.endsWith('/') ? 0 : 1))
+          .split(sep)
+          .join('/')
+          .replace(/^\.\//, ''),
+      ),
+    )
     .map((f) => (base === '.' ? f : f))
     .sort();
 }

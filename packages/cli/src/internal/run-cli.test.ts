@@ -44,7 +44,9 @@ describe('runCli with the option tables', () => {
     const unknown = await run('cache', 'dir', '--sise', '64');
     expect(unknown.code).toBe(2);
     expect(unknown.stdout).toBe('');
-    expect(unknown.stderr).toBe('fpdb cache: unknown option --sise. Did you mean --size?\nUsage: fpdb cache <dir> [--size N] [--policy stretch|pad|crop] [options]\nRun fpdb help cache for every option.\n');
+    expect(unknown.stderr).toBe(
+      'fpdb cache: unknown option --sise. Did you mean --size?\nUsage: fpdb cache <dir> [--size N] [--policy stretch|pad|crop] [options]\nRun fpdb help cache for every option.\n',
+    );
     const far = await run('train', '--banana');
     expect(far.stderr.split('\n')[0]).toBe('fpdb train: unknown option --banana.');
     const missing = await run('train', '--out');

@@ -6,15 +6,21 @@ import '@tensorflow/tfjs-backend-cpu';
 import { readFile } from 'node:fs/promises';
 
 const root = process.argv[2];
-const ds = await openDataset(root, { missing: 'skip' });              // the real fixture folder: 60 of 12,400 images
+const ds = await openDataset(root, { missing: 'skip' }); // the real fixture folder: 60 of 12,400 images
 console.log(ds.check.summary, ds.stats().byPlane);
 const { train } = ds.officialSplit();
 const { train: fit } = train.validationSplit({ fraction: 0.15, seed: 1 });
 
 const stream = await createBatches(fit, {
-  height: 128, width: 128, policy: 'pad',
+  height: 128,
+  width: 128,
+  policy: 'pad',
   cache: 'build',
-  batchSize: 32, seed: 1, prefetch: 2, sampling: 'balanced', normalization: 'unit',
+  batchSize: 32,
+  seed: 1,
+  prefetch: 2,
+  sampling: 'balanced',
+  normalization: 'unit',
 });
 let batches = 0;
 let imageShape;

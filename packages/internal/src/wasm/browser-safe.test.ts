@@ -9,7 +9,10 @@ describe('@fpdb/internal/wasm', () => {
     for (const file of sources) {
       const text = readFileSync(new URL(file, dir), 'utf8');
       const specifiers = [...text.matchAll(/^(?:import|export)\s[^'"]*?from\s+'([^']+)'/gm)].map((m) => m[1]!);
-      expect(specifiers.filter((s) => !s.startsWith('./')), file).toEqual([]);
+      expect(
+        specifiers.filter((s) => !s.startsWith('./')),
+        file,
+      ).toEqual([]);
       expect(text, file).not.toMatch(/\bBuffer\s*[.(]/);
     }
   });

@@ -2,14 +2,7 @@
 import { FpdbError } from '@fpdb/schema';
 import { serveWorker } from '../../src/worker-pool/worker.js';
 
-export type TestRequest =
-  | { op: 'echo'; value: number }
-  | { op: 'bytes'; length: number }
-  | { op: 'fpdb-error' }
-  | { op: 'type-error' }
-  | { op: 'crash' }
-  | { op: 'exit' }
-  | { op: 'wait'; ms: number };
+export type TestRequest = { op: 'echo'; value: number } | { op: 'bytes'; length: number } | { op: 'fpdb-error' } | { op: 'type-error' } | { op: 'crash' } | { op: 'exit' } | { op: 'wait'; ms: number };
 
 export interface TestSetup {
   failSetup?: boolean;

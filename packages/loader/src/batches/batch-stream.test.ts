@@ -8,7 +8,9 @@ import type { PixelSource } from './pixel-source.js';
 
 let records: FpdbRecord[];
 beforeAll(async () => {
-  records = parseMetadata(await readFile(REAL_CSV, 'utf8')).records.filter((_, i) => i % 61 === 0).slice(0, 203);
+  records = parseMetadata(await readFile(REAL_CSV, 'utf8'))
+    .records.filter((_, i) => i % 61 === 0)
+    .slice(0, 203);
 });
 
 /** Pixels = (index of the record in `records`) mod 256 everywhere; counts reads in flight. */
@@ -26,7 +28,8 @@ function fakeSource(options: { fail?: Set<string>; delayMs?: number } = {}): Pix
       s.maxInFlight = Math.max(s.maxInFlight, s.inFlight);
       await new Promise((ok) => setTimeout(ok, options.delayMs ?? 0));
       s.inFlight--;
-      if (options.fail?.has(r.imageName)) throw new FpdbError('FPDB_IMAGE_DECODE', `Images/${r.imageName}.png (CSV line 9) could not be decoded`, { details: { file: `Images/${r.imageName}.png`, line: 9 } });
+      if (options.fail?.has(r.imageName))
+        throw new FpdbError('FPDB_IMAGE_DECODE', `Images/${r.imageName}.png (CSV line 9) could not be decoded`, { details: { file: `Images/${r.imageName}.png`, line: 9 } });
       out.fill(index.get(r.imageName)! % 256);
     },
   };
@@ -93,7 +96,13 @@ describe('createBatchStream', () => {
     expect(stream.size + stream.excluded).toBe(203);
     const got = names(await collect(stream.epoch(0)));
     expect(got.every((n) => records.find((r) => r.imageName === n)!.plane === 'Fetal brain')).toBe(true);
-    expect(() => createBatchStream(records.filter((r) => r.plane === 'Other'), fakeSource(), { task: 'brain' })).toThrow(expect.objectContaining({ code: 'FPDB_EMPTY' }));
+    expect(() =>
+      createBatchStream(
+        records.filter((r) => r.plane === 'Other'),
+        fakeSource(),
+        { task: 'brain' },
+      ),
+    ).toThrow(expect.objectContaining({ code: 'FPDB_EMPTY' }));
   });
 
   it('prefetches N batches while the consumer works, and none with prefetch 0', async () => {

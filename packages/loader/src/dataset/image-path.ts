@@ -3,7 +3,6 @@ import { join, relative, resolve, isAbsolute } from 'node:path';
 import { FpdbError, IMAGE_NAME_PATTERN, IMAGES_DIR } from '@fpdb/schema';
 import type { ImageLocation } from '../internal/location.js';
 
-
 function inside(parent: string, child: string): boolean {
   const rel = relative(parent, child);
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);

@@ -117,7 +117,9 @@ describe('openDataset bad input', () => {
 
   it('names a non-PNG under a .png name and a decompression bomb with file and line; skip keeps the rest', async () => {
     const names = rows.slice(0, 6).map((r) => r.split(';')[0]!);
-    const jpeg = await sharp({ create: { width: 20, height: 20, channels: 3, background: '#777' } }).jpeg().toBuffer();
+    const jpeg = await sharp({ create: { width: 20, height: 20, channels: 3, background: '#777' } })
+      .jpeg()
+      .toBuffer();
     const bomb = withDimensions(await grayPng(16, 16), 100_000, 100_000);
     const root = await makeDataset(rows.slice(0, 6), { images: { [names[1]!]: jpeg, [names[4]!]: bomb } });
     const e = await rejection(openDataset(root));

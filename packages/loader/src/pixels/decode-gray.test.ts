@@ -73,10 +73,7 @@ afterEach(() => setPixelKernelsEnabled(true));
 
 describe('decodeGray (node:zlib + wasm unfilter)', () => {
   it('decodes all 65 real images to exactly the pixels of fast-png', async () => {
-    const files = [
-      ...(await readdir(join(REAL, 'Images'))).map((f) => join(REAL, 'Images', f)),
-      ...(await readdir(join(REAL, 'resaved'))).map((f) => join(REAL, 'resaved', f)),
-    ];
+    const files = [...(await readdir(join(REAL, 'Images'))).map((f) => join(REAL, 'Images', f)), ...(await readdir(join(REAL, 'resaved'))).map((f) => join(REAL, 'resaved', f))];
     for (const file of files) {
       const bytes = await readFile(file);
       const got = await fast(bytes, file);
@@ -104,14 +101,23 @@ describe('decodeGray (node:zlib + wasm unfilter)', () => {
       const stride = png.width * png.channels;
       variants[`${mode}-cycling`] = withImageData(variants[mode]!, filterCycling(png.data as Uint8Array, stride, png.height, png.channels));
       // Long runs of Paeth rows (the release's common case, unfiltered four gray rows at a time) broken by other types.
-      variants[`${mode}-paeth-runs`] = withImageData(variants[mode]!, filterCycling(png.data as Uint8Array, stride, png.height, png.channels, (y) => (y % 11 === 6 ? 1 : 4)));
+      variants[`${mode}-paeth-runs`] = withImageData(
+        variants[mode]!,
+        filterCycling(png.data as Uint8Array, stride, png.height, png.channels, (y) => (y % 11 === 6 ? 1 : 4)),
+      );
     }
     // Narrow gray images around the wavefront's minimum width (8 bytes per row).
     for (const width of [7, 8, 9, 13]) {
       const px = Uint8Array.from({ length: width * 10 }, (_, i) => (i * 37 + ((i * i) >> 3)) & 255);
-      const png = await sharp(Buffer.from(px), { raw: { width, height: 10, channels: 1 } }).toColourspace('b-w').png().toBuffer();
+      const png = await sharp(Buffer.from(px), { raw: { width, height: 10, channels: 1 } })
+        .toColourspace('b-w')
+        .png()
+        .toBuffer();
       expect(readPngHeader(png).colourType).toBe(0);
-      variants[`gray-${width}-paeth`] = withImageData(png, filterCycling(px, width, 10, 1, () => 4));
+      variants[`gray-${width}-paeth`] = withImageData(
+        png,
+        filterCycling(px, width, 10, 1, () => 4),
+      );
     }
     const filtersSeen = new Set<number>();
     for (const [mode, bytes] of Object.entries(variants)) {
@@ -154,7 +160,14 @@ describe('resizeGray: wasm and plain JavaScript', () => {
   it('return the same bytes, down and up, odd sizes and single pixels, every policy', () => {
     let s = 7;
     const image = (w: number, h: number) => Uint8Array.from({ length: w * h }, () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0), s >>> 24));
-    const cases: Array<[number, number, number, number]> = [[959, 661, 224, 224], [959, 661, 128, 128], [37, 21, 129, 77], [1, 1, 5, 3], [64, 48, 1, 1], [300, 7, 31, 31]];
+    const cases: Array<[number, number, number, number]> = [
+      [959, 661, 224, 224],
+      [959, 661, 128, 128],
+      [37, 21, 129, 77],
+      [1, 1, 5, 3],
+      [64, 48, 1, 1],
+      [300, 7, 31, 31],
+    ];
     for (const [sw, sh, dw, dh] of cases) {
       const src = image(sw, sh);
       for (const policy of ['stretch', 'pad', 'crop'] as const) {

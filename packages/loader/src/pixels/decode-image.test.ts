@@ -19,10 +19,7 @@ async function catchCode(p: Promise<unknown>): Promise<{ code?: string; message:
 
 describe('decodeImage (sharp)', () => {
   it('decodes all 65 real images (60 gray originals, 5 RGB/RGBA re-saves) to one channel of H×W', async () => {
-    const files = [
-      ...(await readdir(join(REAL, 'Images'))).map((f) => join(REAL, 'Images', f)),
-      ...(await readdir(join(REAL, 'resaved'))).map((f) => join(REAL, 'resaved', f)),
-    ];
+    const files = [...(await readdir(join(REAL, 'Images'))).map((f) => join(REAL, 'Images', f)), ...(await readdir(join(REAL, 'resaved'))).map((f) => join(REAL, 'resaved', f))];
     expect(files).toHaveLength(65);
     const modes = new Set<number>();
     for (const file of files) {
@@ -49,7 +46,9 @@ describe('decodeImage (sharp)', () => {
   });
 
   it('letterboxes in black for pad, fills the frame for crop, ignores aspect for stretch', async () => {
-    const bright = await sharp({ create: { width: 200, height: 100, channels: 3, background: '#ffffff' } }).png().toBuffer();
+    const bright = await sharp({ create: { width: 200, height: 100, channels: 3, background: '#ffffff' } })
+      .png()
+      .toBuffer();
     const pad = await decodeImage(bright, { height: 100, width: 100, policy: 'pad' });
     expect(pad[0]).toBe(0); // top band
     expect(pad[50 * 100 + 50]).toBe(255);

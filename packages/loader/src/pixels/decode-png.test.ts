@@ -26,7 +26,10 @@ describe('decodePng (browser path, fast-png)', () => {
     const expected = decodePng(original, { height: 48, width: 48, policy: 'pad' });
     for (const [mode, bytes] of Object.entries(await resaves(original))) {
       const px = decodePng(bytes, { height: 48, width: 48, policy: 'pad' }, { file: mode });
-      expect(px.reduce((m, v, i) => Math.max(m, Math.abs(v - expected[i]!)), 0), mode).toBeLessThanOrEqual(1);
+      expect(
+        px.reduce((m, v, i) => Math.max(m, Math.abs(v - expected[i]!)), 0),
+        mode,
+      ).toBeLessThanOrEqual(1);
     }
   });
 

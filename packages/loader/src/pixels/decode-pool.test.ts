@@ -16,10 +16,7 @@ describe.runIf(existsSync(fileURLToPath(BUILT)))('readImageInPool (worker thread
 
   it('decodes all 65 real images on the workers to the same bytes as the main thread, many in flight', async () => {
     expect(decodeWorkerCount()).toBeGreaterThan(0);
-    const files = [
-      ...(await readdir(join(REAL, 'Images'))).map((f) => join(REAL, 'Images', f)),
-      ...(await readdir(join(REAL, 'resaved'))).map((f) => join(REAL, 'resaved', f)),
-    ];
+    const files = [...(await readdir(join(REAL, 'Images'))).map((f) => join(REAL, 'Images', f)), ...(await readdir(join(REAL, 'resaved'))).map((f) => join(REAL, 'resaved', f))];
     const options = { height: 96, width: 80, policy: 'pad' as const };
     const pooled = await Promise.all(files.map((file) => readImageInPool(file, options, { file })));
     for (const [i, file] of files.entries()) expect(Buffer.compare(pooled[i]!, await readImage(file, options, { file })), file).toBe(0);

@@ -14,7 +14,11 @@ describe('sharp is optional', () => {
     });
     const { decodeImage } = await import('./decode-image.js');
     const { encodeGrayPng } = await import('@fpdb/synth');
-    const png = encodeGrayPng(Uint8Array.from({ length: 16 * 8 }, (_, i) => i), 16, 8);
+    const png = encodeGrayPng(
+      Uint8Array.from({ length: 16 * 8 }, (_, i) => i),
+      16,
+      8,
+    );
     const error = await decodeImage(png, { height: 4, width: 4, kernel: 'lanczos3' }).catch((e: unknown) => e);
     expect(isFpdbError(error, 'FPDB_DEPENDENCY_MISSING')).toBe(true);
     expect((error as Error).message).toMatch(/npm install sharp/);

@@ -19,7 +19,9 @@ describe('readPngHeader', () => {
   });
 
   it('names a JPEG under a .png name FPDB_IMAGE_NOT_PNG with file and line', async () => {
-    const jpeg = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#888' } }).jpeg().toBuffer();
+    const jpeg = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#888' } })
+      .jpeg()
+      .toBuffer();
     const error = (() => {
       try {
         readPngHeader(jpeg, where);

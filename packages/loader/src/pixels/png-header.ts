@@ -78,9 +78,13 @@ export function readPngHeader(bytes: Uint8Array, where: ImageLocation = { file: 
   const interlace = bytes[28]!;
   const valid = type === 'IHDR' && view.getUint32(8) === 13 && width > 0 && height > 0 && (VALID_DEPTHS[colourType]?.includes(bitDepth) ?? false) && interlace <= 1;
   if (!valid) {
-    throw new FpdbError('FPDB_IMAGE_DECODE', `${at} has a PNG signature but an invalid IHDR header (type ${JSON.stringify(type)}, ${width}×${height}, depth ${bitDepth}, colour type ${colourType}). The file is corrupt: replace it.`, {
-      details: locationDetails(where),
-    });
+    throw new FpdbError(
+      'FPDB_IMAGE_DECODE',
+      `${at} has a PNG signature but an invalid IHDR header (type ${JSON.stringify(type)}, ${width}×${height}, depth ${bitDepth}, colour type ${colourType}). The file is corrupt: replace it.`,
+      {
+        details: locationDetails(where),
+      },
+    );
   }
   return { width, height, bitDepth, colourType, interlaced: interlace === 1 };
 }

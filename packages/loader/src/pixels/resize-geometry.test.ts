@@ -17,7 +17,12 @@ describe('resizeGeometry', () => {
   });
   it('never produces an empty or overflowing image for extreme aspects', () => {
     for (const policy of ['pad', 'crop'] as const) {
-      for (const [w, h] of [[1, 5000], [5000, 1], [7, 7], [224, 224]] as const) {
+      for (const [w, h] of [
+        [1, 5000],
+        [5000, 1],
+        [7, 7],
+        [224, 224],
+      ] as const) {
         const g = resizeGeometry(w, h, 224, 128, policy);
         expect(g.scaledWidth).toBeGreaterThanOrEqual(1);
         expect(g.scaledHeight).toBeGreaterThanOrEqual(1);

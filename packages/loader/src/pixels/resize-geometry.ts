@@ -32,7 +32,10 @@ export interface ResizeGeometry {
  */
 export function checkPixelOptions(options: PixelOptions): void {
   const { height, width, policy = 'stretch', maxPixels } = options;
-  for (const [name, v] of [['height', height], ['width', width]] as const) {
+  for (const [name, v] of [
+    ['height', height],
+    ['width', width],
+  ] as const) {
     if (!Number.isInteger(v) || v < 1 || v > 16384) {
       throw new FpdbError('FPDB_INVALID_ARGUMENT', `Output ${name} ${v} must be an integer between 1 and 16384 pixels.`, { details: { value: v } });
     }

@@ -4,7 +4,12 @@ import { resizeGray } from './resize-gray.js';
 describe('resizeGray', () => {
   it('keeps a constant image constant at any scale', () => {
     const src = new Uint8Array(97 * 61).fill(123);
-    for (const [w, h] of [[10, 10], [200, 150], [97, 61]] as const) expect(new Set(resizeGray(src, 97, 61, w, h))).toEqual(new Set([123]));
+    for (const [w, h] of [
+      [10, 10],
+      [200, 150],
+      [97, 61],
+    ] as const)
+      expect(new Set(resizeGray(src, 97, 61, w, h))).toEqual(new Set([123]));
   });
   it('averages when shrinking (no aliasing of a 1-pixel checkerboard)', () => {
     const src = new Uint8Array(64 * 64).map((_, i) => (((i % 64) + Math.floor(i / 64)) % 2 ? 255 : 0));

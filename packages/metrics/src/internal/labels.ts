@@ -2,11 +2,7 @@ import { FpdbError } from '@fpdb/schema';
 import type { ClassOptions, LabelInput, WeightInput } from '../types.js';
 
 function isArrayLike(value: unknown): value is ArrayLike<unknown> {
-  return (
-    value !== null &&
-    typeof value === 'object' &&
-    typeof (value as { length?: unknown }).length === 'number'
-  );
+  return value !== null && typeof value === 'object' && typeof (value as { length?: unknown }).length === 'number';
 }
 
 /** Copies class indices into an Int32Array, checking each is an integer ≥ 0. */
@@ -21,11 +17,9 @@ export function toLabels(input: LabelInput, name: string): Int32Array {
   for (let i = 0; i < n; i++) {
     const v = input[i] as number;
     if (!Number.isInteger(v) || v < 0 || v > 0x7fffffff) {
-      throw new FpdbError(
-        'FPDB_LABEL',
-        `${name}[${i}] is ${String(v)}; labels must be class indices (integers 0…K-1). Map class names with labelSpace(task).indexOf(name).`,
-        { details: { argument: name, index: i, value: v } },
-      );
+      throw new FpdbError('FPDB_LABEL', `${name}[${i}] is ${String(v)}; labels must be class indices (integers 0…K-1). Map class names with labelSpace(task).indexOf(name).`, {
+        details: { argument: name, index: i, value: v },
+      });
     }
     out[i] = v;
   }
@@ -42,11 +36,7 @@ export function requireNonEmpty(n: number, name: string): void {
 /** Throws FPDB_LENGTH_MISMATCH unless both lengths agree. */
 export function requireSameLength(a: number, aName: string, b: number, bName: string): void {
   if (a !== b) {
-    throw new FpdbError(
-      'FPDB_LENGTH_MISMATCH',
-      `${aName} has ${a} samples but ${bName} has ${b}; pass one entry per sample in both.`,
-      { details: { [aName]: a, [bName]: b } },
-    );
+    throw new FpdbError('FPDB_LENGTH_MISMATCH', `${aName} has ${a} samples but ${bName} has ${b}; pass one entry per sample in both.`, { details: { [aName]: a, [bName]: b } });
   }
 }
 
@@ -91,11 +81,9 @@ export function statedNumClasses(options: ClassOptions | undefined): number | un
       throw new FpdbError('FPDB_INVALID_ARGUMENT', `classes must be a non-empty array of class names.`, { details: { argument: 'classes' } });
     }
     if (numClasses !== undefined && numClasses !== classes.length) {
-      throw new FpdbError(
-        'FPDB_INVALID_ARGUMENT',
-        `numClasses is ${numClasses} but classes has ${classes.length} names; pass one or make them agree.`,
-        { details: { numClasses, classes: classes.length } },
-      );
+      throw new FpdbError('FPDB_INVALID_ARGUMENT', `numClasses is ${numClasses} but classes has ${classes.length} names; pass one or make them agree.`, {
+        details: { numClasses, classes: classes.length },
+      });
     }
     return classes.length;
   }
@@ -114,11 +102,9 @@ export function statedNumClasses(options: ClassOptions | undefined): number | un
 export function requireInRange(labels: Int32Array, k: number, name: string): void {
   for (let i = 0; i < labels.length; i++) {
     if (labels[i]! >= k) {
-      throw new FpdbError(
-        'FPDB_LABEL',
-        `${name}[${i}] is ${labels[i]!}, out of range for ${k} classes (0…${k - 1}). Check numClasses/classes or the label mapping.`,
-        { details: { argument: name, index: i, value: labels[i]!, numClasses: k } },
-      );
+      throw new FpdbError('FPDB_LABEL', `${name}[${i}] is ${labels[i]!}, out of range for ${k} classes (0…${k - 1}). Check numClasses/classes or the label mapping.`, {
+        details: { argument: name, index: i, value: labels[i]!, numClasses: k },
+      });
     }
   }
 }
@@ -127,11 +113,7 @@ export function requireInRange(labels: Int32Array, k: number, name: string): voi
  * Resolves the label set: 0…K-1 when stated (checking every label is in range), else the sorted
  * distinct labels of the inputs. Returns the label set and the inputs re-encoded as indices.
  */
-export function resolveLabelSet(
-  arrays: readonly { labels: Int32Array; name: string }[],
-  options: ClassOptions | undefined,
-  fallbackK?: number,
-): { set: LabelSet; encoded: Int32Array[] } {
+export function resolveLabelSet(arrays: readonly { labels: Int32Array; name: string }[], options: ClassOptions | undefined, fallbackK?: number): { set: LabelSet; encoded: Int32Array[] } {
   const stated = statedNumClasses(options) ?? fallbackK;
   if (stated !== undefined) {
     for (const a of arrays) requireInRange(a.labels, stated, a.name);
@@ -146,7 +128,11 @@ export function resolveLabelSet(
   for (const a of arrays) for (let i = 0; i < a.labels.length; i++) present[a.labels[i]!] = 1;
   const index = new Int32Array(max + 1).fill(-1);
   const vals: number[] = [];
-  for (let v = 0; v <= max; v++) if (present[v]) { index[v] = vals.length; vals.push(v); }
+  for (let v = 0; v <= max; v++)
+    if (present[v]) {
+      index[v] = vals.length;
+      vals.push(v);
+    }
   const values = Int32Array.from(vals);
   const identity = vals.length === max + 1;
   const encoded = identity ? arrays.map((a) => a.labels) : arrays.map((a) => a.labels.map((v) => index[v]!));

@@ -15,11 +15,7 @@ export interface LabelPair {
 }
 
 /** Validates and encodes a (yTrue, yPred) pair. */
-export function preparePair(
-  yTrue: LabelInput,
-  yPred: LabelInput,
-  options: (ClassOptions & { sampleWeight?: WeightInput | undefined }) | undefined,
-): LabelPair {
+export function preparePair(yTrue: LabelInput, yPred: LabelInput, options: (ClassOptions & { sampleWeight?: WeightInput | undefined }) | undefined): LabelPair {
   const rawTrue = toLabels(yTrue, 'yTrue');
   const rawPred = toLabels(yPred, 'yPred');
   requireSameLength(rawTrue.length, 'yTrue', rawPred.length, 'yPred');

@@ -134,7 +134,10 @@ export function argmaxRows(p: ProbMatrix): Int32Array {
     let bv = data[i * k]!;
     for (let j = 1; j < k; j++) {
       const v = data[i * k + j]!;
-      if (v > bv) { bv = v; best = j; }
+      if (v > bv) {
+        bv = v;
+        best = j;
+      }
     }
     out[i] = best;
   }

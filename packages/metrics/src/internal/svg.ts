@@ -116,7 +116,7 @@ export function axes(a: AxesSpec): string {
   s += `<rect x="${n(a.x)}" y="${n(a.y)}" width="${n(a.w)}" height="${n(a.h)}" fill="none" stroke="#444"/>`;
   s += `<text x="${n(a.x + a.w / 2)}" y="${n(a.y + a.h + 38)}" text-anchor="middle" font-size="13">${escapeXml(a.xLabel)}</text>`;
   s += `<text transform="translate(${n(a.x - 44)} ${n(a.y + a.h / 2)}) rotate(-90)" text-anchor="middle" font-size="13">${escapeXml(a.yLabel)}</text>`;
-  return s + `</g>`;
+  return `${s}</g>`;
 }
 
 export interface LegendItem {
@@ -136,7 +136,7 @@ export function legend(items: readonly LegendItem[], x: number, y: number, fontS
     else s += `<line x1="${n(x)}" y1="${n(cy)}" x2="${n(x + 26)}" y2="${n(cy)}" stroke="${it.color}" stroke-width="2.5"${it.dash ? ` stroke-dasharray="${it.dash}"` : ''}/>`;
     s += `<text x="${n(x + 32)}" y="${n(cy)}" dy="0.35em">${escapeXml(it.label)}</text>`;
   });
-  return { svg: s + `</g>`, height: items.length * row };
+  return { svg: `${s}</g>`, height: items.length * row };
 }
 
 /** A polyline path through points, skipping non-finite values. */

@@ -81,7 +81,13 @@ describe('confusionMatrixSvg', () => {
     expect(byRow.slice(6)).toEqual(['#440154', '#440154', '#440154']);
   });
   it('escapes class names', () => {
-    const svg = confusionMatrixSvg({ counts: [[1, 0], [0, 1]], classes: ['<b>&"x"', "it's\u0001"] });
+    const svg = confusionMatrixSvg({
+      counts: [
+        [1, 0],
+        [0, 1],
+      ],
+      classes: ['<b>&"x"', "it's\u0001"],
+    });
     const root = checkFigure(svg);
     expect(texts(root)).toContain('<b>&"x"');
     expect(svg).not.toContain('<b>');
@@ -185,7 +191,12 @@ describe('reportSvgs', () => {
 describe('plot legibility', () => {
   it('puts epoch ticks on whole numbers only, even for two epochs', async () => {
     const { trainingCurvesSvg } = await import('./training-curves-svg.js');
-    const svg = trainingCurvesSvg({ epochs: [{ epoch: 1, trainLoss: 1, valLoss: 1.1 }, { epoch: 2, trainLoss: 0.8, valLoss: 0.9 }] });
+    const svg = trainingCurvesSvg({
+      epochs: [
+        { epoch: 1, trainLoss: 1, valLoss: 1.1 },
+        { epoch: 2, trainLoss: 0.8, valLoss: 0.9 },
+      ],
+    });
     const xTicks = [...svg.matchAll(/<text[^>]*text-anchor="middle"[^>]*>(\d+(?:\.\d+)?)<\/text>/g)].map((m) => m[1]);
     expect(xTicks.length).toBeGreaterThan(0);
     for (const t of xTicks) expect(Number.isInteger(Number(t)), t).toBe(true);
@@ -194,7 +205,19 @@ describe('plot legibility', () => {
   it('writes no text smaller than 12 px in any plot', async () => {
     const { reportSvgs } = await import('./report-svgs.js');
     const { evaluationReport } = await import('../evaluation-report.js');
-    const report = evaluationReport({ yTrue: [0, 1, 2, 0, 1, 2], yProb: [[0.8, 0.1, 0.1], [0.1, 0.8, 0.1], [0.2, 0.2, 0.6], [0.5, 0.4, 0.1], [0.3, 0.6, 0.1], [0.1, 0.1, 0.8]], classes: ['a', 'b', 'c'], bootstrap: false });
+    const report = evaluationReport({
+      yTrue: [0, 1, 2, 0, 1, 2],
+      yProb: [
+        [0.8, 0.1, 0.1],
+        [0.1, 0.8, 0.1],
+        [0.2, 0.2, 0.6],
+        [0.5, 0.4, 0.1],
+        [0.3, 0.6, 0.1],
+        [0.1, 0.1, 0.8],
+      ],
+      classes: ['a', 'b', 'c'],
+      bootstrap: false,
+    });
     for (const svg of Object.values(reportSvgs(report))) for (const m of svg.matchAll(/font-size="(\d+(?:\.\d+)?)"/g)) expect(Number(m[1])).toBeGreaterThanOrEqual(12);
   });
 });

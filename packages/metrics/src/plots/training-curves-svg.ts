@@ -27,7 +27,12 @@ function split(key: string): { phase: 'train' | 'val' | 'other'; metric: string 
 
 function pretty(key: string): string {
   const { phase, metric } = split(key);
-  const words = metric.replace(/F1/g, '-F1').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().replace(/-f1/g, '-F1').replace(/^-/, '');
+  const words = metric
+    .replace(/F1/g, '-F1')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .replace(/-f1/g, '-F1')
+    .replace(/^-/, '');
   return phase === 'other' ? words : `${phase === 'train' ? 'train' : 'validation'} ${words}`;
 }
 
@@ -105,12 +110,18 @@ export function trainingCurvesSvg(input: TrainingCurvesSvgInput): string {
     if (bestEpoch !== undefined) {
       body += `<line x1="${n(sx(bestEpoch))}" y1="${y0}" x2="${n(sx(bestEpoch))}" y2="${y0 + ph}" stroke="#666666" stroke-dasharray="2 3"/>`;
       const right = sx(bestEpoch) > px + pw - 90;
-      if (p === 0) body += `<text x="${n(sx(bestEpoch) + (right ? -4 : 4))}" y="${y0 + 14}" font-size="12" fill="#444" text-anchor="${right ? 'end' : 'start'}">best val loss (epoch ${bestEpoch})</text>`;
+      if (p === 0)
+        body += `<text x="${n(sx(bestEpoch) + (right ? -4 : 4))}" y="${y0 + 14}" font-size="12" fill="#444" text-anchor="${right ? 'end' : 'start'}">best val loss (epoch ${bestEpoch})</text>`;
     }
     body += `<g fill="none">`;
     for (const k of pkeys) {
       const pts = epochs.filter((e) => typeof e[k] === 'number');
-      body += `<path d="${path(pts.map((e) => e.epoch), pts.map((e) => e[k]!), sx, sy)}" stroke="${colorOf(k)}" stroke-width="2.2"${dashOf(k) ? ` stroke-dasharray="${dashOf(k)}"` : ''}/>`;
+      body += `<path d="${path(
+        pts.map((e) => e.epoch),
+        pts.map((e) => e[k]!),
+        sx,
+        sy,
+      )}" stroke="${colorOf(k)}" stroke-width="2.2"${dashOf(k) ? ` stroke-dasharray="${dashOf(k)}"` : ''}/>`;
       if (pts.length <= 40) for (const e of pts) body += `<circle cx="${n(sx(e.epoch))}" cy="${n(sy(e[k]!))}" r="2.5" fill="${colorOf(k)}"/>`;
     }
     body += `</g>`;

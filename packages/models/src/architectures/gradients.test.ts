@@ -32,7 +32,10 @@ const TINY: Record<string, ModelConfig> = {
 function randomLike(shape: number[], seed: number): tf.Tensor {
   const rng = createRng(seed);
   const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(Float32Array.from({ length: n }, () => rng.normal()), shape);
+  return tf.tensor(
+    Float32Array.from({ length: n }, () => rng.normal()),
+    shape,
+  );
 }
 
 describe.each(Object.entries(TINY))('%s forward/backward', (_, config) => {
@@ -51,7 +54,12 @@ describe.each(Object.entries(TINY))('%s forward/backward', (_, config) => {
       return tf.grads(f)(names.map((n) => params[n]!));
     });
     // Every trainable parameter takes part in the forward pass.
-    grads.forEach((g, i) => expect(tf.tidy(() => tf.sum(tf.abs(g)).dataSync()[0]), names[i]).toBeGreaterThan(0));
+    grads.forEach((g, i) =>
+      expect(
+        tf.tidy(() => tf.sum(tf.abs(g)).dataSync()[0]),
+        names[i],
+      ).toBeGreaterThan(0),
+    );
 
     // One parameter tensor at a time along a random direction: perturbing all at once crosses too many
     // ReLU/max-pool kinks. A kink can fall inside one step size or direction; a wrong gradient fails at all.

@@ -141,15 +141,25 @@ export async function saveCheckpoint(dir: string, options: SaveCheckpointOptions
 
 /** The folder to read: `dir`, or the previous checkpoint kept aside if a save was killed mid-swap. */
 async function resolveDir(dir: string): Promise<string> {
-  if (await stat(join(dir, CHECKPOINT_FILES.metadata)).then(() => true, () => false)) return dir;
+  if (
+    await stat(join(dir, CHECKPOINT_FILES.metadata)).then(
+      () => true,
+      () => false,
+    )
+  )
+    return dir;
   const parent = dirname(dir);
   const prefix = `.${basename(dir)}.old-`;
   const olds = (await readdir(parent).catch(() => [] as string[])).filter((n) => n.startsWith(prefix)).sort();
   const last = olds.at(-1);
   if (last) return join(parent, last);
-  throw new FpdbError('FPDB_CHECKPOINT', `No checkpoint at ${dir} (no ${CHECKPOINT_FILES.metadata}). Pass the folder that saveCheckpoint or train({ checkpointDir }) wrote, e.g. <checkpointDir>/best.`, {
-    details: { file: dir },
-  });
+  throw new FpdbError(
+    'FPDB_CHECKPOINT',
+    `No checkpoint at ${dir} (no ${CHECKPOINT_FILES.metadata}). Pass the folder that saveCheckpoint or train({ checkpointDir }) wrote, e.g. <checkpointDir>/best.`,
+    {
+      details: { file: dir },
+    },
+  );
 }
 
 /** Whether `dir` holds a checkpoint (or the kept-aside previous one of a killed save). */
@@ -177,7 +187,9 @@ export async function readCheckpointMetadata(dir: string): Promise<CheckpointMet
     throw new FpdbError('FPDB_CHECKPOINT', `${file} is not an fpdb checkpoint (format ${JSON.stringify(metadata.format)}, version ${JSON.stringify(metadata.version)}).`, { details: { file } });
   }
   try {
-    parsePreprocess(checkpointPreprocess({ inputSize: Array.isArray(metadata.inputSize) ? metadata.inputSize : [Number.NaN, Number.NaN], resize: metadata.resize, normalization: metadata.normalization }));
+    parsePreprocess(
+      checkpointPreprocess({ inputSize: Array.isArray(metadata.inputSize) ? metadata.inputSize : [Number.NaN, Number.NaN], resize: metadata.resize, normalization: metadata.normalization }),
+    );
   } catch (cause) {
     throw new FpdbError('FPDB_CHECKPOINT', `${file} records an invalid preprocessing (inputSize, resize, normalization): ${(cause as Error).message}`, { cause, details: { file } });
   }
@@ -216,7 +228,13 @@ export function checkCheckpoint(metadata: CheckpointMetadata, expect: Checkpoint
 }
 
 async function readOptimizer(dir: string): Promise<OptimizerState | undefined> {
-  if (!(await stat(join(dir, CHECKPOINT_FILES.optimizer)).then(() => true, () => false))) return undefined;
+  if (
+    !(await stat(join(dir, CHECKPOINT_FILES.optimizer)).then(
+      () => true,
+      () => false,
+    ))
+  )
+    return undefined;
   const { manifest, weights } = await readWeightsFiles(dir, CHECKPOINT_FILES.optimizer);
   const topo = manifest.modelTopology as { optimizer: ResolvedOptimizerConfig; step: number };
   return { config: resolveOptimizerConfig(topo.optimizer), step: topo.step, slots: new Map(weights.map((w) => [w.name, w.values])) };
@@ -267,9 +285,13 @@ function assignWeights(model: Model, weights: { name: string; shape: number[]; v
   for (const spec of model.specs) {
     const saved = byName.get(spec.name)!.shape;
     if (saved.length !== spec.shape.length || saved.some((d, i) => d !== spec.shape[i])) {
-      throw new FpdbError('FPDB_SHAPE', `Weight ${spec.name} in ${dir} has the shape [${saved.join(', ')}] but the architecture needs [${spec.shape.join(', ')}]. The checkpoint belongs to another network.`, {
-        details: { file: dir, value: spec.name, shape: saved, expected: spec.shape },
-      });
+      throw new FpdbError(
+        'FPDB_SHAPE',
+        `Weight ${spec.name} in ${dir} has the shape [${saved.join(', ')}] but the architecture needs [${spec.shape.join(', ')}]. The checkpoint belongs to another network.`,
+        {
+          details: { file: dir, value: spec.name, shape: saved, expected: spec.shape },
+        },
+      );
     }
   }
   model.setWeights(new Map(model.specs.map((s) => [s.name, byName.get(s.name)!.values])));

@@ -98,7 +98,9 @@ export async function readWeightsFiles(dir: string, jsonName: string): Promise<{
         throw new FpdbError('FPDB_CHECKPOINT', `Weight ${entry.name} in ${file} is ${entry.dtype}; only float32 weights are supported.`, { details: { file, value: entry.name } });
       }
       if (!Array.isArray(entry.shape) || !entry.shape.every((d) => Number.isInteger(d) && d >= 0)) {
-        throw new FpdbError('FPDB_CHECKPOINT', `Weight ${entry.name} in ${file} has the shape ${JSON.stringify(entry.shape)}; a shape is a list of whole numbers.`, { details: { file, value: entry.name } });
+        throw new FpdbError('FPDB_CHECKPOINT', `Weight ${entry.name} in ${file} has the shape ${JSON.stringify(entry.shape)}; a shape is a list of whole numbers.`, {
+          details: { file, value: entry.name },
+        });
       }
       const size = entry.shape.reduce((a, b) => a * b, 1);
       if (offset + size > aligned.length) {
@@ -107,9 +109,13 @@ export async function readWeightsFiles(dir: string, jsonName: string): Promise<{
       const values = aligned.slice(offset, offset + size);
       const bad = values.findIndex((v) => !Number.isFinite(v));
       if (bad >= 0) {
-        throw new FpdbError('FPDB_CHECKPOINT', `Weight ${entry.name} in ${file} holds ${values[bad]} at index ${bad}: the checkpoint is corrupt or comes from a diverged run. Use an earlier checkpoint (e.g. best).`, {
-          details: { file, value: entry.name, index: bad },
-        });
+        throw new FpdbError(
+          'FPDB_CHECKPOINT',
+          `Weight ${entry.name} in ${file} holds ${values[bad]} at index ${bad}: the checkpoint is corrupt or comes from a diverged run. Use an earlier checkpoint (e.g. best).`,
+          {
+            details: { file, value: entry.name, index: bad },
+          },
+        );
       }
       weights.push({ name: entry.name, shape: entry.shape, values });
       offset += size;

@@ -28,7 +28,10 @@ export interface GradCam {
 
 /** Names of the layers Grad-CAM can explain (4-D outputs), in network order. */
 export function gradCamLayers(model: Model): string[] {
-  return model.summary().filter((r) => r.outputShape.length === 4).map((r) => r.name);
+  return model
+    .summary()
+    .filter((r) => r.outputShape.length === 4)
+    .map((r) => r.name);
 }
 
 /**
@@ -67,8 +70,7 @@ export function gradCam(model: Model, image: tf.Tensor4D | tf.Tensor3D, options:
     const [, h, w] = a.shape;
     const [, inH, inW] = x.shape;
     const { cam, up } = tf.tidy(() => {
-      const score = (act: tf.Tensor): tf.Scalar =>
-        tf.squeeze(tf.slice(model.apply(x, { hook: (name) => (name === layer ? act : undefined) }), [0, classIndex], [1, 1])) as tf.Scalar;
+      const score = (act: tf.Tensor): tf.Scalar => tf.squeeze(tf.slice(model.apply(x, { hook: (name) => (name === layer ? act : undefined) }), [0, classIndex], [1, 1])) as tf.Scalar;
       const grads = tf.grad(score)(a);
       const alpha = tf.mean(grads, [1, 2], true);
       const raw = tf.relu(tf.sum(tf.mul(a, alpha), -1, true)) as tf.Tensor4D;

@@ -33,7 +33,14 @@ describe('predict', () => {
   it('takes only tensors of shape [N, H, W, 1], saying how to read files', async () => {
     const model = createModel({ architecture: 'reference-cnn', numClasses: 2, inputSize: 8, widths: [2] });
     const rgb = tf.zeros([1, 8, 8, 3]) as tf.Tensor4D;
-    const errors = await Promise.all([predict(model, rgb), predict(model, ['/data/a.png'] as never)].map((p) => p.then(() => undefined, (e: unknown) => e)));
+    const errors = await Promise.all(
+      [predict(model, rgb), predict(model, ['/data/a.png'] as never)].map((p) =>
+        p.then(
+          () => undefined,
+          (e: unknown) => e,
+        ),
+      ),
+    );
     expect(errors.map((e) => (isFpdbError(e) ? e.code : e))).toEqual(['FPDB_SHAPE', 'FPDB_SHAPE']);
     expect((errors[1] as Error).message).toContain('@fpdb/loader');
     rgb.dispose();

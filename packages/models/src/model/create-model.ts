@@ -114,8 +114,7 @@ function wrapModel(config: ResolvedConfig, specs: ParamSpec[], rows: SummaryRow[
     if (!v) throw new FpdbError('FPDB_INVALID_ARGUMENT', `Model has no parameter ${name}.`, { details: { value: name } });
     return v;
   };
-  const count = (trainable: boolean): number =>
-    specs.filter((s) => s.trainable === trainable).reduce((sum, s) => sum + s.shape.reduce((a, b) => a * b, 1), 0);
+  const count = (trainable: boolean): number => specs.filter((s) => s.trainable === trainable).reduce((sum, s) => sum + s.shape.reduce((a, b) => a * b, 1), 0);
   return {
     config,
     specs,

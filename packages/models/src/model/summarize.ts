@@ -17,8 +17,7 @@ export interface ModelSummary {
  */
 export function summarize(config: ModelConfig): ModelSummary {
   const { specs, rows } = traceConfig(resolveConfig(config));
-  const count = (trainable: boolean): number =>
-    specs.filter((s) => s.trainable === trainable).reduce((sum, s) => sum + s.shape.reduce((a, b) => a * b, 1), 0);
+  const count = (trainable: boolean): number => specs.filter((s) => s.trainable === trainable).reduce((sum, s) => sum + s.shape.reduce((a, b) => a * b, 1), 0);
   const trainable = count(true);
   const nonTrainable = count(false);
   return { rows, paramCount: { trainable, nonTrainable, total: trainable + nonTrainable } };

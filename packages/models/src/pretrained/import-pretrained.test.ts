@@ -15,7 +15,11 @@ const SHRUNK_RESNET = { architecture: 'resnet', width: 4, blocks: [2, 2, 2, 2] }
 
 beforeAll(useWasmBackend);
 
-const codeOf = (p: Promise<unknown>): Promise<unknown> => p.then(() => 'resolved', (e: unknown) => (isFpdbError(e) ? e.code : e));
+const codeOf = (p: Promise<unknown>): Promise<unknown> =>
+  p.then(
+    () => 'resolved',
+    (e: unknown) => (isFpdbError(e) ? e.code : e),
+  );
 
 describe('importPretrained', () => {
   it('gives the same model from .pth and safetensors, bytes or path, with provenance and ImageNet gray statistics', async () => {

@@ -53,7 +53,8 @@ async function readSource(source: string | URL | Uint8Array): Promise<{ bytes: U
     } catch (cause) {
       throw new FpdbError('FPDB_NETWORK', `Cannot fetch ${text}: ${(cause as Error).message}. Download the file (fpdb weights pull) and pass its path.`, { cause, details: { value: text } });
     }
-    if (!response.ok) throw new FpdbError('FPDB_DOWNLOAD', `${text} answered HTTP ${response.status}. Check the URL, or download the file and pass its path.`, { details: { value: text, status: response.status } });
+    if (!response.ok)
+      throw new FpdbError('FPDB_DOWNLOAD', `${text} answered HTTP ${response.status}. Check the URL, or download the file and pass its path.`, { details: { value: text, status: response.status } });
     return { bytes: new Uint8Array(await response.arrayBuffer()), where: text, name: baseName(new URL(text).pathname) };
   }
   const path = source instanceof URL ? source.pathname : text;
@@ -63,7 +64,9 @@ async function readSource(source: string | URL | Uint8Array): Promise<{ bytes: U
   if (!info) throw new FpdbError('FPDB_WEIGHTS_FORMAT', `${path} does not exist. Pass a .safetensors or .pth file, or an fpdb checkpoint folder.`, { details: { file: path } });
   if (info.isDirectory()) {
     if (await stat(join(path, CHECKPOINT_FILES.metadata)).catch(() => undefined)) return { checkpoint: path };
-    throw new FpdbError('FPDB_WEIGHTS_FORMAT', `${path} is a folder without ${CHECKPOINT_FILES.metadata}, so not an fpdb checkpoint. Pass a .safetensors or .pth file, or a checkpoint folder.`, { details: { file: path } });
+    throw new FpdbError('FPDB_WEIGHTS_FORMAT', `${path} is a folder without ${CHECKPOINT_FILES.metadata}, so not an fpdb checkpoint. Pass a .safetensors or .pth file, or a checkpoint folder.`, {
+      details: { file: path },
+    });
   }
   return { bytes: new Uint8Array(await readFile(path)), where: path, name: baseName(path) };
 }
@@ -112,9 +115,13 @@ export async function importPretrained(source: string | URL | Uint8Array, option
   if ('checkpoint' in read) return fromCheckpoint(read.checkpoint, options);
   const name = options.name ?? read.name;
   if (options.architecture === undefined) {
-    throw new FpdbError('FPDB_INVALID_ARGUMENT', `importPretrained needs the network of ${name}: pass { architecture: 'resnet18' } (or resnet34, resnet50, densenet121, densenet169, mobilenetv2_100).`, {
-      details: { file: read.where },
-    });
+    throw new FpdbError(
+      'FPDB_INVALID_ARGUMENT',
+      `importPretrained needs the network of ${name}: pass { architecture: 'resnet18' } (or resnet34, resnet50, densenet121, densenet169, mobilenetv2_100).`,
+      {
+        details: { file: read.where },
+      },
+    );
   }
   const weights = readWeights(read.bytes, { name });
   const numClasses = options.numClasses ?? (options.keepClassifier ? 1000 : undefined);

@@ -115,9 +115,28 @@ describe('loadStateDict', () => {
   });
 
   it('reads timm MobileNetV2 keys (detected) and depthwise [C, 1, kh, kw] → [kh, kw, C, 1]', () => {
-    const config: ModelConfig = { architecture: 'mobilenet-v2', numClasses: 4, inputSize: 32, alpha: 0.25, stages: [[1, 16, 1, 1], [6, 24, 2, 2]], lastChannels: 16 };
+    const config: ModelConfig = {
+      architecture: 'mobilenet-v2',
+      numClasses: 4,
+      inputSize: 32,
+      alpha: 0.25,
+      stages: [
+        [1, 16, 1, 1],
+        [6, 24, 2, 2],
+      ],
+      lastChannels: 16,
+    };
     const tensors = randomStateDict(config, 'timm');
-    expect([...tensors.keys()].slice(0, 8)).toEqual(['conv_stem.weight', 'bn1.weight', 'bn1.bias', 'bn1.running_mean', 'bn1.running_var', 'blocks.0.0.conv_dw.weight', 'blocks.0.0.bn1.weight', 'blocks.0.0.bn1.bias']);
+    expect([...tensors.keys()].slice(0, 8)).toEqual([
+      'conv_stem.weight',
+      'bn1.weight',
+      'bn1.bias',
+      'bn1.running_mean',
+      'bn1.running_var',
+      'blocks.0.0.conv_dw.weight',
+      'blocks.0.0.bn1.weight',
+      'blocks.0.0.bn1.bias',
+    ]);
     expect(tensors.has('blocks.1.1.conv_pwl.weight') && tensors.has('conv_head.weight') && tensors.has('classifier.weight')).toBe(true);
     const model = createModel(config);
     expect(loadStateDict(model, tensors).layout).toBe('timm');
@@ -159,7 +178,9 @@ describe('loadStateDict', () => {
     const model = createModel(TINY_RESNET);
     const e = thrown(() => loadStateDict(model, tensors));
     expect(e.code).toBe('FPDB_SHAPE');
-    expect(e.message).toMatch(/^Tensor conv1\.weight is \[3, 3, 7, 7\] in the state dict but the model's stem\.conv\.kernel needs \[2, 1, 7, 7\] \(PyTorch order\) \(\d+ more tensor\(s\) differ: bn1\.weight, bn1\.bias, bn1\.running_mean, …/);
+    expect(e.message).toMatch(
+      /^Tensor conv1\.weight is \[3, 3, 7, 7\] in the state dict but the model's stem\.conv\.kernel needs \[2, 1, 7, 7\] \(PyTorch order\) \(\d+ more tensor\(s\) differ: bn1\.weight, bn1\.bias, bn1\.running_mean, …/,
+    );
     const wide = randomStateDict({ ...TINY_RESNET, numClasses: 1000 }, 'torchvision');
     const c = thrown(() => loadStateDict(model, wide, { keepClassifier: true }));
     expect(c).toMatchObject({ code: 'FPDB_SHAPE', details: { value: 'fc.weight', shape: [1000, 16], expected: [5, 16] } });

@@ -137,12 +137,16 @@ export function loadStateDict(model: Model, tensors: StateDict, options: LoadSta
     const next = classifier
       ? `Build the model with numClasses: ${first.shape[0]} to keep the file's classifier, or pass { keepClassifier: false } for a fresh head.`
       : `Build the model with the preset of the file's network (e.g. presetConfig('resnet18', { numClasses })).`;
-    const more = mismatches.length > 1 ? ` (${mismatches.length - 1} more tensor(s) differ: ${few(mismatches.slice(1).map((x) => x.key), 3)})` : '';
-    throw new FpdbError(
-      'FPDB_SHAPE',
-      `Tensor ${first.key} is ${dims(first.shape)} in the state dict but the model's ${first.name} needs ${dims(first.expected)} (PyTorch order)${more}. ${next}`,
-      { details: { value: first.key, parameter: first.name, shape: [...first.shape], expected: first.expected, mismatches: mismatches.map((x) => x.key) } },
-    );
+    const more =
+      mismatches.length > 1
+        ? ` (${mismatches.length - 1} more tensor(s) differ: ${few(
+            mismatches.slice(1).map((x) => x.key),
+            3,
+          )})`
+        : '';
+    throw new FpdbError('FPDB_SHAPE', `Tensor ${first.key} is ${dims(first.shape)} in the state dict but the model's ${first.name} needs ${dims(first.expected)} (PyTorch order)${more}. ${next}`, {
+      details: { value: first.key, parameter: first.name, shape: [...first.shape], expected: first.expected, mismatches: mismatches.map((x) => x.key) },
+    });
   }
   model.setWeights(values);
   return { layout: best.layout, loaded: [...values.keys()], ignored: best.ignored.map((k) => byKey.get(k)!.key), foldedStem };

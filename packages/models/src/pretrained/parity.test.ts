@@ -60,9 +60,7 @@ function relativeError(actual: ArrayLike<number>, expected: number[][]): number 
   return Math.max(...flat.map((v, i) => Math.abs(actual[i]! - v))) / scale;
 }
 
-const cases = Object.entries(REFERENCE.networks).flatMap(([network, ref]) =>
-  Object.entries(ref.files).flatMap(([layout, files]) => files.map((file) => ({ network, layout, file }))),
-);
+const cases = Object.entries(REFERENCE.networks).flatMap(([network, ref]) => Object.entries(ref.files).flatMap(([layout, files]) => files.map((file) => ({ network, layout, file }))));
 
 describe.each([
   ['cpu', useCpuBackend],

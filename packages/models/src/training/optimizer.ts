@@ -2,9 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { FpdbError } from '@fpdb/schema';
 
 /** Adam (Kingma & Ba) or SGD with (optionally Nesterov) momentum. */
-export type OptimizerConfig =
-  | { type: 'adam'; beta1?: number; beta2?: number; epsilon?: number }
-  | { type: 'sgd'; momentum?: number; nesterov?: boolean };
+export type OptimizerConfig = { type: 'adam'; beta1?: number; beta2?: number; epsilon?: number } | { type: 'sgd'; momentum?: number; nesterov?: boolean };
 
 /** An optimizer's state as plain arrays (slot name → values) plus its step count: what checkpoints store. */
 export interface OptimizerState {
@@ -14,9 +12,7 @@ export interface OptimizerState {
 }
 
 /** An optimizer config with every default filled in. */
-export type ResolvedOptimizerConfig =
-  | { type: 'adam'; beta1: number; beta2: number; epsilon: number }
-  | { type: 'sgd'; momentum: number; nesterov: boolean };
+export type ResolvedOptimizerConfig = { type: 'adam'; beta1: number; beta2: number; epsilon: number } | { type: 'sgd'; momentum: number; nesterov: boolean };
 
 /** A stateful optimizer over named variables; slots are created lazily and owned by the optimizer. */
 export interface Optimizer {

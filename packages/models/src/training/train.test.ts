@@ -96,9 +96,9 @@ describe('train', () => {
     expect(meta.labels.classes).toEqual(CLASSES);
     const loaded = await loadCheckpoint(join(dir, 'straight', 'best'), { config: CONFIG, classes: CLASSES });
     const again = await evaluate(loaded.model, { images: val.images, labels: val.labels, batchSize: 7 });
-    expect(again.macroF1).toBe(meta.metrics['valMacroF1']);
-    expect(again.accuracy).toBe(meta.metrics['valAccuracy']);
-    expect(again.loss).toBeCloseTo(meta.metrics['valLoss']!, 5);
+    expect(again.macroF1).toBe(meta.metrics.valMacroF1);
+    expect(again.accuracy).toBe(meta.metrics.valAccuracy);
+    expect(again.loss).toBeCloseTo(meta.metrics.valLoss!, 5);
     loaded.model.dispose();
     straight.model.dispose();
 

@@ -226,7 +226,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       let lr = learningRateAt(schedule, { epoch, epochs, globalStep: state.globalStep });
       // Fine-tuning: the head alone while the backbone is frozen, then the backbone at its own rate.
       const headOnly = fineTune && epoch < fineTune.freezeEpochs ? fineTune.head : undefined;
-      const rateOf = (base: number) => (fineTune && fineTune.backboneLearningRateMultiplier !== 1 ? (name: string) => (underPrefix(name, fineTune.head) ? base : base * fineTune.backboneLearningRateMultiplier) : base);
+      const rateOf = (base: number) =>
+        fineTune && fineTune.backboneLearningRateMultiplier !== 1 ? (name: string) => (underPrefix(name, fineTune.head) ? base : base * fineTune.backboneLearningRateMultiplier) : base;
       for await (const batch of trainSource(epoch)) {
         const step = steps + 1;
         try {
@@ -247,7 +248,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           lr = learningRateAt(schedule, { epoch, epochs, globalStep: state.globalStep });
           const targets = tf.tidy(() => smoothTargets(tf.tensor1d(y, 'int32'), k, smoothing, batch.oneHot));
           const sampleWeights = weightsTensor ? tf.tensor1d(Float32Array.from(y, (c) => weightsTensor[c]!)) : undefined;
-          const stepSeed = createRng(seed).fork(state.globalStep).int(2 ** 31);
+          const stepSeed = createRng(seed)
+            .fork(state.globalStep)
+            .int(2 ** 31);
           let result;
           try {
             result = await engine.compute({ images, targets, ...(sampleWeights ? { sampleWeights } : {}), seed: stepSeed, ...(headOnly ? { headOnly } : {}) });

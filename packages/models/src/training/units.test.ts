@@ -27,8 +27,7 @@ describe('loss', () => {
     const ce0 = -(0.8 * (2 - lse([2, 0, 0])) + 0.1 * (0 - lse([2, 0, 0])) * 2);
     const ce1 = -(0.1 * (0 - lse([0, 1, 3])) + 0.1 * (1 - lse([0, 1, 3])) + 0.8 * (3 - lse([0, 1, 3])));
     expect(whole).toBeCloseTo((2 * ce0 + 0.5 * ce1) / 2, 5);
-    const shard = (row: number): number =>
-      tf.tidy(() => softmaxCrossEntropy(tf.slice(logits, [row, 0], [1, 3]), tf.slice(t, [row, 0], [1, 3]), tf.slice(w, [row], [1]), 2).dataSync()[0]!);
+    const shard = (row: number): number => tf.tidy(() => softmaxCrossEntropy(tf.slice(logits, [row, 0], [1, 3]), tf.slice(t, [row, 0], [1, 3]), tf.slice(w, [row], [1]), 2).dataSync()[0]!);
     expect(shard(0) + shard(1)).toBeCloseTo(whole, 6);
     tf.dispose([t, logits, w]);
     wholeT.dispose();
@@ -91,7 +90,10 @@ describe('learning-rate schedules', () => {
 
 describe('arraySource', () => {
   it('batches deterministically per epoch and hands over new tensors', async () => {
-    const images = tf.tensor4d(Float32Array.from({ length: 5 * 4 }, (_, i) => Math.floor(i / 4)), [5, 2, 2, 1]);
+    const images = tf.tensor4d(
+      Float32Array.from({ length: 5 * 4 }, (_, i) => Math.floor(i / 4)),
+      [5, 2, 2, 1],
+    );
     const source = arraySource({ images, labels: [0, 1, 2, 3, 4], batchSize: 2, seed: 1 });
     const order = (epoch: number): number[] => {
       const out: number[] = [];

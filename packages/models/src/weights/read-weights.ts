@@ -38,5 +38,8 @@ export function readWeights(bytes: Uint8Array, options: ReadWeightsOptions = {})
     });
   }
   const head = Array.from(bytes.subarray(0, 8), (byte) => byte.toString(16).padStart(2, '0')).join(' ');
-  throw weightsFormatError(options.name, `its ${bytes.length} bytes start with ${head || 'nothing'}, which is neither a zip (PyTorch, PK\\x03\\x04) nor a safetensors header (8-byte length, then "{").`);
+  throw weightsFormatError(
+    options.name,
+    `its ${bytes.length} bytes start with ${head || 'nothing'}, which is neither a zip (PyTorch, PK\\x03\\x04) nor a safetensors header (8-byte length, then "{").`,
+  );
 }

@@ -77,9 +77,7 @@ describe('parseSafetensors', () => {
   it('lists integer tensors (num_batches_tracked) as skipped and reads the rest', () => {
     const data = new Uint8Array(12);
     new DataView(data.buffer).setFloat32(8, 2, true);
-    const read = parseSafetensors(
-      file({ 'bn.num_batches_tracked': { dtype: 'I64', shape: [], data_offsets: [0, 8] }, 'bn.weight': { dtype: 'F32', shape: [1], data_offsets: [8, 12] } }, data),
-    );
+    const read = parseSafetensors(file({ 'bn.num_batches_tracked': { dtype: 'I64', shape: [], data_offsets: [0, 8] }, 'bn.weight': { dtype: 'F32', shape: [1], data_offsets: [8, 12] } }, data));
     expect(read.skipped).toEqual([{ name: 'bn.num_batches_tracked', dtype: 'I64', shape: [], reason: 'integer' }]);
     expect(Array.from(read.tensors.get('bn.weight')?.data ?? [])).toEqual([2]);
   });
@@ -94,7 +92,15 @@ describe('parseSafetensors', () => {
     const f32 = (offsets: unknown, shape: unknown = [1]) => ({ dtype: 'F32', shape, data_offsets: offsets });
     const cases: [string, Uint8Array, RegExp][] = [
       ['header longer than the file', file({ w: f32([0, 4]) }, new Uint8Array(4), 1000), /truncated/],
-      ['absurd header length', (() => { const b = file({}); new DataView(b.buffer).setUint32(4, 1, true); return b; })(), /not a safetensors file/],
+      [
+        'absurd header length',
+        (() => {
+          const b = file({});
+          new DataView(b.buffer).setUint32(4, 1, true);
+          return b;
+        })(),
+        /not a safetensors file/,
+      ],
       ['not JSON', file({}, new Uint8Array(0)).map((b, i) => (i === 8 ? 0x5b : b)), /not UTF-8 JSON/],
       ['header is an array', file([1, 2]), /expected a JSON object/],
       ['metadata not strings', file({ __metadata__: { epoch: 3 } }), /__metadata__/],
@@ -111,7 +117,13 @@ describe('parseSafetensors', () => {
   });
 
   it('answers a truncation at every byte with FPDB_WEIGHTS_FORMAT', () => {
-    const bytes = writeSafetensors(new Map([['w', { shape: [2, 2], data: new Float32Array([1, 2, 3, 4]) }], ['b', { shape: [2], data: new Float32Array([5, 6]) }]]), { metadata: { a: 'b' } });
+    const bytes = writeSafetensors(
+      new Map([
+        ['w', { shape: [2, 2], data: new Float32Array([1, 2, 3, 4]) }],
+        ['b', { shape: [2], data: new Float32Array([5, 6]) }],
+      ]),
+      { metadata: { a: 'b' } },
+    );
     for (let cut = 0; cut < bytes.length; cut++) formatError(bytes.subarray(0, cut));
   });
 

@@ -5,7 +5,21 @@ import type { FloatDtype, ReadWeightsOptions, SkippedEntry, WeightsFile, WeightT
 
 /** Every dtype of the safetensors spec with its size in bytes; floats are read, integers skipped. */
 const DTYPE_BYTES: Readonly<Record<string, number>> = {
-  BOOL: 1, U8: 1, I8: 1, F8_E5M2: 1, F8_E4M3: 1, I16: 2, U16: 2, F16: 2, BF16: 2, I32: 4, U32: 4, F32: 4, I64: 8, U64: 8, F64: 8,
+  BOOL: 1,
+  U8: 1,
+  I8: 1,
+  F8_E5M2: 1,
+  F8_E4M3: 1,
+  I16: 2,
+  U16: 2,
+  F16: 2,
+  BF16: 2,
+  I32: 4,
+  U32: 4,
+  F32: 4,
+  I64: 8,
+  U64: 8,
+  F64: 8,
 };
 const INTEGER_DTYPES: ReadonlySet<string> = new Set(['BOOL', 'U8', 'I8', 'I16', 'U16', 'I32', 'U32', 'I64', 'U64']);
 
@@ -63,7 +77,9 @@ export function parseSafetensors(bytes: Uint8Array, options: ReadWeightsOptions 
     throw weightsFormatError(name, `the first 8 bytes give a header length of ${high * 2 ** 32 + low} bytes, expected at most ${MAX_HEADER_BYTES} (this is not a safetensors file).`);
   }
   if (low > available) {
-    throw weightsFormatError(name, `the safetensors header should be ${low} bytes but only ${available} follow the length (the file is truncated).`, { details: { headerBytes: low, fileBytes: bytes.length } });
+    throw weightsFormatError(name, `the safetensors header should be ${low} bytes but only ${available} follow the length (the file is truncated).`, {
+      details: { headerBytes: low, fileBytes: bytes.length },
+    });
   }
   let header: unknown;
   try {
@@ -95,7 +111,8 @@ export function parseSafetensors(bytes: Uint8Array, options: ReadWeightsOptions 
   let expected = 0;
   for (const entry of entries) {
     if (entry.begin !== expected) {
-      const problem = entry.begin < expected ? `overlaps the previous tensor (starts at ${entry.begin}, previous ends at ${expected})` : `leaves a gap (starts at ${entry.begin}, previous ends at ${expected})`;
+      const problem =
+        entry.begin < expected ? `overlaps the previous tensor (starts at ${entry.begin}, previous ends at ${expected})` : `leaves a gap (starts at ${entry.begin}, previous ends at ${expected})`;
       throw weightsFormatError(name, `tensor "${entry.name}" ${problem}; safetensors data must be contiguous.`, { details: { tensor: entry.name } });
     }
     expected = entry.end;

@@ -164,7 +164,10 @@ export function parseTorchZip(bytes: Uint8Array, options: ReadWeightsOptions = {
         next: "In Python, save its weights: torch.save(torch.jit.load(path).state_dict(), 'weights.pth').",
       });
     }
-    const found = pickles.length === 0 ? `no <archive>/data.pkl among its ${names.length} entries (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''})` : `${pickles.length} data.pkl entries (${pickles.join(', ')})`;
+    const found =
+      pickles.length === 0
+        ? `no <archive>/data.pkl among its ${names.length} entries (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''})`
+        : `${pickles.length} data.pkl entries (${pickles.join(', ')})`;
     throw weightsFormatError(name, `it is a zip archive with ${found}; torch.save writes exactly one.`);
   }
   const part = pickles[0] as string;
@@ -221,9 +224,13 @@ export function parseTorchZip(bytes: Uint8Array, options: ReadWeightsOptions = {
     const elementBytes = storage.type.dtype === 'I64' ? 8 : FLOAT_BYTES[storage.type.dtype];
     if (raw === undefined || raw.length !== storage.length * elementBytes) {
       const found = raw === undefined ? 'is missing' : `has ${raw.length} bytes`;
-      throw weightsFormatError(name, `tensor "${key}" needs ${record} with ${storage.length * elementBytes} bytes (${storage.length} × ${storage.type.qualifiedName}), but the record ${found}; the file is truncated or corrupt.`, {
-        details: { tensor: key, part: record },
-      });
+      throw weightsFormatError(
+        name,
+        `tensor "${key}" needs ${record} with ${storage.length * elementBytes} bytes (${storage.length} × ${storage.type.qualifiedName}), but the record ${found}; the file is truncated or corrupt.`,
+        {
+          details: { tensor: key, part: record },
+        },
+      );
     }
     const problem = checkView(storage.length, value.offset, value.size, value.stride);
     if (problem !== undefined) throw weightsFormatError(name, `tensor "${key}" does not fit its storage: ${problem}; the file is corrupt.`, { details: { tensor: key } });

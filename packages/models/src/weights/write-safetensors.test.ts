@@ -51,7 +51,12 @@ describe('writeSafetensors', () => {
     const bad: [Iterable<readonly [string, typeof t]>, object?][] = [
       [[['', t]]],
       [[['__metadata__', t]]],
-      [[['a', t], ['a', t]]],
+      [
+        [
+          ['a', t],
+          ['a', t],
+        ],
+      ],
       [[['a', { shape: [1.5], data: new Float32Array(1) }]]],
       [[['a', t]], { metadata: { epoch: 3 } }],
     ];

@@ -37,7 +37,9 @@ export function writeSafetensors(tensors: Iterable<readonly [string, WeightTenso
   if (options.metadata !== undefined) {
     for (const [key, value] of Object.entries(options.metadata)) {
       if (typeof value !== 'string') {
-        throw new FpdbError('FPDB_INVALID_ARGUMENT', `metadata "${key}" is a ${typeof value}; safetensors metadata values must be strings. Convert it with String() or JSON.stringify().`, { details: { value: key } });
+        throw new FpdbError('FPDB_INVALID_ARGUMENT', `metadata "${key}" is a ${typeof value}; safetensors metadata values must be strings. Convert it with String() or JSON.stringify().`, {
+          details: { value: key },
+        });
       }
     }
     Object.defineProperty(header, '__metadata__', { value: { ...options.metadata }, enumerable: true });
@@ -52,10 +54,14 @@ export function writeSafetensors(tensors: Iterable<readonly [string, WeightTenso
     seen.add(name);
     const count = elementCount(tensor.shape);
     if (count === undefined) {
-      throw new FpdbError('FPDB_INVALID_ARGUMENT', `Tensor "${name}" has shape [${tensor.shape.join(', ')}]; expected non-negative integers with at most 2^31-1 elements in all.`, { details: { value: name } });
+      throw new FpdbError('FPDB_INVALID_ARGUMENT', `Tensor "${name}" has shape [${tensor.shape.join(', ')}]; expected non-negative integers with at most 2^31-1 elements in all.`, {
+        details: { value: name },
+      });
     }
     if (tensor.data.length !== count) {
-      throw new FpdbError('FPDB_SHAPE', `Tensor "${name}" has ${tensor.data.length} values but shape [${tensor.shape.join(', ')}] needs ${count}. Pass data of the shape's size.`, { details: { value: name } });
+      throw new FpdbError('FPDB_SHAPE', `Tensor "${name}" has ${tensor.data.length} values but shape [${tensor.shape.join(', ')}] needs ${count}. Pass data of the shape's size.`, {
+        details: { value: name },
+      });
     }
     // defineProperty, so that a tensor named "__proto__" is a key and not a prototype.
     Object.defineProperty(header, name, { value: { dtype: 'F32', shape: [...tensor.shape], data_offsets: [offset, offset + count * 4] }, enumerable: true });

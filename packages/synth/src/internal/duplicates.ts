@@ -71,9 +71,13 @@ export function planDuplicates(records: readonly SynthRecord[], options: Duplica
       found = { source: s.imageName, copy: t.imageName, kind, scope };
     }
     if (!found) {
-      throw new FpdbError('FPDB_INVALID_ARGUMENT', `Cannot plant ${count} duplicates (${scope}) in ${records.length} images: ran out of free images after ${planted.length}. Plant fewer or generate more images.`, {
-        details: { value: count },
-      });
+      throw new FpdbError(
+        'FPDB_INVALID_ARGUMENT',
+        `Cannot plant ${count} duplicates (${scope}) in ${records.length} images: ran out of free images after ${planted.length}. Plant fewer or generate more images.`,
+        {
+          details: { value: count },
+        },
+      );
     }
     used.add(found.source);
     used.add(found.copy);
@@ -83,7 +87,10 @@ export function planDuplicates(records: readonly SynthRecord[], options: Duplica
 }
 
 // JPEG's luminance quantization table (ITU T.81, Annex K), scaled to quality 50.
-const JPEG_LUMA = [16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22, 29, 51, 87, 80, 62, 18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92, 49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99];
+const JPEG_LUMA = [
+  16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22, 29, 51, 87, 80, 62, 18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92,
+  49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99,
+];
 const DCT8 = Float64Array.from({ length: 64 }, (_, i) => {
   const u = Math.floor(i / 8);
   const x = i % 8;
@@ -99,10 +106,31 @@ function recompress(src: Uint8Array, width: number, height: number): Uint8Array 
     for (let bx = 0; bx < width; bx += 8) {
       for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) block[y * 8 + x] = src[Math.min(height - 1, by + y) * width + Math.min(width - 1, bx + x)]! - 128;
       // Forward: rows, then columns; quantize; inverse: columns, then rows.
-      for (let y = 0; y < 8; y++) for (let u = 0; u < 8; u++) { let s = 0; for (let x = 0; x < 8; x++) s += DCT8[u * 8 + x]! * block[y * 8 + x]!; tmp[y * 8 + u] = s; }
-      for (let v = 0; v < 8; v++) for (let u = 0; u < 8; u++) { let s = 0; for (let y = 0; y < 8; y++) s += DCT8[v * 8 + y]! * tmp[y * 8 + u]!; const q = JPEG_LUMA[v * 8 + u]!; block[v * 8 + u] = Math.round(s / q) * q; }
-      for (let y = 0; y < 8; y++) for (let u = 0; u < 8; u++) { let s = 0; for (let v = 0; v < 8; v++) s += DCT8[v * 8 + y]! * block[v * 8 + u]!; tmp[y * 8 + u] = s; }
-      for (let y = 0; y < 8 && by + y < height; y++) for (let x = 0; x < 8 && bx + x < width; x++) { let s = 0; for (let u = 0; u < 8; u++) s += DCT8[u * 8 + x]! * tmp[y * 8 + u]!; out[(by + y) * width + bx + x] = Math.max(0, Math.min(255, Math.round(s + 128))); }
+      for (let y = 0; y < 8; y++)
+        for (let u = 0; u < 8; u++) {
+          let s = 0;
+          for (let x = 0; x < 8; x++) s += DCT8[u * 8 + x]! * block[y * 8 + x]!;
+          tmp[y * 8 + u] = s;
+        }
+      for (let v = 0; v < 8; v++)
+        for (let u = 0; u < 8; u++) {
+          let s = 0;
+          for (let y = 0; y < 8; y++) s += DCT8[v * 8 + y]! * tmp[y * 8 + u]!;
+          const q = JPEG_LUMA[v * 8 + u]!;
+          block[v * 8 + u] = Math.round(s / q) * q;
+        }
+      for (let y = 0; y < 8; y++)
+        for (let u = 0; u < 8; u++) {
+          let s = 0;
+          for (let v = 0; v < 8; v++) s += DCT8[v * 8 + y]! * block[v * 8 + u]!;
+          tmp[y * 8 + u] = s;
+        }
+      for (let y = 0; y < 8 && by + y < height; y++)
+        for (let x = 0; x < 8 && bx + x < width; x++) {
+          let s = 0;
+          for (let u = 0; u < 8; u++) s += DCT8[u * 8 + x]! * tmp[y * 8 + u]!;
+          out[(by + y) * width + bx + x] = Math.max(0, Math.min(255, Math.round(s + 128)));
+        }
     }
   }
   return out;

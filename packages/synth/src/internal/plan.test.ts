@@ -38,7 +38,7 @@ function readCsv(text: string): FpdbRecord[] {
 }
 
 describe('planDataset', () => {
-  it('matches the real release\'s shares at 2,000 images (10 seeds)', () => {
+  it("matches the real release's shares at 2,000 images (10 seeds)", () => {
     const real = computeStats(readCsv(readFileSync(realFixture('FETAL_PLANES_DB_data.csv'), 'latin1')));
     // Tolerances, in share points: planes 1, brain planes 1.5, machines and operators 4, split 0.5
     // (worst cases over 30 seeds at 2,000 images: 0.04, 0.74, 1.5 and 3.4, 0.01).
@@ -60,7 +60,6 @@ describe('planDataset', () => {
       expect(ours.patientsBySplit.train! + ours.patientsBySplit.test!).toBe(ours.patients);
     }
   });
-
 
   it('detects broken structure (the checker can fail)', () => {
     const records = planDataset({ images: 50, seed: 1 }).records.map((r) => ({ ...r }));
@@ -118,7 +117,16 @@ describe('planDataset', () => {
   });
 
   it('rejects bad options with FPDB_INVALID_ARGUMENT', () => {
-    const bad = [{}, { images: 10, patients: 2 }, { images: 0 }, { images: 12_401 }, { images: 2.5 }, { patients: 1793 }, { images: 5, seed: Number.NaN }, { images: 5, size: { width: 8, height: 64 } }];
+    const bad = [
+      {},
+      { images: 10, patients: 2 },
+      { images: 0 },
+      { images: 12_401 },
+      { images: 2.5 },
+      { patients: 1793 },
+      { images: 5, seed: Number.NaN },
+      { images: 5, size: { width: 8, height: 64 } },
+    ];
     for (const options of bad) {
       expect(() => planDataset(options)).toThrow(FpdbError);
       try {

@@ -130,10 +130,11 @@ function selectSplit(pool: readonly ReleasePatient[], budget: number, rng: Rng):
         if (kept.length === 0) continue;
         add.fill(0);
         touched.fill(0);
-        for (const i of kept) for (const k of keysOf(rows[i]!)) {
-          add[k]! += 1;
-          touched[k] = 1;
-        }
+        for (const i of kept)
+          for (const k of keysOf(rows[i]!)) {
+            add[k]! += 1;
+            touched[k] = 1;
+          }
         // Gain per image in the distance to the targets: 4 when every image fills a deficit in every family.
         let gain = 0;
         for (let k = 0; k < KEY_COUNT; k++) {
@@ -182,9 +183,10 @@ export function planDataset(options: PlanOptions): SynthPlan {
   } else {
     const n = options.patients!;
     const train = Math.round(n / 2);
-    chosen = [...shuffled(bySplit('train'), rng.fork('train')).slice(0, train), ...shuffled(bySplit('test'), rng.fork('test')).slice(0, n - train)].map(
-      (patient) => ({ patient, rows: patient.rows.map((_, i) => i) }),
-    );
+    chosen = [...shuffled(bySplit('train'), rng.fork('train')).slice(0, train), ...shuffled(bySplit('test'), rng.fork('test')).slice(0, n - train)].map((patient) => ({
+      patient,
+      rows: patient.rows.map((_, i) => i),
+    }));
   }
   // The release's order (by patient number), renumbered 1..P so the name ↔ number rule holds.
   chosen.sort((a, b) => a.patient.id - b.patient.id);

@@ -29,7 +29,10 @@ describe('encodeGrayPng', () => {
       state = (Math.imul(state, 1103515245) + 12345) >>> 0;
       return i % width < 20 ? 0 : i % width > 80 ? 255 : state >>> 24;
     });
-    const raw = await sharp(encodeGrayPng(noise, width, height)).extractChannel(0).raw().toBuffer();
+    const raw = await sharp(encodeGrayPng(noise, width, height))
+      .extractChannel(0)
+      .raw()
+      .toBuffer();
     expect(raw.equals(Buffer.from(noise))).toBe(true);
   });
 

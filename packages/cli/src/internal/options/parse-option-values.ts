@@ -38,7 +38,10 @@ function parseOne(command: string, flag: string, spec: OptionSpec, raw: string):
 }
 
 function parseList(command: string, flag: string, spec: OptionSpec & { type: 'list' }, raw: readonly string[]): string[] {
-  const items = raw.flatMap((r) => r.split(',')).map((s) => s.trim()).filter((s) => s !== '');
+  const items = raw
+    .flatMap((r) => r.split(','))
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   const choices: readonly string[] | undefined = spec.choices;
   const unknown = choices === undefined ? undefined : items.find((i) => !choices.includes(i));
   if (unknown !== undefined) throw optionError(command, flag, unknown, expectedOf(spec));

@@ -20,7 +20,10 @@ export function resolveWorkerUrl(): URL {
   const candidates = [new URL('./parallel-worker.js', import.meta.url), new URL('../../../dist/parallel-worker.js', import.meta.url)];
   const found = candidates.find(workerScriptExists);
   if (!found) {
-    throw new FpdbError('FPDB_WORKER', `The training worker script parallel-worker.js was not found (looked at ${candidates.map((u) => u.pathname).join(', ')}). Build @fpdb/models first (pnpm build), or pass workers: 0 to train on this thread.`);
+    throw new FpdbError(
+      'FPDB_WORKER',
+      `The training worker script parallel-worker.js was not found (looked at ${candidates.map((u) => u.pathname).join(', ')}). Build @fpdb/models first (pnpm build), or pass workers: 0 to train on this thread.`,
+    );
   }
   return found;
 }

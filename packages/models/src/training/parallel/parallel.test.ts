@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,7 +73,11 @@ describe('data-parallel training over worker threads', () => {
     await writeFile(broken, "throw new Error('cannot load');\n");
     const model = createModel({ architecture: 'reference-cnn', numClasses: 3, inputSize: 12, widths: [4] }, { seed: 7 });
     const error = await parallelEngine(model, { workers: 2, backend: 'cpu', workerUrl: pathToFileURL(broken) }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ name: 'FpdbError', code: 'FPDB_WORKER', message: expect.stringMatching(/^The training worker \d of 2 could not start \(cannot load\).*Pass workers: 0 to train on this thread\.$/) });
+    expect(error).toMatchObject({
+      name: 'FpdbError',
+      code: 'FPDB_WORKER',
+      message: expect.stringMatching(/^The training worker \d of 2 could not start \(cannot load\).*Pass workers: 0 to train on this thread\.$/),
+    });
     model.dispose();
   });
 });

@@ -43,7 +43,7 @@ describe('float16BitsToFloat32Bits', () => {
       const mantissa = h & 0x3ff;
       const got = float16BitsToFloat32Bits(h);
       if (exponent === 0x1f) {
-        expect(got).toBe(((h & 0x8000) << 16 | 0x7f800000 | (mantissa << 13)) >>> 0);
+        expect(got).toBe((((h & 0x8000) << 16) | 0x7f800000 | (mantissa << 13)) >>> 0);
         continue;
       }
       const value = exponent === 0 ? sign * mantissa * 2 ** -24 : sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);

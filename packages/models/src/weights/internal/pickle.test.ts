@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isFpdbError } from '@fpdb/schema';
 import { unzipSync } from 'fflate';
 import { describe, expect, it, vi } from 'vitest';
-import { PyDict, PyList, PyTuple, unpickle, type PyGlobal, type UnpickleOptions } from './pickle.js';
+import { PyDict, type PyList, PyTuple, unpickle, type PyGlobal, type UnpickleOptions } from './pickle.js';
 import { PickleWriter } from '../../../test/pickle-writer.js';
 
 const FIXTURES = new URL('../../../test/fixtures/weights/', import.meta.url);
@@ -24,7 +24,12 @@ describe('unpickle: values', () => {
   it('reads the scalar, string and container opcodes torch.save emits', () => {
     const w = new PickleWriter().proto().emptyDict().binput(0).mark();
     w.unicode('small').int(7).unicode('medium').int(40000).unicode('negative').int(-5);
-    w.unicode('big').long(2n ** 40n).unicode('huge').long(-(2n ** 70n)).unicode('float').float(0.75);
+    w.unicode('big')
+      .long(2n ** 40n)
+      .unicode('huge')
+      .long(-(2n ** 70n))
+      .unicode('float')
+      .float(0.75);
     w.unicode('flags').emptyList().mark().bool(true).bool(false).none().appends();
     w.unicode('pair').unicode('a').unicode('ü').tupleOf(2).unicode('again').binget(0);
     const value = unpickle(w.setitems().stop().bytes(), options());
@@ -88,7 +93,14 @@ describe('unpickle: refusals', () => {
     expect((error as Error).message).toContain('torch.FloatStorage');
   });
 
-  for (const [name, byte] of [['INST', 0x69], ['OBJ', 0x6f], ['NEWOBJ', 0x81], ['EXT1', 0x82], ['NEWOBJ_EX', 0x92], ['PERSID', 0x50]] as const) {
+  for (const [name, byte] of [
+    ['INST', 0x69],
+    ['OBJ', 0x6f],
+    ['NEWOBJ', 0x81],
+    ['EXT1', 0x82],
+    ['NEWOBJ_EX', 0x92],
+    ['PERSID', 0x50],
+  ] as const) {
     it(`refuses opcode ${name} by name`, () => {
       const error = thrown(() => unpickle(new PickleWriter().proto().none().raw(byte, 0, 0).stop().bytes(), options()));
       expect(isFpdbError(error, 'FPDB_WEIGHTS_FORMAT')).toBe(true);
@@ -99,7 +111,20 @@ describe('unpickle: refusals', () => {
 
 describe('unpickle: damaged input', () => {
   const valid = new PickleWriter().proto().global('collections', 'OrderedDict').binput(0).emptyTuple().reduce().mark();
-  valid.unicode('w').int(1).unicode('x').float(2.5).unicode('y').long(2n ** 40n).setitems().emptyDict().unicode('_metadata').binget(0).setitem().build().stop();
+  valid
+    .unicode('w')
+    .int(1)
+    .unicode('x')
+    .float(2.5)
+    .unicode('y')
+    .long(2n ** 40n)
+    .setitems()
+    .emptyDict()
+    .unicode('_metadata')
+    .binget(0)
+    .setitem()
+    .build()
+    .stop();
   const bytes = valid.bytes();
   const ordered: PyGlobal = { qualifiedName: 'collections.OrderedDict', call: () => new PyDict() };
 

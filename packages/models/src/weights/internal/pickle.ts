@@ -40,17 +40,74 @@ export interface UnpickleOptions {
 
 /** Opcode names, so that a refusal names what it found. */
 const OPCODE_NAMES: Readonly<Record<number, string>> = {
-  0x28: 'MARK', 0x2e: 'STOP', 0x30: 'POP', 0x31: 'POP_MARK', 0x32: 'DUP', 0x46: 'FLOAT', 0x49: 'INT', 0x4a: 'BININT',
-  0x4b: 'BININT1', 0x4c: 'LONG', 0x4d: 'BININT2', 0x4e: 'NONE', 0x50: 'PERSID', 0x51: 'BINPERSID', 0x52: 'REDUCE',
-  0x53: 'STRING', 0x54: 'BINSTRING', 0x55: 'SHORT_BINSTRING', 0x56: 'UNICODE', 0x58: 'BINUNICODE', 0x61: 'APPEND',
-  0x62: 'BUILD', 0x63: 'GLOBAL', 0x64: 'DICT', 0x7d: 'EMPTY_DICT', 0x65: 'APPENDS', 0x67: 'GET', 0x68: 'BINGET',
-  0x69: 'INST', 0x6a: 'LONG_BINGET', 0x6c: 'LIST', 0x5d: 'EMPTY_LIST', 0x6f: 'OBJ', 0x70: 'PUT', 0x71: 'BINPUT',
-  0x72: 'LONG_BINPUT', 0x73: 'SETITEM', 0x74: 'TUPLE', 0x29: 'EMPTY_TUPLE', 0x75: 'SETITEMS', 0x47: 'BINFLOAT',
-  0x80: 'PROTO', 0x81: 'NEWOBJ', 0x82: 'EXT1', 0x83: 'EXT2', 0x84: 'EXT4', 0x85: 'TUPLE1', 0x86: 'TUPLE2',
-  0x87: 'TUPLE3', 0x88: 'NEWTRUE', 0x89: 'NEWFALSE', 0x8a: 'LONG1', 0x8b: 'LONG4', 0x42: 'BINBYTES',
-  0x43: 'SHORT_BINBYTES', 0x8c: 'SHORT_BINUNICODE', 0x8d: 'BINUNICODE8', 0x8e: 'BINBYTES8', 0x8f: 'EMPTY_SET',
-  0x90: 'ADDITEMS', 0x91: 'FROZENSET', 0x92: 'NEWOBJ_EX', 0x93: 'STACK_GLOBAL', 0x94: 'MEMOIZE', 0x95: 'FRAME',
-  0x96: 'BYTEARRAY8', 0x97: 'NEXT_BUFFER', 0x98: 'READONLY_BUFFER',
+  40: 'MARK',
+  46: 'STOP',
+  48: 'POP',
+  49: 'POP_MARK',
+  50: 'DUP',
+  70: 'FLOAT',
+  73: 'INT',
+  74: 'BININT',
+  75: 'BININT1',
+  76: 'LONG',
+  77: 'BININT2',
+  78: 'NONE',
+  80: 'PERSID',
+  81: 'BINPERSID',
+  82: 'REDUCE',
+  83: 'STRING',
+  84: 'BINSTRING',
+  85: 'SHORT_BINSTRING',
+  86: 'UNICODE',
+  88: 'BINUNICODE',
+  97: 'APPEND',
+  98: 'BUILD',
+  99: 'GLOBAL',
+  100: 'DICT',
+  125: 'EMPTY_DICT',
+  101: 'APPENDS',
+  103: 'GET',
+  104: 'BINGET',
+  105: 'INST',
+  106: 'LONG_BINGET',
+  108: 'LIST',
+  93: 'EMPTY_LIST',
+  111: 'OBJ',
+  112: 'PUT',
+  113: 'BINPUT',
+  114: 'LONG_BINPUT',
+  115: 'SETITEM',
+  116: 'TUPLE',
+  41: 'EMPTY_TUPLE',
+  117: 'SETITEMS',
+  71: 'BINFLOAT',
+  128: 'PROTO',
+  129: 'NEWOBJ',
+  130: 'EXT1',
+  131: 'EXT2',
+  132: 'EXT4',
+  133: 'TUPLE1',
+  134: 'TUPLE2',
+  135: 'TUPLE3',
+  136: 'NEWTRUE',
+  137: 'NEWFALSE',
+  138: 'LONG1',
+  139: 'LONG4',
+  66: 'BINBYTES',
+  67: 'SHORT_BINBYTES',
+  140: 'SHORT_BINUNICODE',
+  141: 'BINUNICODE8',
+  142: 'BINBYTES8',
+  143: 'EMPTY_SET',
+  144: 'ADDITEMS',
+  145: 'FROZENSET',
+  146: 'NEWOBJ_EX',
+  147: 'STACK_GLOBAL',
+  148: 'MEMOIZE',
+  149: 'FRAME',
+  150: 'BYTEARRAY8',
+  151: 'NEXT_BUFFER',
+  152: 'READONLY_BUFFER',
 };
 
 const MARK = Symbol('mark');
@@ -88,8 +145,7 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): unknown {
   let opcode = 0;
 
   const opName = (): string => `${OPCODE_NAMES[opcode] ?? 'unknown opcode'} (0x${opcode.toString(16).padStart(2, '0')}) at byte ${opcodeAt} of ${part}`;
-  const corrupt = (problem: string): FpdbError =>
-    weightsFormatError(name, `${opName()}: ${problem}; the file is corrupt or not a PyTorch state dict.`, { details: { part, byte: opcodeAt } });
+  const corrupt = (problem: string): FpdbError => weightsFormatError(name, `${opName()}: ${problem}; the file is corrupt or not a PyTorch state dict.`, { details: { part, byte: opcodeAt } });
   const need = (count: number): number => {
     if (count > bytes.length - position) {
       throw weightsFormatError(name, `${part} ends inside ${opName()} (needs ${count} more bytes, ${bytes.length - position} left); the file is truncated.`, { details: { part, byte: opcodeAt } });
@@ -163,7 +219,8 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): unknown {
     }
     opcode = bytes[position++] as number;
     switch (opcode) {
-      case 0x80: { // PROTO
+      case 0x80: {
+        // PROTO
         const protocol = bytes[need(1)] as number;
         if (protocol < 2 || protocol > 5) throw corrupt(`protocol ${protocol}, expected 2 to 5`);
         break;
@@ -203,12 +260,14 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): unknown {
       case 0x4d: // BININT2
         stack.push(view.getUint16(need(2), true));
         break;
-      case 0x8a: { // LONG1
+      case 0x8a: {
+        // LONG1
         const length = bytes[need(1)] as number;
         stack.push(integer(need(length), length));
         break;
       }
-      case 0x8b: { // LONG4
+      case 0x8b: {
+        // LONG4
         const length = view.getInt32(need(4), true);
         if (length < 0 || length > 64) throw corrupt(`an integer of ${length} bytes, expected at most 64`);
         stack.push(integer(need(length), length));
@@ -223,13 +282,15 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): unknown {
       case 0x8c: // SHORT_BINUNICODE
         stack.push(text(utf8, bytes[need(1)] as number));
         break;
-      case 0x8d: { // BINUNICODE8
+      case 0x8d: {
+        // BINUNICODE8
         const start = need(8);
         if (view.getUint32(start + 4, true) !== 0) throw corrupt('a string longer than 4 GiB');
         stack.push(text(utf8, view.getUint32(start, true)));
         break;
       }
-      case 0x54: { // BINSTRING (Python 2 str)
+      case 0x54: {
+        // BINSTRING (Python 2 str)
         const length = view.getInt32(need(4), true);
         if (length < 0) throw corrupt(`a negative string length ${length}`);
         stack.push(text(latin1, length));
@@ -238,13 +299,15 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): unknown {
       case 0x55: // SHORT_BINSTRING
         stack.push(text(latin1, bytes[need(1)] as number));
         break;
-      case 0x42: { // BINBYTES
+      case 0x42: {
+        // BINBYTES
         const length = view.getUint32(need(4), true);
         const start = need(length);
         stack.push(bytes.slice(start, start + length));
         break;
       }
-      case 0x43: { // SHORT_BINBYTES
+      case 0x43: {
+        // SHORT_BINBYTES
         const length = bytes[need(1)] as number;
         const start = need(length);
         stack.push(bytes.slice(start, start + length));
@@ -259,12 +322,14 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): unknown {
       case 0x85: // TUPLE1
         stack.push(new PyTuple([pop()]));
         break;
-      case 0x86: { // TUPLE2
+      case 0x86: {
+        // TUPLE2
         const b = pop();
         stack.push(new PyTuple([pop(), b]));
         break;
       }
-      case 0x87: { // TUPLE3
+      case 0x87: {
+        // TUPLE3
         const c = pop();
         const b = pop();
         stack.push(new PyTuple([pop(), b, c]));
@@ -276,14 +341,16 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): unknown {
       case 0x6c: // LIST
         stack.push(new PyList(popMark()));
         break;
-      case 0x61: { // APPEND
+      case 0x61: {
+        // APPEND
         const item = pop();
         const list = top();
         if (!(list instanceof PyList)) throw corrupt(`APPEND to ${kind(list)}, expected a list`);
         list.items.push(item);
         break;
       }
-      case 0x65: { // APPENDS
+      case 0x65: {
+        // APPENDS
         const items = popMark();
         const list = top();
         if (!(list instanceof PyList)) throw corrupt(`APPENDS to ${kind(list)}, expected a list`);
@@ -293,7 +360,8 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): unknown {
       case 0x7d: // EMPTY_DICT
         stack.push(new PyDict());
         break;
-      case 0x64: { // DICT
+      case 0x64: {
+        // DICT
         const items = popMark();
         if (items.length % 2 !== 0) throw corrupt(`${items.length} items, expected key/value pairs`);
         const dict = new PyDict();
@@ -301,7 +369,8 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): unknown {
         stack.push(dict);
         break;
       }
-      case 0x73: { // SETITEM
+      case 0x73: {
+        // SETITEM
         const value = pop();
         const key = pop();
         const dict = top();
@@ -309,7 +378,8 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): unknown {
         dict.items.set(key, value);
         break;
       }
-      case 0x75: { // SETITEMS
+      case 0x75: {
+        // SETITEMS
         const items = popMark();
         const dict = top();
         if (!(dict instanceof PyDict)) throw corrupt(`SETITEMS on ${kind(dict)}, expected a dict`);
@@ -332,19 +402,22 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): unknown {
       case 0x6a: // LONG_BINGET
         memoGet(view.getUint32(need(4), true));
         break;
-      case 0x63: { // GLOBAL
+      case 0x63: {
+        // GLOBAL
         const module = line();
         global(module, line());
         break;
       }
-      case 0x93: { // STACK_GLOBAL
+      case 0x93: {
+        // STACK_GLOBAL
         const attribute = pop();
         const module = pop();
         if (typeof module !== 'string' || typeof attribute !== 'string') throw corrupt(`a global named by ${kind(module)} and ${kind(attribute)}, expected two strings`);
         global(module, attribute);
         break;
       }
-      case 0x51: { // BINPERSID
+      case 0x51: {
+        // BINPERSID
         const id = pop();
         try {
           stack.push(options.persistentLoad(id));
@@ -354,16 +427,21 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): unknown {
         }
         break;
       }
-      case 0x52: { // REDUCE
+      case 0x52: {
+        // REDUCE
         const args = pop();
         const callable = pop();
         if (!(args instanceof PyTuple)) throw corrupt(`REDUCE with ${kind(args)} as arguments, expected a tuple`);
         const target = callable as Partial<PyGlobal> | null;
         if (typeof target !== 'object' || target === null || typeof target.qualifiedName !== 'string') throw corrupt(`REDUCE of ${kind(callable)}, expected an allowed global`);
         if (target.call === undefined) {
-          throw new FpdbError('FPDB_WEIGHTS_UNSAFE', `${fileLabel(name)} asks Python to call ${target.qualifiedName}(...) (${opName()}); fpdb calls nothing a file names beyond rebuilding tensors. Nothing from the file was run. Re-save the weights with torch.save(model.state_dict(), path).`, {
-            details: { ...(name === undefined ? {} : { file: name }), value: target.qualifiedName, part, byte: opcodeAt },
-          });
+          throw new FpdbError(
+            'FPDB_WEIGHTS_UNSAFE',
+            `${fileLabel(name)} asks Python to call ${target.qualifiedName}(...) (${opName()}); fpdb calls nothing a file names beyond rebuilding tensors. Nothing from the file was run. Re-save the weights with torch.save(model.state_dict(), path).`,
+            {
+              details: { ...(name === undefined ? {} : { file: name }), value: target.qualifiedName, part, byte: opcodeAt },
+            },
+          );
         }
         try {
           stack.push(target.call(args.items));
@@ -373,7 +451,8 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): unknown {
         }
         break;
       }
-      case 0x62: { // BUILD
+      case 0x62: {
+        // BUILD
         const state = pop();
         const target = top();
         // torch keeps a state dict's `_metadata` (per-module versions) as OrderedDict attributes: kept, unused.

@@ -1,8 +1,7 @@
 import { FpdbError, type FpdbErrorDetails } from '@fpdb/schema';
 
 /** The next step every FPDB_WEIGHTS_FORMAT message ends with. */
-export const WEIGHTS_HINT =
-  'Pass a .safetensors file from the Hugging Face hub, or a torchvision .pth saved with torch.save(model.state_dict(), path).';
+export const WEIGHTS_HINT = 'Pass a .safetensors file from the Hugging Face hub, or a torchvision .pth saved with torch.save(model.state_dict(), path).';
 
 /** `name` as messages show it. */
 export function fileLabel(name: string | undefined): string {

@@ -12,7 +12,6 @@ export interface Pose {
 
 /** Reflectivity levels, relative; the display maps them through log compression. */
 const FLUID = 0.004;
-const SOFT = 0.06;
 const BONE = 1.5;
 
 /** Builds shapes in a pose's local frame: u along the long axis, v across, both in units of `pose.s`. */
@@ -30,12 +29,36 @@ class Sketch {
   }
   ellipse(u: number, v: number, a: number, b: number, value: number, o: { rot?: number; edge?: number; att?: number; mode?: 'set' | 'add'; specular?: number } = {}): this {
     const [cx, cy] = this.at(u, v);
-    this.shapes.push({ kind: 'ellipse', cx, cy, a: a * this.pose.s, b: b * this.pose.s, rot: this.angle(o.rot ?? 0), edge: (o.edge ?? 0.02) * this.pose.s, value, mode: o.mode ?? 'set', att: o.att, specular: o.specular });
+    this.shapes.push({
+      kind: 'ellipse',
+      cx,
+      cy,
+      a: a * this.pose.s,
+      b: b * this.pose.s,
+      rot: this.angle(o.rot ?? 0),
+      edge: (o.edge ?? 0.02) * this.pose.s,
+      value,
+      mode: o.mode ?? 'set',
+      att: o.att,
+      specular: o.specular,
+    });
     return this;
   }
   ring(u: number, v: number, a: number, b: number, width: number, value: number, o: { rot?: number; att?: number; specular?: number } = {}): this {
     const [cx, cy] = this.at(u, v);
-    this.shapes.push({ kind: 'ring', cx, cy, a: a * this.pose.s, b: b * this.pose.s, rot: this.angle(o.rot ?? 0), width: Math.max(1, width * this.pose.s), value, mode: 'add', att: o.att, specular: o.specular });
+    this.shapes.push({
+      kind: 'ring',
+      cx,
+      cy,
+      a: a * this.pose.s,
+      b: b * this.pose.s,
+      rot: this.angle(o.rot ?? 0),
+      width: Math.max(1, width * this.pose.s),
+      value,
+      mode: 'add',
+      att: o.att,
+      specular: o.specular,
+    });
     return this;
   }
   segment(u0: number, v0: number, u1: number, v1: number, width: number, value: number, o: { att?: number; specular?: number; mode?: 'set' | 'add' } = {}): this {
@@ -71,7 +94,11 @@ function fluid(k: Sketch, rng: Rng, a: number, b: number): void {
   const n = 2 + rng.int(3);
   for (let i = 0; i < n; i++) {
     const t = rng.next() * Math.PI * 2;
-    k.ellipse(Math.cos(t) * a * 0.35, Math.sin(t) * b * 0.35, a * (0.75 + 0.4 * rng.next()), b * (0.75 + 0.4 * rng.next()), FLUID, { rot: rng.next() * Math.PI, edge: 0.12 + 0.1 * rng.next(), att: 0.2 });
+    k.ellipse(Math.cos(t) * a * 0.35, Math.sin(t) * b * 0.35, a * (0.75 + 0.4 * rng.next()), b * (0.75 + 0.4 * rng.next()), FLUID, {
+      rot: rng.next() * Math.PI,
+      edge: 0.12 + 0.1 * rng.next(),
+      att: 0.2,
+    });
   }
 }
 

@@ -77,7 +77,7 @@ export function drawOverlay(c: Canvas, kind: UiKind, deviceRng: Rng, frameRng: R
     drawText(c, 'Voluson', 0.035 * W, 0.048 * H, textScale * 0.6, 235);
     drawText(c, kind === 'voluson-e6' ? 'E6' : 'S10', 0.045 * W, 0.068 * H, textScale * 0.8, 235);
     const tick = 0.086 * H;
-    for (let y = 0.03 * H, k = 0; y < H - 4 * unit; y += tick, k++) {
+    for (let y = 0.03 * H; y < H - 4 * unit; y += tick) {
       fillRect(c, 0.03 * W, y, 3 * unit, 2 * unit, 215);
       fillRect(c, 0.03 * W, y + tick / 2, 2 * unit, 1.5 * unit, 170);
     }
@@ -87,12 +87,39 @@ export function drawOverlay(c: Canvas, kind: UiKind, deviceRng: Rng, frameRng: R
     const trim = pick(r, ['2. Trim.', '2+3.Trim.', '3. Trim.', '1. Trim.']);
     const lines =
       kind === 'voluson-e6'
-        ? [trim, pick(r, ['Har-mid', 'Har-intermedia', 'Har-high', 'Norm']), String(90 + r.int(10)), `Gn ${-frameRng.int(16)}`, `C${5 + r.int(3)} / M${6 + r.int(3)}`, `FF${2 + r.int(2)} / E${2 + r.int(2)}`, `SRI II ${2 + r.int(3)} / CRI ${2 + r.int(3)}`]
-        : [`${28 + r.int(12)}Hz/${(9 + r.next() * 4).toFixed(1)}cm`, `${50 + r.int(20)}/${(1.5 + r.next()).toFixed(1)}`, '2/3 Trim. Cardiac/OB', `HI L ${(5 + r.next()).toFixed(2)} - 4.30`, `AO ${90 + r.int(10)}%`, `Gn ${frameRng.int(4)}`, `C${6 + r.int(3)}/M${14 + r.int(4)}`, 'FF2/E3', `SRI II ${r.int(4)}/CRI ${2 + r.int(3)}`];
+        ? [
+            trim,
+            pick(r, ['Har-mid', 'Har-intermedia', 'Har-high', 'Norm']),
+            String(90 + r.int(10)),
+            `Gn ${-frameRng.int(16)}`,
+            `C${5 + r.int(3)} / M${6 + r.int(3)}`,
+            `FF${2 + r.int(2)} / E${2 + r.int(2)}`,
+            `SRI II ${2 + r.int(3)} / CRI ${2 + r.int(3)}`,
+          ]
+        : [
+            `${28 + r.int(12)}Hz/${(9 + r.next() * 4).toFixed(1)}cm`,
+            `${50 + r.int(20)}/${(1.5 + r.next()).toFixed(1)}`,
+            '2/3 Trim. Cardiac/OB',
+            `HI L ${(5 + r.next()).toFixed(2)} - 4.30`,
+            `AO ${90 + r.int(10)}%`,
+            `Gn ${frameRng.int(4)}`,
+            `C${6 + r.int(3)}/M${14 + r.int(4)}`,
+            'FF2/E3',
+            `SRI II ${r.int(4)}/CRI ${2 + r.int(3)}`,
+          ];
     lines.forEach((line, k) => drawText(c, line, W - 3 * unit, 0.006 * H + k * lineH, textScale * (k === 0 && kind === 'voluson-s10' ? 1.2 : 0.95), k > 4 ? 200 : 235, 'right'));
   } else if (kind === 'aloka') {
     greyBar(c, 0, 0.03 * H, 0.05 * W, 0.1 * H);
-    const lines = [`${(2 + r.next() * 4).toFixed(2)}MH`, `${400 + r.int(90)}/${470 + frameRng.int(30)}`, `${20 + r.int(15)}Hz`, `R${(3 + r.next() * 3).toFixed(1)}`, (3 + r.next() * 3).toFixed(1), `G${60 + r.int(25)}`, `C${10 + r.int(10)}`, `A${1 + r.int(3)}`];
+    const lines = [
+      `${(2 + r.next() * 4).toFixed(2)}MH`,
+      `${400 + r.int(90)}/${470 + frameRng.int(30)}`,
+      `${20 + r.int(15)}Hz`,
+      `R${(3 + r.next() * 3).toFixed(1)}`,
+      (3 + r.next() * 3).toFixed(1),
+      `G${60 + r.int(25)}`,
+      `C${10 + r.int(10)}`,
+      `A${1 + r.int(3)}`,
+    ];
     lines.forEach((line, k) => {
       const y = 0.025 * H + k * lineH;
       if (k === 0 || k === 5) {

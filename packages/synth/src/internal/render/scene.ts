@@ -80,7 +80,7 @@ function bounds(s: Shape): [number, number, number, number] {
  * Paints `shapes`, in order, onto the reflectivity and attenuation arrays of `grid`.
  */
 export function rasterize(grid: BeamGrid, shapes: readonly Shape[], refl: Float32Array, att: Float32Array): void {
-  const { nb, ns, xs, ys, dx, dy } = grid;
+  const { ns, xs, ys, dx, dy } = grid;
   for (const shape of shapes) {
     const [minX, minY, maxX, maxY] = bounds(shape);
     const spec = shape.specular ?? 0;
