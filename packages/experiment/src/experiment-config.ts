@@ -200,7 +200,9 @@ function applyPretrainedDefaults(c: ExperimentConfig, partial: Partial<Experimen
   const presets = Object.keys(PRETRAINED_PRESETS).join(', ');
   if (isPresetName(named)) {
     if (partial.architecture !== undefined && c.architecture !== named) {
-      throw new FpdbError('FPDB_CONFIG', `Config pretrained is ${named}'s weights but architecture is ${c.architecture}; drop architecture, or set it to ${named}.`, { details: { value: 'architecture' } });
+      throw new FpdbError('FPDB_CONFIG', `Config pretrained is ${named}'s weights but architecture is ${c.architecture}; drop architecture, or set it to ${named}.`, {
+        details: { value: 'architecture' },
+      });
     }
     c.pretrained = named;
     c.architecture = named;

@@ -110,7 +110,7 @@ export async function runExperiment(config: ExperimentConfig, options: { onEvent
     const batchesOf = (s: NonNullable<typeof trainStream>, epoch: number) => tensorBatches(s.epoch(epoch)) as AsyncIterable<Batch>;
     onEvent({
       kind: 'phase',
-      message: `Training ${config.architecture} (${model.paramCount().total.toLocaleString('en')} parameters) on ${data.train.size} images for ${config.epochs} epochs, ${backend.backend}${config.workers ? ` × ${config.workers} workers` : ''}`,
+      message: `Training ${config.architecture} (${model.paramCount().total.toLocaleString('en')} parameters) on ${data.train.size} images for ${config.epochs} epochs, ${backend.backend}${config.workers === 'auto' ? ', workers: one per core' : config.workers ? ` × ${config.workers} workers` : ''}`,
     });
     const trainStarted = Date.now();
     const result = await train({

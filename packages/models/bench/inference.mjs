@@ -8,7 +8,12 @@ import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { createModel, setupBackend } from '../dist/index.js';
 
-const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')).map(([k, v]) => [k, v ?? 'true']));
+const args = new Map(
+  process.argv
+    .slice(2)
+    .map((a) => a.replace(/^--/, '').split('='))
+    .map(([k, v]) => [k, v ?? 'true']),
+);
 const SIZES = (args.get('sizes') ?? '128,224').split(',').map(Number);
 const BATCH = Number(args.get('batch') ?? 64);
 const REPS = Number(args.get('reps') ?? 5);
@@ -66,8 +71,9 @@ if (probe.status === 0) {
 } else log('torch not installed for /usr/bin/python3: peer skipped');
 
 const ratios = {};
-if (torch) for (const key of Object.keys(results)) {
-  const t = torch.results[key];
-  if (t) ratios[key] = { latency: +(results[key].latencyMs / t.latencyMs).toFixed(2), throughput: +(results[key].throughput / t.throughput).toFixed(3) };
-}
+if (torch)
+  for (const key of Object.keys(results)) {
+    const t = torch.results[key];
+    if (t) ratios[key] = { latency: +(results[key].latencyMs / t.latencyMs).toFixed(2), throughput: +(results[key].throughput / t.throughput).toFixed(3) };
+  }
 console.log(JSON.stringify({ bench: 'inference', backend: setup.backend, simd: setup.simd, batch: BATCH, cpus: os.cpus().length, node: process.version, results, torch, ratiosVsTorch: ratios }));

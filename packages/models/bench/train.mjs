@@ -92,8 +92,14 @@ async function runSetup(name) {
   });
   const leaked = tf.memory().numTensors - numTensors;
   // process.cpuUsage counts every thread of the process: the workers' too.
-  const msPerStep = wall.slice(1).map((t, i) => t - wall[i]).slice(warmup);
-  const cpuMsPerStep = cpu.slice(1).map((c, i) => (c.user + c.system - cpu[i].user - cpu[i].system) / 1000).slice(warmup);
+  const msPerStep = wall
+    .slice(1)
+    .map((t, i) => t - wall[i])
+    .slice(warmup);
+  const cpuMsPerStep = cpu
+    .slice(1)
+    .map((c, i) => (c.user + c.system - cpu[i].user - cpu[i].system) / 1000)
+    .slice(warmup);
   let profile;
   if (PROFILE && !s.workers) {
     // Kernels of one more train() step (in this thread only: workers' kernels are not seen).
@@ -102,13 +108,19 @@ async function runSetup(name) {
     one.dispose();
     const byKernel = {};
     for (const k of info.kernels) byKernel[k.name] = (byKernel[k.name] ?? 0) + k.kernelTimeMs;
-    profile = Object.fromEntries(Object.entries(byKernel).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, Math.round(v * 10) / 10]));
+    profile = Object.fromEntries(
+      Object.entries(byKernel)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => [k, Math.round(v * 10) / 10]),
+    );
   }
   images.dispose();
   model.dispose();
   if (!losses.every(Number.isFinite)) throw new Error(`${name}: non-finite training loss ${losses}`);
   const ms = median(msPerStep);
-  log(`${name}: train() ${setup.backend}${s.workers ? ` × ${s.workers} workers` : ''} B=${s.batch} ms/step ${msPerStep.map((m) => m.toFixed(0)).join(' ')} → median ${ms.toFixed(0)}; ${((s.batch * 1000) / ms).toPrecision(3)} img/s`);
+  log(
+    `${name}: train() ${setup.backend}${s.workers ? ` × ${s.workers} workers` : ''} B=${s.batch} ms/step ${msPerStep.map((m) => m.toFixed(0)).join(' ')} → median ${ms.toFixed(0)}; ${((s.batch * 1000) / ms).toPrecision(3)} img/s`,
+  );
   if (profile) log(`${name} profile (ms, one step): ${JSON.stringify(profile)}`);
   return {
     msPerStep: ms,
@@ -141,7 +153,11 @@ function pytorch(threads) {
   const py = PYTHON;
   const probe = spawnSync(py, ['-c', `import torch${BIG ? ', torchvision' : ''}; print(torch.__version__)`], { encoding: 'utf8' });
   if (probe.status !== 0) return { missing: `no torch${BIG ? '/torchvision' : ''} for ${py}; apt-get install -y python3-torch${BIG ? ' python3-torchvision' : ''}` };
-  const r = spawnSync(py, [here('./train_torch.py'), `--size=${SIZE}`, `--batch=${BATCH}`, `--steps=${Math.max(STEPS, 5)}`, `--warmup=${WARMUP}`, `--threads=${threads}`, `--classes=${CLASSES}`, `--net=${NET}`], { encoding: 'utf8' });
+  const r = spawnSync(
+    py,
+    [here('./train_torch.py'), `--size=${SIZE}`, `--batch=${BATCH}`, `--steps=${Math.max(STEPS, 5)}`, `--warmup=${WARMUP}`, `--threads=${threads}`, `--classes=${CLASSES}`, `--net=${NET}`],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) return { missing: `train_torch.py failed: ${r.stderr.trim().split('\n').at(-1)}` };
   const out = JSON.parse(r.stdout.trim().split('\n').at(-1));
   out.msPerStepMin = Math.min(...out.msPerStepAll);
@@ -211,10 +227,18 @@ result.msPerStepMin = Object.fromEntries(Object.entries(details).map(([k, v]) =>
 result.load = os.loadavg().map((l) => Math.round(l * 10) / 10);
 // CPU time (all threads of the process) per image: what a step costs, nearly independent of other
 // load. ratioToPytorchByCpuTime = pytorch's (one thread) / ours (best wasm setup).
-result.cpuMsPerImage = Object.fromEntries(Object.entries(details).filter(([, v]) => v.cpuMsPerImage).map(([k, v]) => [k, round(v.cpuMsPerImage)]));
+result.cpuMsPerImage = Object.fromEntries(
+  Object.entries(details)
+    .filter(([, v]) => v.cpuMsPerImage)
+    .map(([k, v]) => [k, round(v.cpuMsPerImage)]),
+);
 result.ratioToPytorchByCpuTime = torchCpu ? round(torchCpu / bestCpu('wasm1', PARALLEL)) : null;
 result.ratioToPytorchByCpuTimeFma = torchCpu && details.wasm1Fma ? round(torchCpu / bestCpu('wasm1Fma', `${PARALLEL}Fma`)) : null;
-result.leakedTensors = Object.fromEntries(Object.entries(details).filter(([, v]) => v.leakedTensors !== undefined).map(([k, v]) => [k, v.leakedTensors]));
+result.leakedTensors = Object.fromEntries(
+  Object.entries(details)
+    .filter(([, v]) => v.leakedTensors !== undefined)
+    .map(([k, v]) => [k, v.leakedTensors]),
+);
 result.imagesPerSecondFma = { wasm1: round(ips('wasm1Fma')), [PARALLEL]: round(ips(`${PARALLEL}Fma`)) };
 result.ratioToPytorchFma = ratio('wasm1Fma', `${PARALLEL}Fma`);
 result.notes = {
@@ -223,7 +247,14 @@ result.notes = {
   pytorch: details.pytorch ? `torch ${details.pytorch.version}, set_num_threads(${details.pytorch.threads}); pytorch1: set_num_threads(1)` : `missing: ${baselineMissing}`,
   ratioToPytorch: `max(wasm1, ${PARALLEL}) / pytorch`,
 };
-if (PROFILE) result.profile = Object.fromEntries(Object.entries(details).filter(([, v]) => v.profile).map(([k, v]) => [k, v.profile]));
-result.imagesPerSecond = Object.fromEntries(['cpu', 'wasm1', ...CHAINS, PARALLEL, 'pytorch', 'pytorch1'].filter((k) => details[k] || ['cpu', 'wasm1', PARALLEL, 'pytorch'].includes(k)).map((k) => [k, round(ips(k))]));
+if (PROFILE)
+  result.profile = Object.fromEntries(
+    Object.entries(details)
+      .filter(([, v]) => v.profile)
+      .map(([k, v]) => [k, v.profile]),
+  );
+result.imagesPerSecond = Object.fromEntries(
+  ['cpu', 'wasm1', ...CHAINS, PARALLEL, 'pytorch', 'pytorch1'].filter((k) => details[k] || ['cpu', 'wasm1', PARALLEL, 'pytorch'].includes(k)).map((k) => [k, round(ips(k))]),
+);
 result.ratioToPytorch = ratio('wasm1', PARALLEL);
 console.log(JSON.stringify(result));

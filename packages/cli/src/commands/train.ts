@@ -22,7 +22,8 @@ const OPTIONS = {
   pretrained: {
     type: 'string',
     placeholder: 'NAME|FILE|DIR',
-    description: 'start from pretrained weights: a network name (ImageNet weights, pulled once), a .safetensors/.pth file (with --architecture), or an fpdb checkpoint; then 224² and ImageNet gray normalisation by default',
+    description:
+      'start from pretrained weights: a network name (ImageNet weights, pulled once), a .safetensors/.pth file (with --architecture), or an fpdb checkpoint; then 224² and ImageNet gray normalisation by default',
   },
   'freeze-epochs': { type: 'integer', min: 0, description: 'fine-tuning: epochs with the pretrained backbone frozen', defaultText: String(d.freezeEpochs) },
   'backbone-lr-mult': { type: 'number', min: 0, description: "fine-tuning: the backbone's learning rate as a multiple of --learning-rate", defaultText: String(d.backboneLrMultiplier) },
@@ -46,7 +47,12 @@ const OPTIONS = {
   'k-fold': { type: 'integer', min: 2, placeholder: 'K', description: 'test on fold --fold of a K-fold split by patient of the official train set' },
   fold: { type: 'integer', min: 0, placeholder: 'I', description: 'the test fold of --k-fold, counted from 0', defaultText: '0' },
   backend: { type: 'enum', choices: BACKEND_CHOICES, description: 'tfjs backend', defaultText: d.backend },
-  workers: { type: 'string', placeholder: 'N|auto', description: 'data-parallel worker threads; 0 = main thread; auto = one per core (capped by the batch and the wasm heap)', defaultText: String(d.workers) },
+  workers: {
+    type: 'string',
+    placeholder: 'N|auto',
+    description: 'data-parallel worker threads; 0 = main thread; auto = one per core (capped by the batch and the wasm heap)',
+    defaultText: String(d.workers),
+  },
   bootstrap: { type: 'integer', min: 0, description: 'patient-bootstrap resamples of the test metrics', defaultText: String(d.bootstrapResamples) },
   seed: { type: 'integer', description: 'seed of every random choice', defaultText: String(d.seed) },
   'synth-images': { type: 'integer', min: 24, description: 'size of the synthetic dataset used without --data', defaultText: String(d.synth.images) },
@@ -85,7 +91,10 @@ async function configFrom({ values }: CommandContext<typeof OPTIONS>): Promise<E
     try {
       base = JSON.parse(await readFile(values.config, 'utf8')) as Partial<ExperimentConfig>;
     } catch (cause) {
-      throw new FpdbError('FPDB_CONFIG', `Could not read the config ${values.config}: ${(cause as Error).message}. Pass a JSON file such as a run's config.json.`, { cause, details: { file: values.config } });
+      throw new FpdbError('FPDB_CONFIG', `Could not read the config ${values.config}: ${(cause as Error).message}. Pass a JSON file such as a run's config.json.`, {
+        cause,
+        details: { file: values.config },
+      });
     }
   }
   const over: Partial<ExperimentConfig> = given({

@@ -20,7 +20,12 @@ function activationGradConfig(kernelName: string, max: number, fallback: GradCon
       if (x.dtype === 'float32' && g.dtype === 'float32' && getKernel(RELU_GRAD, tf.getBackend()) !== undefined) {
         return { x: () => tf.engine().runKernel(RELU_GRAD, { dy: g, x }, { max }) as tf.Tensor };
       }
-      if (fallback === undefined) throw new FpdbError('FPDB_KERNEL', `tfjs has no gradient for ${kernelName} and backend '${tf.getBackend()}' has no ${RELU_GRAD} kernel. Call setupBackend() (or registerGradients()) before training.`, { details: { value: kernelName } });
+      if (fallback === undefined)
+        throw new FpdbError(
+          'FPDB_KERNEL',
+          `tfjs has no gradient for ${kernelName} and backend '${tf.getBackend()}' has no ${RELU_GRAD} kernel. Call setupBackend() (or registerGradients()) before training.`,
+          { details: { value: kernelName } },
+        );
       return fallback.gradFunc(dy, saved, attrs);
     },
   };

@@ -24,7 +24,10 @@ async function run(backend: 'cpu' | 'wasm', fused: boolean, c: (typeof CASES)[nu
   await tf.setBackend(backend);
   const size = c.shape.reduce((p, q) => p * q, 1);
   const ch = c.shape.at(-1)!;
-  const x = tf.tensor(randomValues(size, seed).map((v) => v * c.scale + c.shift), c.shape);
+  const x = tf.tensor(
+    randomValues(size, seed).map((v) => v * c.scale + c.shift),
+    c.shape,
+  );
   const gamma = tf.tensor1d(randomValues(ch, seed + 1));
   const beta = tf.tensor1d(randomValues(ch, seed + 2));
   const wy = tf.tensor(randomValues(size, seed + 3), c.shape);

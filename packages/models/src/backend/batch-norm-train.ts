@@ -1,14 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { getGradient, getKernel, registerGradient, registerKernel } from '@tensorflow/tfjs-core';
 import type { GradConfig, KernelConfig, NamedAttrMap } from '@tensorflow/tfjs-core';
-import {
-  BATCH_NORM_TRAIN,
-  BATCH_NORM_TRAIN_GRAD,
-  batchNormTrainCpuConfig,
-  batchNormTrainGradCpuConfig,
-  batchNormTrainGradWasmConfig,
-  batchNormTrainWasmConfig,
-} from './kernels/batch-norm-train.js';
+import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, batchNormTrainCpuConfig, batchNormTrainGradCpuConfig, batchNormTrainGradWasmConfig, batchNormTrainWasmConfig } from './kernels/batch-norm-train.js';
 
 /**
  * The gradient of {@link BATCH_NORM_TRAIN}: one call of {@link BATCH_NORM_TRAIN_GRAD} gives dx, dscale
@@ -22,7 +15,9 @@ export const batchNormTrainGradConfig: GradConfig = {
   gradFunc: (dys: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: NamedAttrMap) => {
     const [dy, dmean, dvariance] = dys as tf.Tensor[];
     const [x, scale, mean, variance] = saved;
-    const [dx, dscale, doffset] = tf.engine().runKernel(BATCH_NORM_TRAIN_GRAD, { x: x!, dy: dy!, mean: mean!, variance: variance!, scale: scale!, dmean: dmean!, dvariance: dvariance! }, attrs) as tf.Tensor[];
+    const [dx, dscale, doffset] = tf
+      .engine()
+      .runKernel(BATCH_NORM_TRAIN_GRAD, { x: x!, dy: dy!, mean: mean!, variance: variance!, scale: scale!, dmean: dmean!, dvariance: dvariance! }, attrs) as tf.Tensor[];
     return { x: () => dx!, scale: () => dscale!, offset: () => doffset! };
   },
 };

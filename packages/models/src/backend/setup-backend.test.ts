@@ -60,7 +60,8 @@ describe('setupBackend', () => {
   it.each([[[] as string[]], [[RELAXED]]])('trains from the built dist under plain node %j, on wasm as on cpu, and in a worker thread', (flags) => {
     expect(existsSync(dist)).toBe(true);
     const results = JSON.parse(
-      runPlainNode(`
+      runPlainNode(
+        `
 const results = [];
 for (const backend of ['cpu', 'wasm']) {
   const setup = await setupBackend({ backend });
@@ -77,7 +78,12 @@ parentPort.postMessage(out);\`, { eval: true, type: 'module' });
 results.push(await new Promise((resolve, reject) => { worker.on('message', resolve); worker.on('error', reject); }));
 await worker.terminate();
 console.log(JSON.stringify(results));
-`, flags).trim().split('\n').at(-1)!,
+`,
+        flags,
+      )
+        .trim()
+        .split('\n')
+        .at(-1)!,
     ) as Array<{ backend: string; relaxedSimd: boolean; gx: number[]; gw: number[]; handlers: number }>;
     const [cpu, wasm, worker] = results as [(typeof results)[0], (typeof results)[0], (typeof results)[0]];
     expect([cpu.backend, wasm.backend, worker.backend]).toEqual(['cpu', 'wasm', 'wasm']);

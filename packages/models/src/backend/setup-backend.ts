@@ -95,10 +95,14 @@ async function setupCpu(): Promise<BackendSetup> {
     await import('@tensorflow/tfjs-backend-cpu');
   } catch (cause) {
     // An optional peer: users of the wasm backend need not install it.
-    throw new FpdbError('FPDB_BACKEND', `The tfjs cpu backend could not be loaded (${(cause as Error).message.split('\n')[0]}). Install @tensorflow/tfjs-backend-cpu next to @tensorflow/tfjs-core (the same version).`, {
-      cause,
-      details: { value: 'cpu' },
-    });
+    throw new FpdbError(
+      'FPDB_BACKEND',
+      `The tfjs cpu backend could not be loaded (${(cause as Error).message.split('\n')[0]}). Install @tensorflow/tfjs-backend-cpu next to @tensorflow/tfjs-core (the same version).`,
+      {
+        cause,
+        details: { value: 'cpu' },
+      },
+    );
   }
   if (!(await tf.setBackend('cpu'))) {
     throw new FpdbError('FPDB_BACKEND', 'The tfjs cpu backend failed to initialize. Install @tensorflow/tfjs-backend-cpu 4.22.0 next to @tensorflow/tfjs-core.');

@@ -15,6 +15,7 @@ export interface ForwardOptions {
    * Called with the output of every named layer; returning a tensor replaces that output downstream.
    * Used by Grad-CAM to read and substitute a conv layer's activations.
    */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a hook that only reads returns nothing; one that substitutes returns the tensor.
   hook?: (name: string, output: tf.Tensor) => tf.Tensor | void;
   /**
    * In training mode, receives the new batch-norm moving statistics (`<layer>.movingMean` →

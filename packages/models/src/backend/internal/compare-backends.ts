@@ -45,12 +45,7 @@ export interface InputSpec {
 }
 
 /** Runs kernel `name` on `backend` with fresh tensors made from `inputs`; returns its output values. */
-export async function runKernelOn(
-  backend: 'cpu' | 'wasm',
-  name: string,
-  inputs: Record<string, InputSpec>,
-  attrs: Record<string, unknown>,
-): Promise<{ shape: number[]; values: Float32Array }> {
+export async function runKernelOn(backend: 'cpu' | 'wasm', name: string, inputs: Record<string, InputSpec>, attrs: Record<string, unknown>): Promise<{ shape: number[]; values: Float32Array }> {
   await tf.setBackend(backend);
   const tensors = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, tf.tensor(v.values, v.shape, 'float32')]));
   const out = tf.engine().runKernel(name, tensors, attrs as tf.NamedAttrMap) as tf.Tensor;

@@ -48,7 +48,16 @@ function forwardCoefficients(s1: ArrayLike<number>, s2: ArrayLike<number>, shift
  * Gradient coefficients from s1 = Σ dy and s2 = Σ dy·(x − mean): dscale, doffset, and
  * dx = a·dy + b·(x − mean) + k, which includes the paths through the batch mean and variance.
  */
-function gradCoefficients(s1: ArrayLike<number>, s2: ArrayLike<number>, variance: ArrayLike<number>, scale: ArrayLike<number>, dmean: ArrayLike<number>, dvariance: ArrayLike<number>, rows: number, eps: number) {
+function gradCoefficients(
+  s1: ArrayLike<number>,
+  s2: ArrayLike<number>,
+  variance: ArrayLike<number>,
+  scale: ArrayLike<number>,
+  dmean: ArrayLike<number>,
+  dvariance: ArrayLike<number>,
+  rows: number,
+  eps: number,
+) {
   const cols = scale.length;
   const dscale = new Float32Array(cols);
   const doffset = new Float32Array(cols);
@@ -90,7 +99,15 @@ function batchNormTrainWasm(args: { inputs: Record<string, TensorInfo>; backend:
     const shift = heapOffset(backend, x); // the first row: keeps the sums of squares well conditioned
     kernels.bn_moments(heapOffset(backend, x), shift, s1, s2, f, rows, cols);
     const xs = backend.typedArrayFromHeap(x) as Float32Array;
-    const { mean, variance, a, b } = forwardCoefficients(heapF64(backend, s1, cols), heapF64(backend, s2, cols), xs.subarray(0, cols), backend.typedArrayFromHeap(scale), backend.typedArrayFromHeap(offset), rows, eps);
+    const { mean, variance, a, b } = forwardCoefficients(
+      heapF64(backend, s1, cols),
+      heapF64(backend, s2, cols),
+      xs.subarray(0, cols),
+      backend.typedArrayFromHeap(scale),
+      backend.typedArrayFromHeap(offset),
+      rows,
+      eps,
+    );
     (backend.typedArrayFromHeap(meanOut) as Float32Array).set(mean);
     (backend.typedArrayFromHeap(varianceOut) as Float32Array).set(variance);
     const aPtr = f + cols * 8;

@@ -5,11 +5,7 @@ import { FpdbError } from '@fpdb/schema';
 import { assertFloat32, convGeometry, heapOffset, trainingKernels } from '../internal/training-module.js';
 
 /** Conv2DBackpropFilter on wasm: the filter gradient [kh, kw, inC, outC] of an NHWC conv, in SIMD wasm. */
-export function conv2dBackpropFilterWasm(args: {
-  inputs: Conv2DBackpropFilterInputs;
-  backend: BackendWasm;
-  attrs: Conv2DBackpropFilterAttrs;
-}): TensorInfo {
+export function conv2dBackpropFilterWasm(args: { inputs: Conv2DBackpropFilterInputs; backend: BackendWasm; attrs: Conv2DBackpropFilterAttrs }): TensorInfo {
   const { inputs, backend, attrs } = args;
   const x = inputs.x as TensorInfo;
   const dy = inputs.dy as TensorInfo;
@@ -19,23 +15,9 @@ export function conv2dBackpropFilterWasm(args: {
   if (format !== 'channelsLast') {
     throw new FpdbError('FPDB_KERNEL', `Conv2DBackpropFilter on wasm supports dataFormat 'NHWC' only, got '${dataFormat}'. Transpose the input to NHWC.`, { details: { value: dataFormat } });
   }
-  const info = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filterShape,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-    false,
-    format,
-  );
+  const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false, format);
   const out = backend.makeOutput(filterShape, 'float32');
-  trainingKernels(backend).conv2d_backprop_filter(
-    heapOffset(backend, x),
-    heapOffset(backend, dy),
-    heapOffset(backend, out),
-    ...convGeometry(info),
-  );
+  trainingKernels(backend).conv2d_backprop_filter(heapOffset(backend, x), heapOffset(backend, dy), heapOffset(backend, out), ...convGeometry(info));
   return out;
 }
 

@@ -11,36 +11,18 @@ import { conv2dForwardInto } from './conv2d.js';
  * strides gather, per input pixel, the taps that reach it (SIMD over input channels). NCHW goes to
  * the wasm backend's own kernel.
  */
-export function conv2dBackpropInputWasm(args: {
-  inputs: Conv2DBackpropInputInputs;
-  backend: BackendWasm;
-  attrs: Conv2DBackpropInputAttrs;
-}): TensorInfo {
+export function conv2dBackpropInputWasm(args: { inputs: Conv2DBackpropInputInputs; backend: BackendWasm; attrs: Conv2DBackpropInputAttrs }): TensorInfo {
   const { inputs, backend, attrs } = args;
   const dy = inputs.dy as TensorInfo;
   const filter = inputs.filter as TensorInfo;
   const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs;
   const format = backend_util.convertConv2DDataFormat(dataFormat);
-  const info = backend_util.computeConv2DInfo(
-    inputShape,
-    filter.shape as [number, number, number, number],
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-    false,
-    format,
-  );
+  const info = backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode, false, format);
   const { filterHeight: kh, filterWidth: kw, inChannels, outChannels } = info;
   const { top, bottom, left, right } = info.padInfo;
   const nhwcFloat = format === 'channelsLast' && dy.dtype === 'float32' && filter.dtype === 'float32';
   if (!nhwcFloat) return runOriginal(Conv2DBackpropInput, backend, { dy, filter }, attrs as unknown as Record<string, never>);
-  const stride1 =
-    info.strideHeight === 1 &&
-    info.strideWidth === 1 &&
-    Math.max(top, bottom) <= kh - 1 &&
-    Math.max(left, right) <= kw - 1 &&
-    Math.min(top, bottom, left, right) >= 0;
+  const stride1 = info.strideHeight === 1 && info.strideWidth === 1 && Math.max(top, bottom) <= kh - 1 && Math.max(left, right) <= kw - 1 && Math.min(top, bottom, left, right) >= 0;
   assertFloat32(Conv2DBackpropInput, [dy, filter]);
   const rotated = backend.makeOutput([kh, kw, outChannels, inChannels], 'float32');
   const kernels = trainingKernels(backend);
@@ -78,13 +60,7 @@ export function conv2dBackpropInputWasm(args: {
       [kw - 1 - left, kw - 1 - right],
       [0, 0],
     ];
-    const convInfo = backend_util.computeConv2DInfo(
-      dy.shape as [number, number, number, number],
-      rotated.shape as [number, number, number, number],
-      1,
-      1,
-      pads,
-    );
+    const convInfo = backend_util.computeConv2DInfo(dy.shape as [number, number, number, number], rotated.shape as [number, number, number, number], 1, 1, pads);
     return conv2dForwardInto(backend, dy, rotated, convInfo);
   } finally {
     backend.disposeData(rotated.dataId);

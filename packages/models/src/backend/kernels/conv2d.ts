@@ -45,16 +45,7 @@ export function conv2dWasm(args: { inputs: Conv2DInputs; backend: BackendWasm; a
   if (format !== 'channelsLast' || x.dtype !== 'float32' || filter.dtype !== 'float32') {
     return runOriginal(Conv2D, backend, { x, filter }, attrs as unknown as Record<string, never>);
   }
-  const info = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filter.shape as [number, number, number, number],
-    strides,
-    dilations,
-    pad,
-    dimRoundingMode,
-    false,
-    format,
-  );
+  const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filter.shape as [number, number, number, number], strides, dilations, pad, dimRoundingMode, false, format);
   return conv2dForwardInto(backend, x, filter, info);
 }
 
@@ -83,19 +74,9 @@ export function fusedConv2dWasm(args: { inputs: FusedConv2DInputs; backend: Back
     x.dtype === 'float32' &&
     filter.dtype === 'float32' &&
     (activation === 'linear' || activation === 'relu' || activation === 'relu6') &&
-    (bias === undefined ||
-      (bias.dtype === 'float32' && util.sizeFromShape(bias.shape) === outChannels && bias.shape.slice(0, -1).every((d) => d === 1)));
+    (bias === undefined || (bias.dtype === 'float32' && util.sizeFromShape(bias.shape) === outChannels && bias.shape.slice(0, -1).every((d) => d === 1)));
   if (!supported) return runOriginal(FusedConv2D, backend, inputs as never, attrs as unknown as Record<string, never>);
-  const info = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filter.shape as [number, number, number, number],
-    strides,
-    dilations,
-    pad,
-    dimRoundingMode,
-    false,
-    format,
-  );
+  const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filter.shape as [number, number, number, number], strides, dilations, pad, dimRoundingMode, false, format);
   return conv2dForwardInto(backend, x, filter, info, bias, activation);
 }
 

@@ -54,9 +54,7 @@ describe('depthwise backprop kernels on wasm', () => {
       const wv = randomValues(size(c.filter), 900 + i);
       const dyv = randomValues(size(dyShape), 1000 + i);
       await tf.setBackend('cpu');
-      const forward = tf.tidy(() =>
-        tf.sum(tf.mul(tf.depthwiseConv2d(tf.tensor4d(xv, c.x), tf.tensor4d(wv, c.filter), c.strides, c.pad as 'same', 'NHWC', c.dilations), tf.tensor(dyv, dyShape))),
-      );
+      const forward = tf.tidy(() => tf.sum(tf.mul(tf.depthwiseConv2d(tf.tensor4d(xv, c.x), tf.tensor4d(wv, c.filter), c.strides, c.pad as 'same', 'NHWC', c.dilations), tf.tensor(dyv, dyShape))));
       const expected = (await forward.data())[0]!;
       forward.dispose();
       const attrs = { strides: c.strides, dilations: c.dilations, pad: c.pad, dimRoundingMode: undefined };
