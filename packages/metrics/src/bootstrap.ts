@@ -1,10 +1,10 @@
-import { createRng, FpdbError } from '@fpdb/schema';
+import { FpdbError } from '@fpdb/schema';
 import { balancedAccuracyFromCounts } from './accuracy.js';
 import { cohenKappaFromCounts } from './cohen-kappa.js';
 import { sortBinary, weightedAucSorted } from './internal/binary-curve.js';
 import { gather, prepareDataset, toKeys, type Dataset, type MetricSample, type PredictionData } from './internal/dataset.js';
 import { classCounts, confusionCounts } from './internal/pair.js';
-import { percentileSorted } from './internal/percentile.js';
+import { forEachResample, percentileInterval, resamplingUnits } from './internal/resampling.js';
 import { prfAveraged } from './internal/prf.js';
 import { matthewsFromCounts } from './matthews-corrcoef.js';
 
@@ -216,56 +216,28 @@ export function bootstrapMany<K extends string>(metrics: Record<K, BootstrapMetr
     const m = metrics[name];
     return typeof m === 'function' ? fromFunction(d, m) : weighted(d, m);
   });
-  // Resampling units: samples, or groups (clusters) mapped to dense ids.
-  let unitOf: Int32Array | null = null;
-  let units = d.n;
-  if (options?.groups !== undefined) {
-    const keys = toKeys(options.groups, d.n, 'groups');
-    const ids = new Map<string, number>();
-    unitOf = new Int32Array(d.n);
-    for (let i = 0; i < d.n; i++) {
-      let id = ids.get(keys[i]!);
-      if (id === undefined) ids.set(keys[i]!, (id = ids.size));
-      unitOf[i] = id;
-    }
-    units = ids.size;
-  }
+  const sampling = resamplingUnits(d.n, options?.groups);
   const ones = new Float64Array(d.n).fill(1);
   const estimates = fns.map((f) => f(ones));
   const values = fns.map(() => new Float64Array(resamples));
-  const rng = createRng(seed);
-  const draws = new Float64Array(units);
-  const w = new Float64Array(d.n);
-  for (let r = 0; r < resamples; r++) {
-    draws.fill(0);
-    for (let u = 0; u < units; u++) draws[rng.int(units)]! += 1;
-    if (unitOf === null) w.set(draws);
-    else for (let i = 0; i < d.n; i++) w[i] = draws[unitOf[i]!]!;
+  forEachResample(d.n, sampling, resamples, seed, (w, r) => {
     for (let m = 0; m < fns.length; m++) values[m]![r] = fns[m]!(w);
-  }
-  const alpha = (1 - confidence) / 2;
+  });
   const out = {} as Record<K, BootstrapInterval>;
   names.forEach((name, m) => {
-    const v = Array.from(values[m]!)
-      .filter((x) => Number.isFinite(x))
-      .sort((a, b) => a - b);
-    let mean = 0;
-    for (const x of v) mean += x;
-    mean /= v.length;
-    let ss = 0;
-    for (const x of v) ss += (x - mean) ** 2;
+    const { low, high, valid, standardError } = percentileInterval(values[m]!, confidence);
     const metric = metrics[name];
     out[name] = {
       metric: typeof metric === 'function' ? 'custom' : metric,
       estimate: estimates[m]!,
-      low: percentileSorted(v, alpha * 100),
-      high: percentileSorted(v, (1 - alpha) * 100),
+      low,
+      high,
       confidence,
       resamples,
-      valid: v.length,
-      standardError: v.length > 1 ? Math.sqrt(ss / (v.length - 1)) : NaN,
-      unit: unitOf === null ? 'sample' : 'group',
-      units,
+      valid,
+      standardError,
+      unit: sampling.unitOf === null ? 'sample' : 'group',
+      units: sampling.units,
       seed,
     };
   });

@@ -1,7 +1,7 @@
-import { createRng, FpdbError } from '@fpdb/schema';
+import { FpdbError } from '@fpdb/schema';
 import { fromFunction, validateOptions, weighted, type BootstrapMetric, type BootstrapOptions } from './bootstrap.js';
-import { prepareDataset, toKeys, type PredictionData } from './internal/dataset.js';
-import { percentileSorted } from './internal/percentile.js';
+import { prepareDataset, type PredictionData } from './internal/dataset.js';
+import { forEachResample, percentileInterval, resamplingUnits } from './internal/resampling.js';
 
 /** A percentile bootstrap interval of the difference of one metric between two models on the same images. */
 export interface PairedBootstrapInterval {
@@ -58,42 +58,15 @@ export function pairedBootstrap<K extends string>(metrics: Record<K, BootstrapMe
   const fn = (d: typeof da, m: BootstrapMetric) => (typeof m === 'function' ? fromFunction(d, m) : weighted(d, m));
   const fa = names.map((n) => fn(da, metrics[n]));
   const fb = names.map((n) => fn(db, metrics[n]));
-  let unitOf: Int32Array | null = null;
-  let units = da.n;
-  if (options?.groups !== undefined) {
-    const keys = toKeys(options.groups, da.n, 'groups');
-    const ids = new Map<string, number>();
-    unitOf = new Int32Array(da.n);
-    for (let i = 0; i < da.n; i++) {
-      let id = ids.get(keys[i]!);
-      if (id === undefined) ids.set(keys[i]!, (id = ids.size));
-      unitOf[i] = id;
-    }
-    units = ids.size;
-  }
+  const sampling = resamplingUnits(da.n, options?.groups);
   const ones = new Float64Array(da.n).fill(1);
   const values = names.map(() => new Float64Array(resamples));
-  const rng = createRng(seed);
-  const draws = new Float64Array(units);
-  const w = new Float64Array(da.n);
-  for (let r = 0; r < resamples; r++) {
-    draws.fill(0);
-    for (let u = 0; u < units; u++) draws[rng.int(units)]! += 1;
-    if (unitOf === null) w.set(draws);
-    else for (let i = 0; i < da.n; i++) w[i] = draws[unitOf[i]!]!;
+  forEachResample(da.n, sampling, resamples, seed, (w, r) => {
     for (let m = 0; m < names.length; m++) values[m]![r] = fb[m]!(w) - fa[m]!(w);
-  }
-  const alpha = (1 - confidence) / 2;
+  });
   const out = {} as Record<K, PairedBootstrapInterval>;
   names.forEach((name, m) => {
-    const v = Array.from(values[m]!)
-      .filter((x) => Number.isFinite(x))
-      .sort((x, y) => x - y);
-    let mean = 0;
-    for (const x of v) mean += x;
-    mean /= v.length;
-    let ss = 0;
-    for (const x of v) ss += (x - mean) ** 2;
+    const { low, high, valid, standardError, sorted } = percentileInterval(values[m]!, confidence);
     const metric = metrics[name];
     const ea = fa[m]!(ones);
     const eb = fb[m]!(ones);
@@ -102,15 +75,15 @@ export function pairedBootstrap<K extends string>(metrics: Record<K, BootstrapMe
       a: ea,
       b: eb,
       difference: eb - ea,
-      low: percentileSorted(v, alpha * 100),
-      high: percentileSorted(v, (1 - alpha) * 100),
+      low,
+      high,
       confidence,
       resamples,
-      valid: v.length,
-      standardError: v.length > 1 ? Math.sqrt(ss / (v.length - 1)) : NaN,
-      shareBBetter: v.length > 0 ? v.filter((x) => x > 0).length / v.length : NaN,
-      unit: unitOf === null ? 'sample' : 'group',
-      units,
+      valid,
+      standardError,
+      shareBBetter: valid > 0 ? sorted.filter((x) => x > 0).length / valid : NaN,
+      unit: sampling.unitOf === null ? 'sample' : 'group',
+      units: sampling.units,
       seed,
     };
   });
