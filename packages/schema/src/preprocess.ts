@@ -85,7 +85,7 @@ export function parsePreprocess(input: Pick<Preprocess, 'height' | 'width'> & Pa
     ['width', width],
   ] as const) {
     if (!Number.isInteger(v) || v < 1 || v > 16384) {
-      throw new FpdbError('FPDB_INVALID_ARGUMENT', `Input ${name} ${v} must be an integer between 1 and 16384 pixels.`, { details: { value: v } });
+      throw new FpdbError('FPDB_INVALID_ARGUMENT', `Image ${name} ${v} must be an integer between 1 and 16384 pixels.`, { details: { value: v } });
     }
   }
   if (!isResizePolicy(policy)) {

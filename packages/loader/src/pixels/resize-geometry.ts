@@ -1,4 +1,4 @@
-import { FpdbError, RESIZE_POLICIES, isResizePolicy, type ResizePolicy } from '@fpdb/schema';
+import { FpdbError, parsePreprocess, type ResizePolicy } from '@fpdb/schema';
 
 /** The output size and fitting of decoded pixels. */
 export interface PixelOptions {
@@ -31,18 +31,9 @@ export interface ResizeGeometry {
  * @example checkPixelOptions({ height: 128, width: 128, policy: 'pad' })
  */
 export function checkPixelOptions(options: PixelOptions): void {
-  const { height, width, policy = 'stretch', maxPixels } = options;
-  for (const [name, v] of [
-    ['height', height],
-    ['width', width],
-  ] as const) {
-    if (!Number.isInteger(v) || v < 1 || v > 16384) {
-      throw new FpdbError('FPDB_INVALID_ARGUMENT', `Output ${name} ${v} must be an integer between 1 and 16384 pixels.`, { details: { value: v } });
-    }
-  }
-  if (!isResizePolicy(policy)) {
-    throw new FpdbError('FPDB_INVALID_ARGUMENT', `Unknown resize policy ${JSON.stringify(policy)}; use one of ${RESIZE_POLICIES.join(', ')}.`, { details: { value: policy } });
-  }
+  const { height, width, policy, maxPixels } = options;
+  // Size and policy are the preprocessing contract's; its check is the one check.
+  parsePreprocess({ height, width, ...(policy === undefined ? {} : { policy }) });
   if (maxPixels !== undefined && !(maxPixels > 0)) {
     throw new FpdbError('FPDB_INVALID_ARGUMENT', `maxPixels ${maxPixels} must be a positive number.`, { details: { value: maxPixels } });
   }
