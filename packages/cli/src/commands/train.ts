@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ARCHITECTURES, BACKEND_CHOICES, PRETRAINED_PRESETS } from '@fpdb/models';
 import { FpdbError, isFpdbError, OPERATORS, RESIZE_POLICIES, TASKS, US_MACHINES } from '@fpdb/schema';
 import { defineCommand, type CommandContext } from '../command.js';
-import { CLASS_WEIGHTINGS, DEFAULT_CONFIG, OPTIMIZERS, SAMPLINGS, experimentReporter, resolveExperimentConfig, runExperiment, type ExperimentConfig } from '@fpdb/experiment';
+import { CLASS_WEIGHTINGS, DEDUPE_MODES, DEFAULT_CONFIG, OPTIMIZERS, SAMPLINGS, experimentReporter, resolveExperimentConfig, runExperiment, type ExperimentConfig } from '@fpdb/experiment';
 
 const d = DEFAULT_CONFIG;
 const NETWORKS = [...ARCHITECTURES, ...(Object.keys(PRETRAINED_PRESETS) as (keyof typeof PRETRAINED_PRESETS)[])] as const;
@@ -37,6 +37,12 @@ const OPTIONS = {
   'label-smoothing': { type: 'number', min: 0, description: 'label smoothing, below 1', defaultText: String(d.labelSmoothing) },
   'weight-decay': { type: 'number', min: 0, description: 'weight decay', defaultText: String(d.weightDecay) },
   'early-stopping': { type: 'integer', min: 1, placeholder: 'PATIENCE', description: 'stop after this many epochs without a better validation macro-F1', defaultText: 'off' },
+  dedupe: {
+    type: 'enum',
+    choices: DEDUPE_MODES,
+    description: 'near-duplicates (fpdb audit): group keeps each group on one side of every split; drop-within-patient keeps one image per group',
+    defaultText: d.dedupe,
+  },
   'class-weights': { type: 'enum', choices: CLASS_WEIGHTINGS, description: 'balanced: inverse class frequency of the training set', defaultText: d.classWeights },
   sampling: { type: 'enum', choices: SAMPLINGS, description: 'batch sampling', defaultText: d.sampling },
   augment: { type: 'string', placeholder: 'default|none|FILE.json', description: 'augmentation pipeline', defaultText: String(d.augment) },
@@ -110,6 +116,7 @@ async function configFrom({ values }: CommandContext<typeof OPTIONS>): Promise<E
     backend: values.backend,
     classWeights: values['class-weights'],
     sampling: values.sampling,
+    dedupe: values.dedupe,
     epochs: values.epochs,
     batchSize: values['batch-size'],
     inputSize: values['input-size'],
