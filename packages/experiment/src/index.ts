@@ -31,3 +31,4 @@ export { createProgress, type Progress, type ProgressOptions } from './progress.
 export { experimentReporter } from './progress-reporter.js';
 // The error type every export here throws, so a user of this package alone can branch on `code`.
 export { FpdbError, isFpdbError, type FpdbErrorCode, type FpdbErrorDetails } from '@fpdb/schema';
+export { resolveConfigPaths } from './config-paths.js';

@@ -1,6 +1,6 @@
 import { cpus, platform, release, totalmem } from 'node:os';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { asLoaderHook, pipelineFromJSON, ultrasoundDefaults } from '@fpdb/augment';
 import { buildCache, createBatches } from '@fpdb/loader/node';
 import { tensorBatches } from '@fpdb/loader/tfjs';
@@ -15,6 +15,7 @@ import { dataKindOf } from './report-checks.js';
 import { reportHtml, runFigures } from './report-html.js';
 import { runMarkdown } from './report-md.js';
 import type { HistoryRow, RunSummary } from './run-summary.js';
+import { resolveConfigPaths } from './config-paths.js';
 import { checkResume } from './resume-check.js';
 import { PREDICTIONS_FILE, runPredictions } from './run-predictions.js';
 import { startingModel } from './starting-model.js';
@@ -57,7 +58,8 @@ async function writeAtomic(path: string, text: string): Promise<void> {
 export async function runExperiment(config: ExperimentConfig, options: { onEvent?: (e: ExperimentEvent) => void; signal?: AbortSignal } = {}): Promise<ExperimentResult> {
   const onEvent = options.onEvent ?? (() => {});
   const started = Date.now();
-  const out = resolve(config.out);
+  config = resolveConfigPaths(config);
+  const out = config.out;
   await mkdir(out, { recursive: true });
   if (config.resume) await checkResume(out, config);
 

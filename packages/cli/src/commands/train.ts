@@ -1,9 +1,20 @@
 import { access, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { ARCHITECTURES, BACKEND_CHOICES, PRETRAINED_PRESETS } from '@fpdb/models';
 import { FpdbError, isFpdbError, OPERATORS, RESIZE_POLICIES, TASKS, US_MACHINES } from '@fpdb/schema';
 import { defineCommand, type CommandContext } from '../command.js';
-import { CLASS_WEIGHTINGS, DEDUPE_MODES, DEFAULT_CONFIG, OPTIMIZERS, SAMPLINGS, experimentReporter, resolveExperimentConfig, runExperiment, type ExperimentConfig } from '@fpdb/experiment';
+import {
+  CLASS_WEIGHTINGS,
+  DEDUPE_MODES,
+  DEFAULT_CONFIG,
+  resolveConfigPaths,
+  OPTIMIZERS,
+  SAMPLINGS,
+  experimentReporter,
+  resolveExperimentConfig,
+  runExperiment,
+  type ExperimentConfig,
+} from '@fpdb/experiment';
 
 const d = DEFAULT_CONFIG;
 const NETWORKS = [...ARCHITECTURES, ...(Object.keys(PRETRAINED_PRESETS) as (keyof typeof PRETRAINED_PRESETS)[])] as const;
@@ -95,7 +106,8 @@ async function configFrom({ values }: CommandContext<typeof OPTIONS>): Promise<E
   let base: Partial<ExperimentConfig> = {};
   if (values.config !== undefined) {
     try {
-      base = JSON.parse(await readFile(values.config, 'utf8')) as Partial<ExperimentConfig>;
+      // A config file's paths are relative to the file, as in every tool that reads one.
+      base = resolveConfigPaths(JSON.parse(await readFile(values.config, 'utf8')) as Partial<ExperimentConfig>, dirname(resolve(values.config)));
     } catch (cause) {
       throw new FpdbError('FPDB_CONFIG', `Could not read the config ${values.config}: ${(cause as Error).message}. Pass a JSON file such as a run's config.json.`, {
         cause,
