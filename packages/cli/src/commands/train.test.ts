@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -154,3 +154,14 @@ describe('fpdb train / eval / predict', () => {
     expect(notPng.stderr).toContain('FPDB_IMAGE_NOT_PNG');
   });
 });
+
+it('reads a config file’s paths relative to the file, and records them absolute', async () => {
+  const folder = join(work, 'experiment-folder');
+  mkdirSync(folder, { recursive: true });
+  const file = join(folder, 'config.json');
+  writeFileSync(file, JSON.stringify({ synth: { images: 60, seed: 3, width: 48, height: 32, dir: '../synth' }, inputSize: 32, epochs: 1, bootstrapResamples: 0, out: 'relative-run' }));
+  const r = await run('train', '--config', file, '--json');
+  expect(r.code).toBe(0);
+  const recorded = JSON.parse(readFileSync(join(folder, 'relative-run', 'config.json'), 'utf8'));
+  expect([recorded.out, recorded.synth.dir]).toEqual([join(folder, 'relative-run'), synthDir]);
+}, 300_000);
