@@ -32,3 +32,4 @@ export { experimentReporter } from './progress-reporter.js';
 // The error type every export here throws, so a user of this package alone can branch on `code`.
 export { FpdbError, isFpdbError, type FpdbErrorCode, type FpdbErrorDetails } from '@fpdb/schema';
 export { resolveConfigPaths } from './config-paths.js';
+export { RUN_LOCK_FILE, lockRunFolder } from './run-lock.js';

@@ -17,6 +17,7 @@ import { runMarkdown } from './report-md.js';
 import type { HistoryRow, RunSummary } from './run-summary.js';
 import { resolveConfigPaths } from './config-paths.js';
 import { checkResume } from './resume-check.js';
+import { lockRunFolder } from './run-lock.js';
 import { PREDICTIONS_FILE, runPredictions } from './run-predictions.js';
 import { startingModel } from './starting-model.js';
 
@@ -56,11 +57,22 @@ async function writeAtomic(path: string, text: string): Promise<void> {
  *   (the last checkpoint is kept: rerun with `resume: true`).
  */
 export async function runExperiment(config: ExperimentConfig, options: { onEvent?: (e: ExperimentEvent) => void; signal?: AbortSignal } = {}): Promise<ExperimentResult> {
+  const resolved = resolveConfigPaths(config);
+  await mkdir(resolved.out, { recursive: true });
+  // One run per folder at a time: two would overwrite each other's checkpoints and reports.
+  const release = await lockRunFolder(resolved.out);
+  try {
+    return await runInFolder(resolved, options);
+  } finally {
+    await release();
+  }
+}
+
+/** {@link runExperiment} once its folder is held: paths resolved, `config.out` created. */
+async function runInFolder(config: ExperimentConfig, options: { onEvent?: (e: ExperimentEvent) => void; signal?: AbortSignal }): Promise<ExperimentResult> {
   const onEvent = options.onEvent ?? (() => {});
   const started = Date.now();
-  config = resolveConfigPaths(config);
   const out = config.out;
-  await mkdir(out, { recursive: true });
   if (config.resume) await checkResume(out, config);
 
   const data = await experimentData(config, onEvent, options.signal);

@@ -15,3 +15,4 @@ export { createBatches, type CreateBatchesOptions } from './batches/create-batch
 export { extractRelease, type ExtractResult, type TransferProgress } from './download/extract-release.js';
 export { RELEASE_URL, RELEASE_ZIP, ZENODO_RECORD, downloadRelease, type DownloadOptions, type DownloadResult } from './download/download-release.js';
 export { downloadFile, hashFile, type Checksum, type DownloadFileOptions, type DownloadFileResult } from './download/download-file.js';
+export { describeHolder, tryLock, type LockAttempt, type LockHolder } from './cache/cache-lock.js';

@@ -87,6 +87,36 @@ export function describeHolder(holder: LockHolder | undefined): string {
   return `process ${holder.pid}${holder.host ? ` on ${holder.host}` : ''}${holder.since ? ` (since ${holder.since})` : ''}`;
 }
 
+/** What {@link tryLock} found: the lock taken (with its release), or who holds it. */
+export type LockAttempt = { taken: true; release: () => Promise<void> } | { taken: false; holder: LockHolder | undefined };
+
+/**
+ * Takes the lock file `lock` (holding this process's PID, start time, boot id and host as JSON) if it is free,
+ * or held by a holder that is gone ({@link holderGone}), or left empty by a process killed while writing it;
+ * otherwise says who holds it. Never waits.
+ */
+export async function tryLock(lock: string, self: LockHolder = currentHolder()): Promise<LockAttempt> {
+  for (;;) {
+    try {
+      const handle = await open(lock, 'wx');
+      await handle.write(JSON.stringify(self));
+      await handle.close();
+      return { taken: true, release: () => rm(lock, { force: true }) };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const text = await readFile(lock, 'utf8').catch(() => undefined);
+    if (text === undefined) continue; // released between our open and read
+    const holder = parseHolder(text);
+    const age = Date.now() - ((await stat(lock).catch(() => undefined))?.mtimeMs ?? Date.now());
+    if (holder ? holderGone(holder, self) : age > TORN_MS) {
+      await rm(lock, { force: true });
+      continue;
+    }
+    return { taken: false, holder };
+  }
+}
+
 /** Options of {@link lockCache}. */
 export interface LockOptions {
   signal?: AbortSignal;
@@ -113,22 +143,9 @@ export async function lockCache(file: string, signalOrOptions?: AbortSignal | Lo
   const self = currentHolder();
   let told = false;
   for (;;) {
-    try {
-      const handle = await open(lock, 'wx');
-      await handle.write(JSON.stringify(self));
-      await handle.close();
-      return () => rm(lock, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const text = await readFile(lock, 'utf8').catch(() => undefined);
-    if (text === undefined) continue; // released between our open and read
-    const holder = parseHolder(text);
-    const age = Date.now() - ((await stat(lock).catch(() => undefined))?.mtimeMs ?? Date.now());
-    if (holder ? holderGone(holder, self) : age > TORN_MS) {
-      await rm(lock, { force: true });
-      continue;
-    }
+    const attempt = await tryLock(lock, self);
+    if (attempt.taken) return attempt.release;
+    const { holder } = attempt;
     if (signal?.aborted) throw new FpdbError('FPDB_ABORTED', `Stopped while waiting for ${describeHolder(holder)}, which is building ${file}.`, { details: { file } });
     if (!told) {
       told = true;
