@@ -65,6 +65,17 @@ export const CONV_CASES: ConvCase[] = [
   // Batches of 4 and more: border pixels go 4 images at a time (5 = one group of 4 + one image alone).
   { x: [5, 7, 7, 8], filter: [3, 3, 8, 20], strides: [1, 1], pad: 'same' },
   { x: [4, 9, 9, 3], filter: [3, 3, 3, 8], strides: [2, 2], pad: 'same' },
+  // Strided input gradients run as one stride-1 conv per output phase (sub-pixel split): ResNet's 3x3 s2
+  // on even and odd sizes (interior 4-pixel tiles, batch tiles), a 7x7 s2 stem, a 1x1 s2 (phases
+  // without taps are zero), uneven strides, and pads past the kernel (stride 1 goes the same way).
+  { x: [5, 14, 14, 16], filter: [3, 3, 16, 24], strides: [2, 2], pad: 'same' },
+  { x: [2, 15, 13, 12], filter: [3, 3, 12, 20], strides: [2, 2], pad: 'same' },
+  { x: [1, 15, 13, 2], filter: [7, 7, 2, 8], strides: [2, 2], pad: 'same' },
+  { x: [5, 11, 11, 8], filter: [1, 1, 8, 16], strides: [2, 2], pad: 'valid' },
+  { x: [2, 10, 11, 6], filter: [3, 2, 6, 10], strides: [1, 2], pad: 'same' },
+  { x: [1, 13, 12, 5], filter: [3, 4, 5, 7], strides: [2, 3], pad: 'valid' },
+  { x: [1, 9, 9, 4], filter: [3, 3, 4, 8], strides: [2, 2], pad: 3 },
+  { x: [1, 6, 6, 4], filter: [3, 3, 4, 4], strides: [1, 1], pad: 3 },
 ];
 
 /** Depthwise cases: filter [kh, kw, C, multiplier]. */
@@ -76,6 +87,11 @@ export const DEPTHWISE_CASES: ConvCase[] = [
   { x: [1, 9, 9, 6], filter: [3, 3, 6, 1], strides: [1, 1], pad: 'same', dilations: [2, 2] },
   { x: [1, 8, 8, 16], filter: [3, 3, 16, 1], strides: [2, 2], pad: 'same' },
   { x: [1, 6, 7, 4], filter: [2, 3, 4, 1], strides: [1, 2], pad: 'same' },
+  // MobileNetV2's 3x3 at stride 1 and 2 (16-channel blocks, a 4-channel and a scalar tail), odd sizes.
+  { x: [2, 14, 14, 24], filter: [3, 3, 24, 1], strides: [2, 2], pad: 'same' },
+  { x: [2, 13, 15, 20], filter: [3, 3, 20, 1], strides: [1, 1], pad: 'same' },
+  { x: [1, 11, 11, 19], filter: [3, 3, 19, 1], strides: [2, 2], pad: 'valid' },
+  { x: [1, 9, 8, 33], filter: [3, 3, 33, 1], strides: [2, 2], pad: 'same' },
 ];
 
 /** The conv's output shape [B, outH, outW, outC]. */

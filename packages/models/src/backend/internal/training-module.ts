@@ -14,7 +14,8 @@ export interface TrainingKernelExports {
   sum_rows(x: number, out: number, scratch: number, rows: number, cols: number): void;
   add_bias(x: number, bias: number, out: number, rows: number, cols: number): void;
   conv2d_forward(x: number, w: number, y: number, ...dims: number[]): void;
-  conv2d_backprop_input(dy: number, wt: number, dx: number, ...dims: number[]): void;
+  phase_split_filter(w: number, out: number, kh: number, kw: number, ci: number, co: number, sh: number, sw: number): void;
+  conv2d_backprop_input_phases(dy: number, wp: number, dx: number, ...dims: number[]): void;
   bn_moments(x: number, shift: number, s1: number, s2: number, scratch: number, rows: number, cols: number): void;
   bn_grad_sums(x: number, dy: number, mean: number, s1: number, s2: number, scratch: number, rows: number, cols: number): void;
   bn_normalize(x: number, mean: number, a: number, b: number, y: number, rows: number, cols: number): void;

@@ -7,8 +7,9 @@ import { conv2dForwardInto } from './conv2d.js';
 
 /**
  * Conv2DBackpropInput on wasm. Stride 1 (NHWC, pads within the kernel extent: every 'same'/'valid'
- * case) runs as our SIMD Conv2D of dy with the filter rotated 180° and its channels swapped; other
- * strides gather, per input pixel, the taps that reach it (SIMD over input channels). NCHW goes to
+ * case) runs as our SIMD Conv2D of dy with the filter rotated 180° and its channels swapped. Other
+ * strides (and pads past the kernel) split dx into its sh×sw output phases, each a stride-1 conv of dy
+ * with that phase's taps through the same register-tiled kernel (sub-pixel convolution). NCHW goes to
  * the wasm backend's own kernel.
  */
 export function conv2dBackpropInputWasm(args: { inputs: Conv2DBackpropInputInputs; backend: BackendWasm; attrs: Conv2DBackpropInputAttrs }): TensorInfo {
@@ -23,16 +24,18 @@ export function conv2dBackpropInputWasm(args: { inputs: Conv2DBackpropInputInput
   const nhwcFloat = format === 'channelsLast' && dy.dtype === 'float32' && filter.dtype === 'float32';
   if (!nhwcFloat) return runOriginal(Conv2DBackpropInput, backend, { dy, filter }, attrs as unknown as Record<string, never>);
   const stride1 = info.strideHeight === 1 && info.strideWidth === 1 && Math.max(top, bottom) <= kh - 1 && Math.max(left, right) <= kw - 1 && Math.min(top, bottom, left, right) >= 0;
+  if (!stride1 && Math.min(top, left) < 0) return runOriginal(Conv2DBackpropInput, backend, { dy, filter }, attrs as unknown as Record<string, never>);
   assertFloat32(Conv2DBackpropInput, [dy, filter]);
-  const rotated = backend.makeOutput([kh, kw, outChannels, inChannels], 'float32');
   const kernels = trainingKernels(backend);
-  kernels.rotate_filter_swap_channels(heapOffset(backend, filter), heapOffset(backend, rotated), kh, kw, inChannels, outChannels);
   if (!stride1) {
+    // Sub-pixel split: one stride-1 conv of dy per output phase (same register tiles as the forward).
+    const phases = backend.makeOutput([kh * kw * outChannels * inChannels], 'float32');
+    kernels.phase_split_filter(heapOffset(backend, filter), heapOffset(backend, phases), kh, kw, inChannels, outChannels, info.strideHeight, info.strideWidth);
     try {
       const dx = backend.makeOutput(info.inShape, 'float32');
-      kernels.conv2d_backprop_input(
+      kernels.conv2d_backprop_input_phases(
         heapOffset(backend, dy),
-        heapOffset(backend, rotated),
+        heapOffset(backend, phases),
         heapOffset(backend, dx),
         info.batchSize,
         info.inHeight,
@@ -50,9 +53,11 @@ export function conv2dBackpropInputWasm(args: { inputs: Conv2DBackpropInputInput
       );
       return dx;
     } finally {
-      backend.disposeData(rotated.dataId);
+      backend.disposeData(phases.dataId);
     }
   }
+  const rotated = backend.makeOutput([kh, kw, outChannels, inChannels], 'float32');
+  kernels.rotate_filter_swap_channels(heapOffset(backend, filter), heapOffset(backend, rotated), kh, kw, inChannels, outChannels);
   try {
     const pads: backend_util.ExplicitPadding = [
       [0, 0],

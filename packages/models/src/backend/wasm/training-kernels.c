@@ -279,10 +279,127 @@ EXPORT void rotate_filter_swap_channels(const f32 *w, f32 *out, int kh, int kw, 
     }
 }
 
+/* Taps of phase r (kernel positions k = r, r + s, ...) of a kernel of size k along a stride s. */
+static int phase_taps(int r, int k, int s) { return r < k ? (k - r + s - 1) / s : 0; }
+
+/*
+ * Depthwise 3x3 (any size), multiplier 1, dilation 1: the gradients accumulate in registers. The filter
+ * gradient runs one (image, output row, kernel row, kernel column) at a time, 16 channels along the whole
+ * row in four accumulators, then adds them to the tap once (the generic loop below read-modify-wrote the
+ * tap per pixel). The input gradient gathers, per input pixel and 16 channels, the taps that reach it.
+ */
+static void depthwise_filter_m1(const f32 *x, const f32 *dy, f32 *dw, int B, int H, int W, int C, int Ho, int Wo,
+                                int kh, int kw, int sh, int sw, int pt, int pl) {
+  zero_f32(dw, kh * kw * C);
+  for (int b = 0; b < B; ++b)
+    for (int oy = 0; oy < Ho; ++oy) {
+      const f32 *dyrow = dy + (b * Ho + oy) * Wo * C;
+      for (int ky = 0; ky < kh; ++ky) {
+        int iy = oy * sh + ky - pt;
+        if (iy < 0 || iy >= H) continue;
+        const f32 *xrow = x + (b * H + iy) * W * C;
+        for (int kx = 0; kx < kw; ++kx) {
+          int off = kx - pl;
+          int lo = first_valid(off, sw);
+          int hi = end_valid(off, sw, W, Wo);
+          if (hi <= lo) continue;
+          f32 *tap = dw + (ky * kw + kx) * C;
+          const f32 *x0 = xrow + (lo * sw + off) * C;
+          const f32 *d0 = dyrow + lo * C;
+          int xs = sw * C;
+          int c = 0;
+          for (; c + 16 <= C; c += 16) {
+            v128_t a0 = wasm_f32x4_splat(0.0f), a1 = a0, a2 = a0, a3 = a0;
+            const f32 *xp = x0 + c, *dp = d0 + c;
+            for (int ox = lo; ox < hi; ++ox, xp += xs, dp += C) {
+              a0 = MADD(a0, wasm_v128_load(xp), wasm_v128_load(dp));
+              a1 = MADD(a1, wasm_v128_load(xp + 4), wasm_v128_load(dp + 4));
+              a2 = MADD(a2, wasm_v128_load(xp + 8), wasm_v128_load(dp + 8));
+              a3 = MADD(a3, wasm_v128_load(xp + 12), wasm_v128_load(dp + 12));
+            }
+            wasm_v128_store(tap + c, wasm_f32x4_add(wasm_v128_load(tap + c), a0));
+            wasm_v128_store(tap + c + 4, wasm_f32x4_add(wasm_v128_load(tap + c + 4), a1));
+            wasm_v128_store(tap + c + 8, wasm_f32x4_add(wasm_v128_load(tap + c + 8), a2));
+            wasm_v128_store(tap + c + 12, wasm_f32x4_add(wasm_v128_load(tap + c + 12), a3));
+          }
+          for (; c + 4 <= C; c += 4) {
+            v128_t a0 = wasm_f32x4_splat(0.0f);
+            const f32 *xp = x0 + c, *dp = d0 + c;
+            for (int ox = lo; ox < hi; ++ox, xp += xs, dp += C) a0 = MADD(a0, wasm_v128_load(xp), wasm_v128_load(dp));
+            wasm_v128_store(tap + c, wasm_f32x4_add(wasm_v128_load(tap + c), a0));
+          }
+          for (; c < C; ++c) {
+            f32 a = 0.0f;
+            const f32 *xp = x0 + c, *dp = d0 + c;
+            for (int ox = lo; ox < hi; ++ox, xp += xs, dp += C) a += *xp * *dp;
+            tap[c] += a;
+          }
+        }
+      }
+    }
+}
+
+/* The taps of input pixel (iy, ix): ky = kys + sh*j for j in [jy0, jy1) (dy row oyt - j), likewise kx. The
+ * ranges come per row and pixel, so the tap loop of each channel block has no division. */
+#define DW_TAPS(...)                                                                  \
+  for (int jy = jy0; jy < jy1; ++jy) {                                                \
+    const f32 *grow_ = dy + ((b * Ho + oyt - jy) * Wo + oxt) * C + c;                 \
+    const f32 *trow_ = w + ((kys + sh * jy) * kw + kxs) * C + c;                      \
+    for (int jx = jx0; jx < jx1; ++jx) {                                              \
+      const f32 *g = grow_ - jx * C;                                                  \
+      const f32 *t = trow_ + sw * jx * C;                                             \
+      __VA_ARGS__                                                                     \
+    }                                                                                 \
+  }
+
+static void depthwise_input_m1(const f32 *dy, const f32 *w, f32 *dx, int B, int H, int W, int C, int Ho, int Wo,
+                               int kh, int kw, int sh, int sw, int pt, int pl) {
+  for (int b = 0; b < B; ++b)
+    for (int iy = 0; iy < H; ++iy) {
+      int kys = (iy + pt) % sh, oyt = (iy + pt) / sh;
+      int jy0 = oyt - Ho + 1 > 0 ? oyt - Ho + 1 : 0;
+      int jy1 = phase_taps(kys, kh, sh) < oyt + 1 ? phase_taps(kys, kh, sh) : oyt + 1;
+      for (int ix = 0; ix < W; ++ix) {
+        int kxs = (ix + pl) % sw, oxt = (ix + pl) / sw;
+        int jx0 = oxt - Wo + 1 > 0 ? oxt - Wo + 1 : 0;
+        int jx1 = phase_taps(kxs, kw, sw) < oxt + 1 ? phase_taps(kxs, kw, sw) : oxt + 1;
+        f32 *xp = dx + ((b * H + iy) * W + ix) * C;
+        int c = 0;
+        for (; c + 16 <= C; c += 16) {
+          v128_t a0 = wasm_f32x4_splat(0.0f), a1 = a0, a2 = a0, a3 = a0;
+          DW_TAPS({
+            a0 = MADD(a0, wasm_v128_load(g), wasm_v128_load(t));
+            a1 = MADD(a1, wasm_v128_load(g + 4), wasm_v128_load(t + 4));
+            a2 = MADD(a2, wasm_v128_load(g + 8), wasm_v128_load(t + 8));
+            a3 = MADD(a3, wasm_v128_load(g + 12), wasm_v128_load(t + 12));
+          })
+          wasm_v128_store(xp + c, a0);
+          wasm_v128_store(xp + c + 4, a1);
+          wasm_v128_store(xp + c + 8, a2);
+          wasm_v128_store(xp + c + 12, a3);
+        }
+        for (; c + 4 <= C; c += 4) {
+          v128_t a0 = wasm_f32x4_splat(0.0f);
+          DW_TAPS({ a0 = MADD(a0, wasm_v128_load(g), wasm_v128_load(t)); })
+          wasm_v128_store(xp + c, a0);
+        }
+        for (; c < C; ++c) {
+          f32 a = 0.0f;
+          DW_TAPS({ a += *g * *t; })
+          xp[c] = a;
+        }
+      }
+    }
+}
+
 /* DepthwiseConv2dNativeBackpropFilter: dw[ky,kx,c,m] = sum x[b,iy,ix,c] * dy[b,oy,ox,c*M+m]. */
 EXPORT void depthwise_backprop_filter(const f32 *x, const f32 *dy, f32 *dw, int B, int H, int W, int C,
                                       int Ho, int Wo, int M, int kh, int kw, int sh, int sw, int dh,
                                       int dwl, int pt, int pl) {
+  if (M == 1 && dh == 1 && dwl == 1 && pt >= 0 && pl >= 0) {
+    depthwise_filter_m1(x, dy, dw, B, H, W, C, Ho, Wo, kh, kw, sh, sw, pt, pl);
+    return;
+  }
   int CM = C * M;
   zero_f32(dw, kh * kw * CM);
   for (int b = 0; b < B; ++b)
@@ -317,6 +434,10 @@ EXPORT void depthwise_backprop_filter(const f32 *x, const f32 *dy, f32 *dw, int 
 EXPORT void depthwise_backprop_input(const f32 *dy, const f32 *w, f32 *dx, int B, int H, int W, int C,
                                      int Ho, int Wo, int M, int kh, int kw, int sh, int sw, int dh,
                                      int dwl, int pt, int pl) {
+  if (M == 1 && dh == 1 && dwl == 1 && pt >= 0 && pl >= 0) {
+    depthwise_input_m1(dy, w, dx, B, H, W, C, Ho, Wo, kh, kw, sh, sw, pt, pl);
+    return;
+  }
   int CM = C * M;
   zero_f32(dx, B * H * W * C);
   for (int b = 0; b < B; ++b)
@@ -538,9 +659,12 @@ static void epilogue(f32 *row, const f32 *bias, int n, int Co, int act) {
   }
 }
 
-EXPORT void conv2d_forward(const f32 *x, const f32 *w, f32 *y, int B, int H, int W, int Ci, int Ho,
-                           int Wo, int Co, int kh, int kw, int sh, int sw, int dh, int dwl, int pt, int pl,
-                           const f32 *bias, int act) {
+/* The conv forward over an output laid out with strides: pixel (b, oy, ox) at y + b*ybs + oy*yrs + ox*yps
+ * (a dense output: ybs = Ho*Wo*Co, yrs = Wo*Co, yps = Co; one phase of a strided input gradient: every
+ * sh-th row and sw-th column of dx). The bias/activation epilogue needs the dense layout. */
+static void conv_core(const f32 *x, const f32 *w, f32 *y, int B, int H, int W, int Ci, int Ho, int Wo, int Co,
+                      int kh, int kw, int sh, int sw, int dh, int dwl, int pt, int pl, const f32 *bias, int act,
+                      int ybs, int yrs, int yps) {
   /* Interior columns: every tap inside the image, ox*sw - pl >= 0 and ox*sw + (kw-1)*dwl - pl < W. */
   int oxa = first_valid(-pl, sw);
   int oxb = end_valid((kw - 1) * dwl - pl, sw, W, Wo);
@@ -566,9 +690,9 @@ EXPORT void conv2d_forward(const f32 *x, const f32 *w, f32 *y, int B, int H, int
         int ky1 = end_valid(iy0, dh, H, kh);
         for (int b = b0; b < b0 + nb; ++b) {
           const f32 *xb = x + b * H * W * Ci;
-          f32 *yrow = y + (b * Ho + oy) * Wo * Co;
+          f32 *yrow = y + b * ybs + oy * yrs;
           for (int ox = ts; ox < te; ox += 4)
-            conv_tile4(xb, w, yrow + ox * Co, W, Ci, Co, kw, ky0, ky1, iy0, dh, 0, kw, ox * sw - pl, dwl, sw * Ci, Co, c0, c1);
+            conv_tile4(xb, w, yrow + ox * yps, W, Ci, Co, kw, ky0, ky1, iy0, dh, 0, kw, ox * sw - pl, dwl, sw * Ci, yps, c0, c1);
         }
         for (int ox = 0; ox < Wo; ++ox) {
           if (ox == ts) ox = te;
@@ -576,75 +700,85 @@ EXPORT void conv2d_forward(const f32 *x, const f32 *w, f32 *y, int B, int H, int
           int ix0 = ox * sw - pl;
           int kx0 = first_valid(ix0, dwl), kx1 = end_valid(ix0, dwl, W, kw);
           if (nb == 4) {
-            conv_tile4(x + b0 * H * W * Ci, w, y + ((b0 * Ho + oy) * Wo + ox) * Co, W, Ci, Co, kw, ky0, ky1, iy0, dh, kx0, kx1, ix0, dwl,
-                       H * W * Ci, Ho * Wo * Co, c0, c1);
+            conv_tile4(x + b0 * H * W * Ci, w, y + b0 * ybs + oy * yrs + ox * yps, W, Ci, Co, kw, ky0, ky1, iy0, dh, kx0, kx1, ix0, dwl,
+                       H * W * Ci, ybs, c0, c1);
           } else {
             for (int b = b0; b < b0 + nb; ++b)
-              conv_pixel(x + b * H * W * Ci, w, y + ((b * Ho + oy) * Wo + ox) * Co, W, Ci, Co, kw, ky0, ky1, iy0, dh, kx0, kx1, ix0, dwl, c0, c1);
+              conv_pixel(x + b * H * W * Ci, w, y + b * ybs + oy * yrs + ox * yps, W, Ci, Co, kw, ky0, ky1, iy0, dh, kx0, kx1, ix0, dwl, c0, c1);
           }
         }
         if ((bias || act) && chunk == Co)
-          for (int b = b0; b < b0 + nb; ++b) epilogue(y + (b * Ho + oy) * Wo * Co, bias, Wo, Co, act);
+          for (int b = b0; b < b0 + nb; ++b) epilogue(y + b * ybs + oy * yrs, bias, Wo, Co, act);
       }
     }
   }
   if ((bias || act) && chunk < Co) epilogue(y, bias, B * Ho * Wo, Co, act);
 }
 
+EXPORT void conv2d_forward(const f32 *x, const f32 *w, f32 *y, int B, int H, int W, int Ci, int Ho,
+                           int Wo, int Co, int kh, int kw, int sh, int sw, int dh, int dwl, int pt, int pl,
+                           const f32 *bias, int act) {
+  conv_core(x, w, y, B, H, W, Ci, Ho, Wo, Co, kh, kw, sh, sw, dh, dwl, pt, pl, bias, act, Ho * Wo * Co, Wo * Co, Co);
+}
+
 /*
- * Conv2DBackpropInput for any stride (NHWC): dx[b,iy,ix,ci] = sum over taps with
- * iy = oy*sh + ky - pt, ix = ox*sw + kx - pl (oy, ox integer and in range) and co of
- * dy[b,oy,ox,co] * w[ky,kx,ci,co]. `wt` is the filter from rotate_filter_swap_channels,
- * [kh, kw, Co, Ci] with taps reversed, so each input pixel accumulates contiguous ci vectors.
+ * The sub-pixel split of a strided input gradient. Input rows iy with (iy + pt) % sh == ry receive
+ * only the kernel rows ky = ry, ry + sh, ...; likewise for columns. So each phase (ry, rx) of dx is a
+ * stride-1 conv of dy with that phase's taps, reversed, channels swapped. This writes the phases'
+ * filters one after another (ry major, then rx): [Jy, Jx, Co, Ci] each,
+ * out[j, i, co, ci] = w[ry + sh*(Jy-1-j), rx + sw*(Jx-1-i), ci, co]; kh*kw*Ci*Co floats in all.
  */
-EXPORT void conv2d_backprop_input(const f32 *dy, const f32 *wt, f32 *dx, int B, int H, int W, int Ci,
-                                  int Ho, int Wo, int Co, int kh, int kw, int sh, int sw, int pt, int pl) {
-  for (int b = 0; b < B; ++b)
-    for (int iy = 0; iy < H; ++iy)
-      for (int ix = 0; ix < W; ++ix) {
-        f32 *xp = dx + ((b * H + iy) * W + ix) * Ci;
-        int ci = 0;
-        for (; ci + 8 <= Ci; ci += 8) {
-          v128_t a0 = wasm_f32x4_splat(0.0f), a1 = a0;
-          for (int ky = (iy + pt) % sh; ky < kh; ky += sh) {
-            int oy = (iy + pt - ky) / sh;
-            if (oy < 0) break;
-            if (oy >= Ho) continue;
-            for (int kx = (ix + pl) % sw; kx < kw; kx += sw) {
-              int ox = (ix + pl - kx) / sw;
-              if (ox < 0) break;
-              if (ox >= Wo) continue;
-              const f32 *g = dy + ((b * Ho + oy) * Wo + ox) * Co;
-              const f32 *wp = wt + ((kh - 1 - ky) * kw + (kw - 1 - kx)) * Co * Ci + ci;
-              for (int co = 0; co < Co; ++co) {
-                v128_t gv = wasm_v128_load32_splat(g + co);
-                a0 = MADD(a0, gv, wasm_v128_load(wp));
-                a1 = MADD(a1, gv, wasm_v128_load(wp + 4));
-                wp += Ci;
-              }
-            }
-          }
-          wasm_v128_store(xp + ci, a0);
-          wasm_v128_store(xp + ci + 4, a1);
+EXPORT void phase_split_filter(const f32 *w, f32 *out, int kh, int kw, int Ci, int Co, int sh, int sw) {
+  for (int ry = 0; ry < sh; ++ry) {
+    int jy = phase_taps(ry, kh, sh);
+    for (int rx = 0; rx < sw; ++rx) {
+      int jx = phase_taps(rx, kw, sw);
+      for (int j = 0; j < jy; ++j)
+        for (int i = 0; i < jx; ++i) {
+          const f32 *src = w + ((ry + sh * (jy - 1 - j)) * kw + rx + sw * (jx - 1 - i)) * Ci * Co;
+          for (int ci = 0; ci < Ci; ++ci)
+            for (int co = 0; co < Co; ++co) out[co * Ci + ci] = src[ci * Co + co];
+          out += Co * Ci;
         }
-        for (; ci < Ci; ++ci) {
-          f32 a = 0.0f;
-          for (int ky = (iy + pt) % sh; ky < kh; ky += sh) {
-            int oy = (iy + pt - ky) / sh;
-            if (oy < 0) break;
-            if (oy >= Ho) continue;
-            for (int kx = (ix + pl) % sw; kx < kw; kx += sw) {
-              int ox = (ix + pl - kx) / sw;
-              if (ox < 0) break;
-              if (ox >= Wo) continue;
-              const f32 *g = dy + ((b * Ho + oy) * Wo + ox) * Co;
-              const f32 *wp = wt + ((kh - 1 - ky) * kw + (kw - 1 - kx)) * Co * Ci + ci;
-              for (int co = 0; co < Co; ++co) a += g[co] * wp[co * Ci];
-            }
-          }
-          xp[ci] = a;
+    }
+  }
+}
+
+/*
+ * Conv2DBackpropInput for strides > 1 (NHWC, dilation 1, pads >= 0), as sh*sw stride-1 convs of dy
+ * (conv_core's register tiles), one per output phase, each writing every sh-th row and sw-th column
+ * of dx. `wp` holds the phases' filters from phase_split_filter. Phases without taps (a 1x1 filter
+ * at stride 2) are zero. Phase ry's rows: iy = q*sh + ry - pt for q in [q0, q1); output row q - q0
+ * of the phase conv reads dy rows q - j (j < Jy), so its top pad is Jy - 1 - q0.
+ */
+EXPORT void conv2d_backprop_input_phases(const f32 *dy, const f32 *wp, f32 *dx, int B, int H, int W, int Ci,
+                                         int Ho, int Wo, int Co, int kh, int kw, int sh, int sw, int pt, int pl) {
+  for (int ry = 0; ry < sh; ++ry) {
+    int jy = phase_taps(ry, kh, sh);
+    int qy0 = pt >= ry ? (pt - ry + sh - 1) / sh : 0;
+    int qy1 = (H + pt - ry + sh - 1) / sh;
+    int hq = qy1 - qy0;
+    int iy0 = qy0 * sh + ry - pt;
+    for (int rx = 0; rx < sw; ++rx) {
+      int jx = phase_taps(rx, kw, sw);
+      int qx0 = pl >= rx ? (pl - rx + sw - 1) / sw : 0;
+      int qx1 = (W + pl - rx + sw - 1) / sw;
+      int wq = qx1 - qx0;
+      int ix0 = qx0 * sw + rx - pl;
+      if (hq > 0 && wq > 0) {
+        f32 *out = dx + (iy0 * W + ix0) * Ci;
+        if (jy == 0 || jx == 0) {
+          for (int b = 0; b < B; ++b)
+            for (int q = 0; q < hq; ++q)
+              for (int p = 0; p < wq; ++p) zero_f32(out + b * H * W * Ci + (q * sh * W + p * sw) * Ci, Ci);
+        } else {
+          conv_core(dy, wp, out, B, Ho, Wo, Co, hq, wq, Ci, jy, jx, 1, 1, 1, 1, jy - 1 - qy0, jx - 1 - qx0, 0, 0,
+                    H * W * Ci, sh * W * Ci, sw * Ci);
         }
       }
+      wp += jy * jx * Co * Ci;
+    }
+  }
 }
 
 /*
