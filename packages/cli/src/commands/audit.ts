@@ -3,6 +3,8 @@ import { openDataset } from '@fpdb/loader/node';
 import { FpdbError } from '@fpdb/schema';
 import { createProgress } from '@fpdb/experiment';
 import { defineCommand } from '../command.js';
+import { checkOutputPath } from '../internal/output-path.js';
+import { DATASET_OPTIONS, datasetOptions } from '../internal/options/dataset-options.js';
 
 const PHASES: Record<AuditProgress['phase'], string> = { cache: 'cache (once)', read: 'read cache', hash: 'hash', compare: 'compare (SSIM)', exact: 'confirm exact' };
 
@@ -24,13 +26,15 @@ const audit = defineCommand({
     'max-hamming': { type: 'integer', min: 0, max: 32, default: DEFAULT_MAX_HAMMING, description: 'perceptual-hash radius of the candidate search (bits)' },
     size: { type: 'integer', min: 16, max: 256, default: DEFAULT_AUDIT_SIZE, description: 'side of the cached pixels compared' },
     'cache-dir': { type: 'path', placeholder: 'DIR', description: 'cache folder instead of <dir>/.fpdb-cache' },
+    ...DATASET_OPTIONS,
   },
   examples: ['fpdb audit fixtures/real --out audit', 'fpdb audit /data/FETAL_PLANES_DB --json > audit-summary.json'],
   async run({ positionals, values, json, stdout, stderr, signal }) {
     const root = positionals[0];
     if (root === undefined || positionals.length > 1) throw new FpdbError('FPDB_USAGE', 'fpdb audit takes exactly one release folder. Try: fpdb audit fixtures/real --out audit');
     const started = Date.now();
-    const dataset = await openDataset(root, { missing: 'skip' });
+    await checkOutputPath(values.out, '--out', 'folder');
+    const dataset = await openDataset(root, datasetOptions(values));
     stderr.write(`${dataset.check.summary}\n`);
     const stream = stderr as NodeJS.WritableStream & { isTTY?: boolean };
     let bar: ReturnType<typeof createProgress> | undefined;

@@ -5,6 +5,7 @@ import { readModelInputs } from '@fpdb/experiment';
 import { FpdbError } from '@fpdb/schema';
 import sharp from 'sharp';
 import { defineCommand } from '../command.js';
+import { checkOutputPath } from '../internal/output-path.js';
 
 /** The `--json` output of `fpdb augment-preview`. */
 export interface AugmentPreviewOutput {
@@ -28,7 +29,14 @@ async function readPipeline(spec: string | undefined): Promise<Transform> {
   const text = spec.trimStart().startsWith('{')
     ? spec
     : await readFile(spec, 'utf8').catch((cause: unknown) => {
-        throw new FpdbError('FPDB_USAGE', `--pipeline ${spec} is neither inline JSON nor a readable file.`, { cause });
+        throw new FpdbError(
+          'FPDB_PIPELINE',
+          `--pipeline ${spec} is neither inline JSON nor a readable file (${(cause as NodeJS.ErrnoException).code ?? cause}). Pass a pipeline's JSON, or the file pipeline.toJSON() was saved to.`,
+          {
+            cause,
+            details: { file: spec },
+          },
+        );
       });
   return pipelineFromJSON(text);
 }
@@ -81,6 +89,7 @@ const augmentPreview = defineCommand({
       throw new FpdbError('FPDB_USAGE', 'fpdb augment-preview takes one image or folder. Try: fpdb augment-preview fixtures/real/Images --out grid.png');
     }
     const { out, seed, size, limit } = values;
+    await checkOutputPath(out, '--out', 'file');
     const isDir = (await stat(target).catch(() => undefined))?.isDirectory() ?? false;
     const draws = values.draws ?? (isDir ? 7 : 15);
     const cols = values.cols ?? (isDir ? draws + 1 : 4);

@@ -1,6 +1,7 @@
 import { buildCache, openDataset } from '@fpdb/loader/node';
 import { FpdbError, RESIZE_POLICIES, type ResizePolicy } from '@fpdb/schema';
 import { defineCommand } from '../command.js';
+import { DATASET_OPTIONS, datasetOptions } from '../internal/options/dataset-options.js';
 import { createProgress, DEFAULT_CONFIG } from '@fpdb/experiment';
 
 /** The `--json` output of `fpdb cache`. */
@@ -46,7 +47,7 @@ const cache = defineCommand({
     width: { type: 'integer', min: 1, placeholder: 'W', description: 'output width when not square', defaultText: '--size' },
     policy: { type: 'enum', choices: RESIZE_POLICIES, default: DEFAULT_CONFIG.resize as ResizePolicy, description: 'stretch, pad (keep aspect, letterbox) or crop (centre) (fpdb train --resize)' },
     'cache-dir': { type: 'path', placeholder: 'DIR', description: 'where to write the cache instead of <dir>/.fpdb-cache' },
-    missing: { type: 'enum', choices: SKIP_OR_ERROR, default: 'skip', description: 'skip: cache the images present; error: fail if any is missing' },
+    ...DATASET_OPTIONS,
     'on-error': {
       type: 'enum',
       choices: SKIP_OR_ERROR,
@@ -59,12 +60,12 @@ const cache = defineCommand({
   async run({ positionals, values, json, stdout, stderr, signal }) {
     const root = positionals[0];
     if (root === undefined || positionals.length > 1) throw new FpdbError('FPDB_USAGE', 'fpdb cache takes exactly one release folder. Try: fpdb cache fixtures/real --size 128');
-    const { size, policy, missing, 'on-error': onError, 'cache-dir': dir, concurrency } = values;
+    const { size, policy, 'on-error': onError, 'cache-dir': dir, concurrency } = values;
     const height = values.height ?? size;
     const width = values.width ?? size;
 
     const started = Date.now();
-    const dataset = await openDataset(root, { missing, invalid: onError });
+    const dataset = await openDataset(root, { ...datasetOptions(values), invalid: onError });
     stderr.write(`${dataset.check.summary}\n`);
     const progress = createProgress({ label: `cache ${height}x${width} ${policy}`, total: dataset.size, stream: stderr as NodeJS.WritableStream & { isTTY?: boolean } });
     const result = await buildCache(dataset, {

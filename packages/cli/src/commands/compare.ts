@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { compareHtml, compareRuns } from '@fpdb/experiment';
 import { FpdbError } from '@fpdb/schema';
 import { defineCommand } from '../command.js';
+import { checkOutputPath } from '../internal/output-path.js';
 
 const signed = (x: number, scale: number, digits: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(scale * x).toFixed(digits)}`;
 
@@ -25,6 +26,7 @@ const compareCommand = defineCommand({
   examples: ['fpdb compare runs/baseline runs/mobilenet --out runs/compare'],
   async run({ positionals, values, json, stdout, stderr }) {
     if (positionals.length < 2) throw new FpdbError('FPDB_USAGE', `compare needs at least two run folders, e.g. fpdb compare runs/a runs/b; got ${positionals.length}.`);
+    await checkOutputPath(values.out, '--out', 'folder');
     const comparison = await compareRuns(positionals, { resamples: values.bootstrap, seed: values.seed });
     const out = resolve(values.out);
     await mkdir(out, { recursive: true });

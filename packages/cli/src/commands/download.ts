@@ -57,7 +57,7 @@ const download = defineCommand({
     out: { type: 'path', placeholder: 'DIR', required: true, description: 'destination folder' },
     md5: { type: 'string', pattern: /[0-9a-f]{32}/i, expected: '32 hex digits', placeholder: 'HEX', description: 'expected md5 of the zip' },
     sha256: { type: 'string', pattern: /[0-9a-f]{64}/i, expected: '64 hex digits', placeholder: 'HEX', description: 'expected sha256 of the zip, instead of --md5' },
-    url: { type: 'string', placeholder: 'URL', description: 'another mirror of the same zip' },
+    url: { type: 'string', placeholder: 'URL', pattern: /https?:\/\/[^\s/?#]+\S*/i, expected: 'an http:// or https:// URL', description: 'another mirror of the same zip' },
     zip: { type: 'path', placeholder: 'FILE', description: 'extract a zip you already downloaded instead of fetching it' },
     'keep-zip': { type: 'boolean', description: 'keep the zip after extracting, and after a failed checksum (for inspection)' },
     force: { type: 'boolean', description: 'replace the release DIR already holds (its CSV and Images/); a DIR with other files is always refused' },

@@ -5,6 +5,7 @@ import { configOfCheckpoint, evaluateSet, experimentData, experimentReporter, ty
 import { checkpointPreprocess, loadCheckpoint, readCheckpointMetadata, setupBackend } from '@fpdb/models';
 import { FpdbError } from '@fpdb/schema';
 import { defineCommand } from '../command.js';
+import { checkOutputPath } from '../internal/output-path.js';
 
 /** The sets of a run that `experimentData` rebuilds (keys of ExperimentData), test first: the default. */
 const SPLITS = ['test', 'validation', 'train'] as const satisfies readonly (keyof ExperimentData)[];
@@ -28,6 +29,7 @@ const evalCommand = defineCommand({
     const checkpoint = positionals[0];
     if (!checkpoint || positionals.length > 1) throw new FpdbError('FPDB_USAGE', 'fpdb eval takes one checkpoint folder, e.g. fpdb eval runs/demo/checkpoints/best');
     const { split, out } = values;
+    if (out !== undefined) await checkOutputPath(out, '--out', 'folder');
     const metadata = await readCheckpointMetadata(checkpoint);
     const { config } = await configOfCheckpoint(checkpoint, metadata, values.data ?? (process.env.FPDB_DATA || undefined));
     const bootstrap = values.bootstrap ?? config.bootstrapResamples;

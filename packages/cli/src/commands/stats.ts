@@ -99,7 +99,7 @@ const stats = defineCommand({
         missing.length === 0
           ? `All ${n} images are present in ${join(root, IMAGES_DIR)}.`
           : `${missing.length} of ${n} images named in the CSV are missing from ${join(root, IMAGES_DIR)}, e.g. ${missing.slice(0, 3).join(', ')}. ` +
-              "Download the full release with `fpdb download`, or load with { missing: 'skip' } to use the present ones.",
+              'Download the full release with `fpdb download`; fpdb cache, audit and train work on the present ones (--missing skip).',
       );
     }
     if (result.issues.length > 0) {

@@ -1,6 +1,7 @@
 import { CSV_FILE, FpdbError, IMAGES_DIR } from '@fpdb/schema';
 import { generateDataset } from '@fpdb/synth';
 import { defineCommand } from '../command.js';
+import { checkOutputPath } from '../internal/output-path.js';
 import { createProgress } from '@fpdb/experiment';
 
 /** The `--json` output of `fpdb synth`. */
@@ -45,6 +46,7 @@ const synth = defineCommand({
     if (positionals.length > 0) throw new FpdbError('FPDB_USAGE', `fpdb synth takes no positional arguments (got ${positionals.join(' ')}). Use --out DIR.`);
     const { out: outDir, images, patients, seed, workers } = values;
     if ((images === undefined) === (patients === undefined)) throw new FpdbError('FPDB_USAGE', 'Pass exactly one of --images N or --patients P.');
+    await checkOutputPath(outDir, '--out', 'folder');
     const m = values.size === undefined ? null : SIZE.exec(values.size);
     const size = m ? { width: Number(m[1]), height: Number(m[2]) } : undefined;
     const progress = createProgress({ label: 'images', total: images ?? 0, stream: stderr as NodeJS.WritableStream & { isTTY?: boolean } });

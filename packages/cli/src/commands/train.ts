@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { ARCHITECTURES, BACKEND_CHOICES, PRETRAINED_PRESETS } from '@fpdb/models';
 import { FpdbError, isFpdbError, OPERATORS, RESIZE_POLICIES, TASKS, US_MACHINES } from '@fpdb/schema';
 import { defineCommand, type CommandContext } from '../command.js';
+import { checkOutputPath } from '../internal/output-path.js';
 import {
   CLASS_WEIGHTINGS,
   DEDUPE_MODES,
@@ -97,6 +98,28 @@ function parseWorkers(value: string): number | 'auto' {
   throw new FpdbError('FPDB_USAGE', `--workers takes an integer ≥ 0 or auto; got ${JSON.stringify(value)}. For example --workers auto.`, { details: { value } });
 }
 
+/** `--augment FILE.json`: the pipeline's JSON. @throws FpdbError FPDB_PIPELINE naming the file when it is unreadable or not JSON */
+async function readAugment(file: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    throw new FpdbError(
+      'FPDB_PIPELINE',
+      `--augment ${file} is not a readable file (${(cause as NodeJS.ErrnoException).code ?? cause}). Pass default, none, or a pipeline JSON file (pipeline.toJSON()).`,
+      {
+        cause,
+        details: { file },
+      },
+    );
+  }
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch (cause) {
+    throw new FpdbError('FPDB_PIPELINE', `--augment ${file} is not valid JSON: ${(cause as Error).message}. Pass a pipeline JSON file (pipeline.toJSON()).`, { cause, details: { file } });
+  }
+}
+
 /** Drops the absent flags, so they do not override the --config file. */
 function given<T extends object>(values: T): Partial<T> {
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
@@ -143,7 +166,7 @@ async function configFrom({ values }: CommandContext<typeof OPTIONS>): Promise<E
     earlyStoppingPatience: values['early-stopping'],
   });
   const augment = values.augment;
-  if (augment !== undefined) over.augment = augment === 'default' || augment === 'none' ? augment : (JSON.parse(await readFile(augment, 'utf8')) as Record<string, unknown>);
+  if (augment !== undefined) over.augment = augment === 'default' || augment === 'none' ? augment : await readAugment(augment);
   if (values['hold-out-machine'].length > 0) over.testSplit = { kind: 'hold-out', key: 'usMachine', values: values['hold-out-machine'] };
   if (values['hold-out-operator'].length > 0) over.testSplit = { kind: 'hold-out', key: 'operator', values: values['hold-out-operator'] };
   if (values['train-machines'].length > 0) over.trainMachines = values['train-machines'];
@@ -167,6 +190,7 @@ const train = defineCommand({
   async run(context) {
     if (context.positionals.length > 0) throw new FpdbError('FPDB_USAGE', `fpdb train takes no positional arguments (got ${context.positionals.join(' ')}); use --data DIR.`);
     const config = await configFrom(context);
+    await checkOutputPath(config.out, '--out', 'folder');
     if (context.values.out !== undefined && !config.resume && !context.values.force && (await holdsRun(config.out))) {
       throw new FpdbError('FPDB_OUTPUT_NOT_EMPTY', `${config.out} already holds a run. Add --resume to continue it, --force to write over it, or choose another --out.`, {
         details: { file: config.out },

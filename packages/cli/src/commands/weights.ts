@@ -2,6 +2,7 @@ import { pullWeights } from '@fpdb/experiment';
 import { PRETRAINED_PRESET_ALIASES, PRETRAINED_PRESETS, importPretrained, saveCheckpoint, setupBackend } from '@fpdb/models';
 import { FpdbError, RESIZE_POLICIES, TASKS, labelSpace } from '@fpdb/schema';
 import { defineCommand } from '../command.js';
+import { checkOutputPath } from '../internal/output-path.js';
 
 const NETWORKS = [...Object.keys(PRETRAINED_PRESETS), ...Object.keys(PRETRAINED_PRESET_ALIASES)] as (keyof typeof PRETRAINED_PRESETS | 'mobilenet_v2')[];
 const ACTIONS = ['import', 'pull'] as const;
@@ -27,7 +28,13 @@ const weights = defineCommand({
     'input-size': { type: 'integer', min: 8, default: 224, description: 'import: model input side in pixels' },
     resize: { type: 'enum', choices: RESIZE_POLICIES, default: 'stretch', description: 'import: how images are fitted to the input (recorded in the checkpoint)' },
     seed: { type: 'integer', default: 0, description: "import: seed of the new head's initialisation" },
-    url: { type: 'string', placeholder: 'URL', description: 'pull: download from this mirror instead of the Hugging Face hub' },
+    url: {
+      type: 'string',
+      placeholder: 'URL',
+      pattern: /https?:\/\/[^\s/?#]+\S*/i,
+      expected: 'an http:// or https:// URL',
+      description: 'pull: download from this mirror instead of the Hugging Face hub',
+    },
     sha256: { type: 'string', pattern: /^[0-9a-fA-F]{64}$/, expected: 'a sha256 of 64 hex digits', description: "pull: pin the file's sha256" },
   },
   examples: ['fpdb weights pull resnet18', 'fpdb weights import resnet18.pth --architecture resnet18 --out weights/resnet18 --task brain'],
@@ -37,6 +44,7 @@ const weights = defineCommand({
     if (!action || !(ACTIONS as readonly string[]).includes(action) || !target || rest.length > 0) {
       throw new FpdbError('FPDB_USAGE', `fpdb weights takes an action and one name or file: fpdb weights pull resnet18, or fpdb weights import FILE --architecture resnet18 --out DIR.`);
     }
+    if (values.out !== undefined) await checkOutputPath(values.out, '--out', 'folder');
     if (action === 'pull') {
       let last = -1;
       const pulled = await pullWeights(target, {

@@ -45,7 +45,7 @@ describe('runCli with the option tables', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stdout).toBe('');
     expect(unknown.stderr).toBe(
-      'fpdb cache: unknown option --sise. Did you mean --size?\nUsage: fpdb cache <dir> [--size N] [--policy stretch|pad|crop] [options]\nRun fpdb help cache for every option.\n',
+      'fpdb cache: unknown option --sise. Did you mean --size?\n[FPDB_USAGE]\nUsage: fpdb cache <dir> [--size N] [--policy stretch|pad|crop] [options]\nRun fpdb help cache for every option.\n',
     );
     const far = await run('train', '--banana');
     expect(far.stderr.split('\n')[0]).toBe('fpdb train: unknown option --banana.');
@@ -57,7 +57,7 @@ describe('runCli with the option tables', () => {
   it('answers an unknown command with one line and a did-you-mean; fpdb help <command> prints its help', async () => {
     const typo = await run('trian');
     expect(typo.code).toBe(2);
-    expect(typo.stderr).toBe('fpdb: unknown command "trian". Did you mean "train"?\nUsage: fpdb <command> [options]\nRun fpdb --help for the list of commands.\n');
+    expect(typo.stderr).toBe('fpdb: unknown command "trian". Did you mean "train"?\n[FPDB_USAGE]\nUsage: fpdb <command> [options]\nRun fpdb --help for the list of commands.\n');
     const help = await run('help', 'cache');
     expect(help.code).toBe(0);
     expect(help.stdout).toBe((await run('cache', '--help')).stdout);
@@ -87,5 +87,15 @@ describe('cliMessage', () => {
     expect(cliMessage(command, "pass { onError: 'skip' } to go on.")).toBe('fpdb synth: add --on-error skip to go on.');
     expect(cliMessage(command, 'pass { missing: true }')).toBe('fpdb synth: pass { missing: true }');
     expect(cliMessage(command, 'fpdb synth needs --out')).toBe('fpdb synth needs --out');
+    expect(cliMessage(command, 'Choose a new folder, or pass { overwrite: true } (CLI: --force) to write into it.')).toBe('fpdb synth: Choose a new folder, or add --overwrite to write into it.');
+  });
+  it('says { mode: lenient } as --lenient and drops a clause offering an option the command has no flag for', () => {
+    const stats = { name: 'stats', options: { lenient: { type: 'boolean', description: '' } } } as const;
+    expect(cliMessage(stats, "f.csv has 1 problem.\nFix the file, or read it with { mode: 'lenient' } to use the valid rows.")).toBe(
+      'fpdb stats: f.csv has 1 problem.\nFix the file, or add --lenient to use the valid rows.',
+    );
+    expect(cliMessage(stats, "Get the release, or pass { missing: 'skip' } to work on the 3 images present.")).toBe('fpdb stats: Get the release.');
+    expect(cliMessage(stats, 'A folder holds the CSV; pass { csv } if the file is elsewhere.')).toBe('fpdb stats: A folder holds the CSV.');
+    expect(cliMessage(stats, "Remove them, use the matching CSV, or pass { extra: 'ignore' }.")).toBe('fpdb stats: Remove them, use the matching CSV.');
   });
 });

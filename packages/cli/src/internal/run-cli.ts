@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { Writable } from 'node:stream';
-import { isFpdbError } from '@fpdb/schema';
+import { FpdbError, isFpdbError } from '@fpdb/schema';
 import type { CliCommand, CommandContext, CommandSource } from '../command.js';
 import { commandHelp } from './options/command-help.js';
 import { didYouMean } from './options/did-you-mean.js';
@@ -62,6 +62,9 @@ function parseErrorLine(error: Error & { code?: string }, command: CliCommand): 
   }
   const missing = /Option '(?:-\w, )?(--[\w-]+) <value>' argument missing/.exec(error.message);
   if (missing) return `${missing[1]} needs a value.`;
+  // `--out --images 3`: the next word is a flag, so parseArgs will not take it as the value.
+  const flagAsValue = /Option '(?:-\w, )?(--[\w-]+)' argument is ambiguous/.exec(error.message);
+  if (flagAsValue) return `${flagAsValue[1]} needs a value (the next word is a flag; write ${flagAsValue[1]}=VALUE for a value starting with -).`;
   const ambiguous = /Option '(?:-\w, )?(--[\w-]+)' does not take an argument/.exec(error.message);
   if (ambiguous) return `${ambiguous[1]} takes no value.`;
   return error.message.split('\n')[0]!.replace(/\.?$/, '.');
@@ -69,19 +72,92 @@ function parseErrorLine(error: Error & { code?: string }, command: CliCommand): 
 
 const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
+/** Library options the command line spells otherwise: `{ overwrite: true }` is `--force`. */
+const FLAG_ALIASES: Readonly<Record<string, string>> = { overwrite: 'force', cacheDir: 'cache-dir', keepZip: 'keep-zip' };
+
+/** `{ key: value }` of a library message as a flag of the command, or undefined when it has none. */
+function asFlag(command: Pick<CliCommand, 'options'>, key: string, value: string | undefined): string | undefined {
+  const unquoted = value?.replace(/^'(.*)'$/, '$1');
+  // `{ mode: 'lenient' }` is the boolean --lenient.
+  if (key === 'mode' && unquoted !== undefined && command.options[unquoted]?.type === 'boolean') return `add --${unquoted}`;
+  const flag = [kebab(key), FLAG_ALIASES[key]].find((f) => f !== undefined && f in command.options);
+  if (flag === undefined) return undefined;
+  if (command.options[flag]!.type === 'boolean') return value === 'false' ? `leave out --${flag}` : `add --${flag}`;
+  return unquoted === undefined ? `add --${flag}` : `add --${flag} ${unquoted}`;
+}
+
 /**
  * A library message as the command line says it: `pass { overwrite: true }` becomes `add --overwrite`
- * when the command has that flag, and a message that already starts with `fpdb <command>` is not
- * prefixed again.
+ * when the command has that flag (`read it with { mode: 'lenient' }` becomes `add --lenient`); a clause
+ * offering a library option the command has no flag for is dropped, so the message only names what a
+ * user can type. A message that already starts with `fpdb <command>` is not prefixed again.
  */
 export function cliMessage(command: Pick<CliCommand, 'name' | 'options'>, message: string): string {
-  const text = message.replace(/\bpass \{ ?(\w+): ([^{}]+?) ?\}/g, (whole, key: string, value: string) => {
-    const flag = kebab(key);
-    if (!(flag in command.options)) return whole;
-    if (value === 'true') return `add --${flag}`;
-    return `add --${flag} ${value.replace(/^'(.*)'$/, '$1')}`;
-  });
+  const text = message
+    .replace(/\b(?:pass|use|read it with) \{ ?(\w+)(?:: ([^{}]+?))? ?\}(?: \(CLI: [^)]*\))?/g, (whole, key: string, value: string | undefined) => asFlag(command, key, value) ?? whole)
+    // What is left names an option only the library has: drop the clause that offers it.
+    .replace(/ ?\((?:pass|use) \{[^{}]*\}\)/g, '')
+    .replace(/(?:[,;] ?| )(?:or )?(?:pass|use|read it with) \{[^{}]*\}(?: \(CLI: [^)]*\))?(?: (?:to|if|for) [^.\n]*)?(?=\.)/g, '');
   return text.startsWith(`fpdb ${command.name} `) || text.startsWith(`fpdb ${command.name}:`) ? text : `fpdb ${command.name}: ${text}`;
+}
+
+/** A Node system error (ENOENT, EACCES, ENOTDIR…): its errno code, the path and the call. */
+function systemError(error: unknown): { errno: string; path?: string; syscall?: string } | undefined {
+  const e = error as NodeJS.ErrnoException | undefined;
+  if (!(e instanceof Error) || typeof e.code !== 'string' || !/^E[A-Z]+$/.test(e.code) || (e.syscall === undefined && e.path === undefined)) return undefined;
+  return { errno: e.code, ...(e.path === undefined ? {} : { path: e.path }), ...(e.syscall === undefined ? {} : { syscall: e.syscall }) };
+}
+
+const ERRNO_TEXT: Readonly<Record<string, string>> = {
+  ENOENT: 'does not exist',
+  ENOTDIR: 'is under a file, not a folder',
+  EISDIR: 'is a folder, not a file',
+  EEXIST: 'already exists as a file',
+  EACCES: 'is not accessible (permission denied)',
+  EPERM: 'is not accessible (operation not permitted)',
+  EROFS: 'is on a read-only file system',
+  ENOSPC: 'cannot be written: the disk is full',
+};
+
+/**
+ * A file-system error a library let through (a path the user gave that is a file, unwritable, absent)
+ * as an FpdbError: the path, what is wrong with it and what to do, never a stack trace.
+ */
+function fromSystemError(error: Error, sys: { errno: string; path?: string; syscall?: string }): FpdbError {
+  const what = ERRNO_TEXT[sys.errno] ?? `cannot be used (${sys.errno})`;
+  const where = sys.path ?? 'A path';
+  return new FpdbError(
+    sys.errno === 'ENOSPC' ? 'FPDB_NO_SPACE' : 'FPDB_INVALID_ARGUMENT',
+    `${where} ${what} (${sys.syscall ?? 'file system'}, ${sys.errno}). Check the paths given on the command line, or pick another folder.`,
+    {
+      cause: error,
+      details: { ...(sys.path === undefined ? {} : { file: sys.path }), errno: sys.errno, ...(sys.syscall === undefined ? {} : { syscall: sys.syscall }) },
+    },
+  );
+}
+
+/**
+ * Prints an error the user caused: one message and its `[CODE]` on stderr, plus `tail` (the short usage
+ * after a usage error); under `--json` also `{ "error": { code, message, details } }` on stdout. Returns
+ * the exit code: 2 for FPDB_USAGE, else 1.
+ */
+function reportError(io: CliIo, json: boolean, code: string, message: string, details: unknown, tail = ''): number {
+  if (json) io.stdout.write(`${JSON.stringify({ error: { code, message, details } })}\n`);
+  io.stderr.write(`${message}\n[${code}]\n${tail}`);
+  return code === 'FPDB_USAGE' ? 2 : 1;
+}
+
+/** Flags given more than once that take one value: the last would silently win, so they are refused. */
+function repeatedFlag(tokens: ReturnType<typeof parseArgs>['tokens'], command: CliCommand): { flag: string; values: string[] } | undefined {
+  const seen = new Map<string, string[]>();
+  for (const t of tokens ?? []) {
+    if (t.kind !== 'option') continue;
+    const spec = command.options[t.name];
+    if (spec === undefined || spec.type === 'boolean' || spec.type === 'list') continue;
+    seen.set(t.name, [...(seen.get(t.name) ?? []), t.value ?? '']);
+  }
+  const [flag, values] = [...seen].find(([, v]) => v.length > 1) ?? [];
+  return flag === undefined ? undefined : { flag, values: values! };
 }
 
 /** A stream that drops what is written: stderr under --quiet. */
@@ -101,6 +177,8 @@ function sink(): NodeJS.WritableStream {
  */
 export async function runCli(argv: readonly string[], commands: readonly CommandSource[], io: CliIo, version: string): Promise<number> {
   const [name, ...rest] = argv;
+  // Known before parsing succeeds, so a usage error is JSON too.
+  const wantsJson = rest.includes('--json');
   if (name === undefined || name === '--help' || name === '-h' || (name === 'help' && rest.length === 0)) {
     io.stdout.write(await rootHelp(commands, version));
     return name === undefined ? 2 : 0;
@@ -109,20 +187,18 @@ export async function runCli(argv: readonly string[], commands: readonly Command
     io.stdout.write(`${version}\n`);
     return 0;
   }
+  const unknown = (typed: string): number => {
+    const [line, ...tail] = unknownCommand(typed, commands).split('\n');
+    return reportError(io, wantsJson || argv.includes('--json'), 'FPDB_USAGE', line!, { command: typed }, tail.join('\n'));
+  };
   if (name === 'help') {
     const source = commands.find((c) => c.name === rest[0]);
-    if (!source) {
-      io.stderr.write(unknownCommand(rest[0]!, commands));
-      return 2;
-    }
+    if (!source) return unknown(rest[0]!);
     io.stdout.write(commandHelp(await loadCommand(source)));
     return 0;
   }
   const source = commands.find((c) => c.name === name);
-  if (!source) {
-    io.stderr.write(unknownCommand(name, commands));
-    return 2;
-  }
+  if (!source) return unknown(name);
   const command = await loadCommand(source);
   const options = parseArgsConfig(command.options);
   let parsed: ReturnType<typeof parseArgs>;
@@ -132,10 +208,10 @@ export async function runCli(argv: readonly string[], commands: readonly Command
       options,
       allowPositionals: true,
       strict: true,
+      tokens: true,
     });
   } catch (error) {
-    io.stderr.write(`fpdb ${name}: ${parseErrorLine(error as Error, command)}\n${shortUsage(command)}`);
-    return 2;
+    return reportError(io, wantsJson, 'FPDB_USAGE', `fpdb ${name}: ${parseErrorLine(error as Error, command)}`, { argv: rest }, shortUsage(command));
   }
   if (parsed.values.help) {
     io.stdout.write(commandHelp(command));
@@ -143,6 +219,12 @@ export async function runCli(argv: readonly string[], commands: readonly Command
   }
   const json = Boolean(parsed.values.json);
   const quiet = Boolean(parsed.values.quiet);
+  const repeated = repeatedFlag(parsed.tokens, command);
+  if (repeated) {
+    const { flag, values } = repeated;
+    const message = `fpdb ${name}: --${flag} is given ${values.length} times (${values.map((v) => JSON.stringify(v)).join(', ')}); give it once.`;
+    return reportError(io, json, 'FPDB_USAGE', message, { flag: `--${flag}`, value: values }, shortUsage(command));
+  }
   try {
     const context: CommandContext = {
       positionals: parsed.positionals,
@@ -154,13 +236,10 @@ export async function runCli(argv: readonly string[], commands: readonly Command
       signal: io.signal ?? new AbortController().signal,
     };
     return await command.run(context);
-  } catch (error) {
-    if (isFpdbError(error)) {
-      const message = cliMessage(command, error.message);
-      if (json) io.stdout.write(`${JSON.stringify({ error: { code: error.code, message, details: error.details } })}\n`);
-      io.stderr.write(`${message}\n[${error.code}]\n`);
-      return error.code === 'FPDB_USAGE' ? 2 : 1;
-    }
+  } catch (caught) {
+    const sys = isFpdbError(caught) ? undefined : systemError(caught);
+    const error = sys ? fromSystemError(caught as Error, sys) : caught;
+    if (isFpdbError(error)) return reportError(io, json, error.code, cliMessage(command, error.message), error.details);
     io.stderr.write(`fpdb ${name}: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
     return 1;
   }

@@ -155,7 +155,7 @@ async function resolveDir(dir: string): Promise<string> {
   if (last) return join(parent, last);
   throw new FpdbError(
     'FPDB_CHECKPOINT',
-    `No checkpoint at ${dir} (no ${CHECKPOINT_FILES.metadata}). Pass the folder that saveCheckpoint or train({ checkpointDir }) wrote, e.g. <checkpointDir>/best.`,
+    `No checkpoint at ${dir} (no ${CHECKPOINT_FILES.metadata}). Pass a checkpoint folder, e.g. <run>/checkpoints/best (written by fpdb train, or by saveCheckpoint).`,
     {
       details: { file: dir },
     },
