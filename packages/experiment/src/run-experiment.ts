@@ -17,6 +17,7 @@ import { runMarkdown } from './report-md.js';
 import type { HistoryRow, RunSummary } from './run-summary.js';
 import { resolveConfigPaths } from './config-paths.js';
 import { checkResume } from './resume-check.js';
+import { repairRunFolder } from './run-folder-repair.js';
 import { lockRunFolder } from './run-lock.js';
 import { PREDICTIONS_FILE, runPredictions } from './run-predictions.js';
 import { startingModel } from './starting-model.js';
@@ -73,6 +74,8 @@ async function runInFolder(config: ExperimentConfig, options: { onEvent?: (e: Ex
   const onEvent = options.onEvent ?? (() => {});
   const started = Date.now();
   const out = config.out;
+  // What a killed run left half-written goes first, so this run neither reads nor keeps it.
+  await repairRunFolder(out);
   if (config.resume) await checkResume(out, config);
 
   const data = await experimentData(config, onEvent, options.signal);
