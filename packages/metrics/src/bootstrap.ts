@@ -2,7 +2,7 @@ import { FpdbError } from '@fpdb/schema';
 import { balancedAccuracyFromCounts } from './accuracy.js';
 import { cohenKappaFromCounts } from './cohen-kappa.js';
 import { sortBinary, weightedAucSorted } from './internal/binary-curve.js';
-import { gather, prepareDataset, toKeys, type Dataset, type MetricSample, type PredictionData } from './internal/dataset.js';
+import { gather, prepareDataset, type Dataset, type MetricSample, type PredictionData } from './internal/dataset.js';
 import { classCounts, confusionCounts } from './internal/pair.js';
 import { forEachResample, percentileInterval, resamplingUnits } from './internal/resampling.js';
 import { prfAveraged } from './internal/prf.js';
