@@ -114,3 +114,21 @@ describe('a checkpoint is untrusted input', () => {
     await expect(loadCheckpoint(path)).rejects.toMatchObject({ code: 'FPDB_CHECKPOINT', message: expect.stringContaining('zoom') });
   });
 });
+
+it('after a save killed between its renames, loads the newest kept-aside checkpoint, whatever the pid lengths', async () => {
+  const { mkdir, rename: move } = await import('node:fs/promises');
+  const parent = join(dir, 'killed');
+  await mkdir(parent, { recursive: true });
+  for (const [name, seed] of [
+    ['.best.old-99999-1000-0', 1],
+    ['.best.old-7-2000-0', 2],
+  ] as const) {
+    const model = createModel(config, { seed });
+    await saveCheckpoint(join(parent, 'tmp'), { model, labels, seed });
+    await move(join(parent, 'tmp'), join(parent, name));
+    model.dispose();
+  }
+  const loaded = await loadCheckpoint(join(parent, 'best'));
+  expect(loaded.metadata.seed).toBe(2);
+  loaded.model.dispose();
+});

@@ -150,7 +150,12 @@ async function resolveDir(dir: string): Promise<string> {
     return dir;
   const parent = dirname(dir);
   const prefix = `.${basename(dir)}.old-`;
-  const olds = (await readdir(parent).catch(() => [] as string[])).filter((n) => n.startsWith(prefix)).sort();
+  // Names are `<prefix><pid>-<ms>-<counter>`: the newest is the largest (ms, counter), whatever the pid's length.
+  const when = (name: string): [number, number] => {
+    const [, ms = 0, n = 0] = name.slice(prefix.length).split('-').map(Number);
+    return [ms, n];
+  };
+  const olds = (await readdir(parent).catch(() => [] as string[])).filter((n) => n.startsWith(prefix)).sort((a, b) => when(a)[0] - when(b)[0] || when(a)[1] - when(b)[1]);
   const last = olds.at(-1);
   if (last) return join(parent, last);
   throw new FpdbError(
