@@ -53,6 +53,10 @@ export interface ExperimentConfig {
   trainMachines?: UsMachine[];
   /** Near-duplicate handling, one of {@link DEDUPE_MODES}; default `none` (the data as released). */
   dedupe: (typeof DEDUPE_MODES)[number];
+  /** Read a damaged metadata file leniently: bad rows are dropped and counted instead of stopping the run. */
+  lenient: boolean;
+  /** PNGs in `Images/` that no CSV row names: `error` (the default: the folder is not the release) or `ignore`. */
+  extra: 'error' | 'ignore';
   /** A configurable family (`resnet`, …) or a pretrained network by name (`resnet18`, `densenet121`, `mobilenetv2_100`, …). */
   architecture: ArchitectureName | PretrainedPresetName;
   /**
@@ -103,6 +107,8 @@ export const DEFAULT_CONFIG: ExperimentConfig = {
   testSplit: { kind: 'official' },
   validationFraction: 0.15,
   dedupe: 'none',
+  lenient: false,
+  extra: 'error',
   architecture: 'reference-cnn',
   inputSize: 128,
   resize: 'pad',
@@ -160,6 +166,8 @@ export function resolveExperimentConfig(partial: Partial<ExperimentConfig>): Exp
   if (!(CLASS_WEIGHTINGS as readonly string[]).includes(c.classWeights)) bad('classWeights', CLASS_WEIGHTINGS.join(' | '));
   if (!(SAMPLINGS as readonly string[]).includes(c.sampling)) bad('sampling', SAMPLINGS.join(' | '));
   if (!(DEDUPE_MODES as readonly string[]).includes(c.dedupe)) bad('dedupe', DEDUPE_MODES.join(' | '));
+  if (typeof c.lenient !== 'boolean') bad('lenient', 'true or false');
+  if (c.extra !== 'error' && c.extra !== 'ignore') bad('extra', 'error | ignore');
   if (!(Number.isInteger(c.freezeEpochs) && c.freezeEpochs >= 0)) bad('freezeEpochs', 'an integer ≥ 0');
   if (!(c.backboneLrMultiplier > 0 && Number.isFinite(c.backboneLrMultiplier))) bad('backboneLrMultiplier', 'a positive number');
   if (c.normalization !== undefined) {

@@ -141,7 +141,7 @@ function testPool(ds: Dataset, t: TestSplit, seed: number): { train: Dataset; te
 export async function experimentData(config: ExperimentConfig, onEvent: (e: DataEvent) => void = () => {}, signal?: AbortSignal): Promise<ExperimentData> {
   const root = config.data ? resolve(config.data) : await ensureSynth(config, onEvent, signal);
   onEvent({ kind: 'phase', message: `Opening ${root}` });
-  const all = await openDataset(root, { missing: 'skip' });
+  const all = await openDataset(root, { missing: 'skip', mode: config.lenient ? 'lenient' : 'strict', extra: config.extra });
   const space = labelSpace(config.task);
   const machines = config.trainMachines;
   const onMachines = (description: string): string => (machines ? `${description}; training and validation only on ${machines.join(' + ')}` : description);

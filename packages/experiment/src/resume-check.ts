@@ -31,6 +31,8 @@ const RUN_IDENTITY = [
   'backboneLrMultiplier',
   'seed',
   'dedupe',
+  'lenient',
+  'extra',
 ] as const satisfies readonly (keyof ExperimentConfig)[];
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
@@ -50,7 +52,7 @@ export async function checkResume(out: string, config: ExperimentConfig): Promis
     return; // Nothing recorded yet: a fresh run in this folder.
   }
   // Written before a key existed: its default then (runs before `dedupe` used the data as released).
-  saved = { dedupe: 'none', ...saved };
+  saved = { dedupe: 'none', lenient: false, extra: 'error', ...saved };
   // A checkpoint's normalisation is filled in when the run starts; an unset one matches it.
   const differs = RUN_IDENTITY.filter((key) => !(key === 'normalization' && config.normalization === undefined) && !same(saved[key], config[key]));
   if (differs.length > 0) {

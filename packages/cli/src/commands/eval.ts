@@ -23,6 +23,8 @@ const evalCommand = defineCommand({
     split: { type: 'enum', choices: SPLITS, default: 'test', description: 'the set to evaluate' },
     bootstrap: { type: 'integer', min: 0, description: 'patient-bootstrap resamples', defaultText: "the run's, else 1000" },
     out: { type: 'path', placeholder: 'DIR', description: 'also write metrics.json, report.md and the SVG figures there' },
+    lenient: { type: 'boolean', description: 'read a damaged metadata file leniently (bad rows dropped and counted)' },
+    extra: { type: 'enum', choices: ['error', 'ignore'], description: 'PNGs in Images/ that no CSV row names', defaultText: "the run's, else error" },
   },
   json: 'print the full evaluation report as one JSON object',
   async run({ positionals, values, json, stdout, stderr, signal }) {
@@ -31,7 +33,8 @@ const evalCommand = defineCommand({
     const { split, out } = values;
     if (out !== undefined) await checkOutputPath(out, '--out', 'folder');
     const metadata = await readCheckpointMetadata(checkpoint);
-    const { config } = await configOfCheckpoint(checkpoint, metadata, values.data ?? (process.env.FPDB_DATA || undefined));
+    const found = await configOfCheckpoint(checkpoint, metadata, values.data ?? (process.env.FPDB_DATA || undefined));
+    const config = { ...found.config, ...(values.lenient ? { lenient: true } : {}), ...(values.extra === undefined ? {} : { extra: values.extra }) };
     const bootstrap = values.bootstrap ?? config.bootstrapResamples;
 
     const report = experimentReporter(stderr);

@@ -49,6 +49,8 @@ const OPTIONS = {
   'label-smoothing': { type: 'number', min: 0, description: 'label smoothing, below 1', defaultText: String(d.labelSmoothing) },
   'weight-decay': { type: 'number', min: 0, description: 'weight decay', defaultText: String(d.weightDecay) },
   'early-stopping': { type: 'integer', min: 1, placeholder: 'PATIENCE', description: 'stop after this many epochs without a better validation macro-F1', defaultText: 'off' },
+  lenient: { type: 'boolean', description: 'read a damaged metadata file leniently (bad rows dropped and counted)' },
+  extra: { type: 'enum', choices: ['error', 'ignore'], description: 'PNGs in Images/ that no CSV row names', defaultText: d.extra },
   dedupe: {
     type: 'enum',
     choices: DEDUPE_MODES,
@@ -152,6 +154,8 @@ async function configFrom({ values }: CommandContext<typeof OPTIONS>): Promise<E
     classWeights: values['class-weights'],
     sampling: values.sampling,
     dedupe: values.dedupe,
+    lenient: values.lenient ? true : undefined,
+    extra: values.extra,
     epochs: values.epochs,
     batchSize: values['batch-size'],
     inputSize: values['input-size'],
