@@ -1,4 +1,4 @@
-import { access, readFile } from 'node:fs/promises';
+import { access, readdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { ARCHITECTURES, BACKEND_CHOICES, PRETRAINED_PRESETS } from '@fpdb/models';
 import { FpdbError, isFpdbError, OPERATORS, RESIZE_POLICIES, TASKS, US_MACHINES } from '@fpdb/schema';
@@ -198,6 +198,14 @@ const train = defineCommand({
     if (context.values.out !== undefined && !config.resume && !context.values.force && (await holdsRun(config.out))) {
       throw new FpdbError('FPDB_OUTPUT_NOT_EMPTY', `${config.out} already holds a run. Add --resume to continue it, --force to write over it, or choose another --out.`, {
         details: { file: config.out },
+      });
+    }
+    // A folder that is not a run is someone's files: a run would replace its figures/ and reports.
+    const present = await readdir(config.out).catch(() => [] as string[]);
+    if (present.length > 0 && !context.values.force && !(await holdsRun(config.out))) {
+      const shown = present.slice(0, 3).join(', ') + (present.length > 3 ? `, … (${present.length} in all)` : '');
+      throw new FpdbError('FPDB_OUTPUT_NOT_EMPTY', `${config.out} holds files that are not an fpdb run (${shown}). Choose a new or empty --out, or add --force to write the run there.`, {
+        details: { file: config.out, value: present.slice(0, 10) },
       });
     }
     let result;

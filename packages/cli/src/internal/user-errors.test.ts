@@ -26,6 +26,8 @@ beforeAll(() => {
   writeFileSync(p('afile'), 'x\n');
   writeFileSync(p('bad.json'), '{"a":');
   mkdirSync(p('empty'));
+  mkdirSync(p('occupied'));
+  writeFileSync(p('occupied', 'notes.txt'), 'mine\n');
   mkdirSync(p('nocsv', IMAGES_DIR), { recursive: true });
   mkdirSync(p('folder.png'));
   release('bad-header', [], []);
@@ -79,6 +81,7 @@ const CASES: Record<string, Case> = {
   'cache of a folder with unlisted PNGs': { argv: () => ['cache', p('extra')], code: 'FPDB_CSV_MISMATCH', says: ['add --extra ignore'] },
   'cache into a file': { argv: () => ['cache', realDir, '--cache-dir', p('afile'), '--size', '8'], code: 'FPDB_CACHE' },
   'audit of a folder without the CSV': { argv: () => ['audit', p('nocsv'), '--out', p('audit')], code: 'FPDB_DATASET_NOT_FOUND' },
+  'train into a folder of other files': { argv: () => ['train', '--out', p('occupied')], code: 'FPDB_OUTPUT_NOT_EMPTY', says: ['notes.txt', '--force'] },
   'train on a folder with unlisted PNGs': { argv: () => ['train', '--data', p('extra'), '--out', p('run-extra')], code: 'FPDB_CSV_MISMATCH', says: ['add --extra ignore'] },
   'train on a damaged CSV': { argv: () => ['train', '--data', p('bad-row'), '--out', p('run-bad-row')], code: 'FPDB_CSV_INVALID', says: ['add --lenient'] },
   'audit of a folder with unlisted PNGs': { argv: () => ['audit', p('extra'), '--out', p('audit')], code: 'FPDB_CSV_MISMATCH', says: ['add --extra ignore'] },
