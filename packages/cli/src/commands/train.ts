@@ -77,7 +77,7 @@ const OPTIONS = {
   seed: { type: 'integer', description: 'seed of every random choice', defaultText: String(d.seed) },
   'synth-images': { type: 'integer', min: 24, description: 'size of the synthetic dataset used without --data', defaultText: String(d.synth.images) },
   resume: { type: 'boolean', description: 'continue from <out>/checkpoints/last after an interruption' },
-  force: { type: 'boolean', description: 'write over the run already in --out' },
+  force: { type: 'boolean', description: 'write over the run already in --out, or into a folder of other files' },
 } as const;
 
 /** Whether a folder holds a run (a config, metrics or checkpoints), which a new run would overwrite. */
