@@ -11,6 +11,7 @@ import { conv2dBackpropInputWasmConfig } from './kernels/conv2d-backprop-input.j
 import { depthwiseConv2dBackpropFilterWasmConfig } from './kernels/depthwise-conv2d-backprop-filter.js';
 import { depthwiseConv2dBackpropInputWasmConfig } from './kernels/depthwise-conv2d-backprop-input.js';
 import { maxPoolGradWasmConfig } from './kernels/max-pool-grad.js';
+import { splitVWasmConfig } from './kernels/split-v.js';
 import { sumWasmConfig } from './kernels/sum.js';
 
 /** The wasm kernels that {@link registerWasmTrainingKernels} adds or replaces, in registration order. */
@@ -27,6 +28,7 @@ export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
   identityWasmConfig,
   castWasmConfig,
   addWasmConfig,
+  splitVWasmConfig,
 ];
 
 /** Options of {@link registerWasmTrainingKernels}. */

@@ -886,3 +886,25 @@ EXPORT void relu_grad(const f32 *dy, const f32 *x, f32 *dx, int n, f32 hi) {
   }
   for (; i < n; ++i) dx[i] = (x[i] > 0.0f && x[i] <= hi) ? dy[i] : 0.0f;
 }
+
+/*
+ * out[r, 0..n) = x[r, c0..c0+n) for r < rows, x with `cols` 32-bit values a row: one piece of a split
+ * (SplitV over any axis, with rows = the product of the leading dims and cols = the rest). Concat's
+ * gradient in DenseNet: tfjs' SplitV sliced each piece through a generic strided path.
+ */
+EXPORT void copy_columns(const f32 *x, f32 *out, int rows, int cols, int c0, int n) {
+  x += c0;
+  for (int r = 0; r < rows; ++r, x += cols, out += n) {
+    int c = 0;
+    for (; c + 16 <= n; c += 16) {
+      v128_t a = wasm_v128_load(x + c), b = wasm_v128_load(x + c + 4);
+      v128_t d = wasm_v128_load(x + c + 8), e = wasm_v128_load(x + c + 12);
+      wasm_v128_store(out + c, a);
+      wasm_v128_store(out + c + 4, b);
+      wasm_v128_store(out + c + 8, d);
+      wasm_v128_store(out + c + 12, e);
+    }
+    for (; c + 4 <= n; c += 4) wasm_v128_store(out + c, wasm_v128_load(x + c));
+    for (; c < n; ++c) out[c] = x[c];
+  }
+}
