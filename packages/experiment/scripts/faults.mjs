@@ -23,36 +23,8 @@ const PARALLEL_SEEDS = Number(values['parallel-seeds']);
 const TRAIN = ['--synth-images', '60', '--input-size', '32', '--epochs', '3', '--bootstrap', '0', '--json'];
 const LOCK = '.fpdb-run.lock';
 const { realFixturesDir } = await import('@fpdb/internal/testing');
+const { seededRandom: rng, snapshotTree: snapshot } = await import('@fpdb/internal/testing/faults');
 
-/** mulberry32: a seeded uniform [0, 1). */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Every file under `dir` (except `skip` paths) → its bytes' sha1, or (`cheap`) its size and mtime. */
-function snapshot(dir, { skip = new Set(), cheap = false } = {}) {
-  const out = {};
-  const walk = (d) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (skip.has(p)) continue;
-      if (e.isDirectory()) walk(p);
-      else if (cheap) {
-        const s = statSync(p);
-        out[relative(dir, p)] = `${s.size}@${s.mtimeMs}`;
-      } else out[relative(dir, p)] = createHash('sha1').update(readFileSync(p)).digest('hex');
-    }
-  };
-  if (existsSync(dir)) walk(dir);
-  return out;
-}
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 const userCache = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'fpdb');
 const guarded = () => ({ fixtures: snapshot(realFixturesDir(), { cheap: true }), userCache: snapshot(userCache, { cheap: true }) });

@@ -45,35 +45,12 @@ const { values } = parseArgs({ options: { seeds: { type: 'string', default: '5' 
 const SEEDS = Number(values.seeds);
 const KILLS = Number(values.kills);
 const { realFixturesDir } = await import('@fpdb/internal/testing');
+const { seededRandom: rng, snapshotTree } = await import('@fpdb/internal/testing/faults');
+/** Every file under `dir` (except `skip` folders) → sha1 of its bytes. */
+const snapshot = (dir, skip = new Set()) => snapshotTree(dir, { skip });
 const yazl = (await import('yazl')).default;
 const { generateDataset } = await import('@fpdb/synth');
 
-/** mulberry32: a seeded uniform [0, 1). */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Every file under `dir` (except `skip` folders) → sha1 of its bytes. */
-function snapshot(dir, skip = new Set()) {
-  const out = {};
-  const walk = (d) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (skip.has(p)) continue;
-      if (e.isDirectory()) walk(p);
-      else out[relative(dir, p)] = createHash('sha1').update(readFileSync(p)).digest('hex');
-    }
-  };
-  if (existsSync(dir)) walk(dir);
-  return out;
-}
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
 /** Runs the child; kills it with SIGKILL after `killAfterMs` unless it ends first. */

@@ -10,6 +10,7 @@ import {
   DEFAULT_CONFIG,
   resolveConfigPaths,
   OPTIMIZERS,
+  RUN_LOCK_FILE,
   SAMPLINGS,
   experimentReporter,
   resolveExperimentConfig,
@@ -201,7 +202,8 @@ const train = defineCommand({
       });
     }
     // A folder that is not a run is someone's files: a run would replace its figures/ and reports.
-    const present = await readdir(config.out).catch(() => [] as string[]);
+    // fpdb's own traces of a run killed before it wrote config.json (its lock, temp files) are not someone's files.
+    const present = (await readdir(config.out).catch(() => [] as string[])).filter((name) => name !== RUN_LOCK_FILE && !/\.tmp-\d+/.test(name));
     if (present.length > 0 && !context.values.force && !(await holdsRun(config.out))) {
       const shown = present.slice(0, 3).join(', ') + (present.length > 3 ? `, … (${present.length} in all)` : '');
       throw new FpdbError('FPDB_OUTPUT_NOT_EMPTY', `${config.out} holds files that are not an fpdb run (${shown}). Choose a new or empty --out, or add --force to write the run there.`, {
