@@ -1,4 +1,6 @@
-import { parse } from 'csv-parse/sync';
+// csv-parse's browser build: the same parser as its Node build (which the streaming readMetadata uses),
+// with a bundled Buffer shim instead of Node's global Buffer, so the root entry bundles for a browser.
+import { parse } from 'csv-parse/browser/esm/sync';
 import { CSV_COLUMNS, CSV_FILE, FpdbError, safeParseRecord, type FpdbRecord, type ValidationIssue } from '@fpdb/schema';
 
 /** How validation problems are handled: `strict` throws, `lenient` returns the good rows plus the issues. */
