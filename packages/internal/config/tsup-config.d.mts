@@ -8,6 +8,8 @@ export interface FpdbTsupOptions {
   internalEntry?: Record<string, string>;
   /** Further imports to bundle instead of leaving external (@fpdb/internal always is). */
   noExternal?: (string | RegExp)[];
+  /** esbuild plugins for this package's build (e.g. to rewrite what a bundled dependency imports). */
+  esbuildPlugins?: Options['esbuildPlugins'];
 }
 
 /** The tsup options every @fpdb package builds with; see tsup-config.mjs. */

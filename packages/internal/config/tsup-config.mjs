@@ -8,7 +8,7 @@
  * @returns {import('tsup').Options}
  */
 export function fpdbTsupConfig(options) {
-  const { entry, internalEntry = {}, noExternal = [] } = options;
+  const { entry, internalEntry = {}, noExternal = [], esbuildPlugins = [] } = options;
   return {
     entry: { ...entry, ...internalEntry },
     format: ['esm'],
@@ -23,5 +23,6 @@ export function fpdbTsupConfig(options) {
     },
     target: 'node20',
     noExternal: [/^@fpdb\/internal(\/|$)/, ...noExternal],
+    esbuildPlugins,
   };
 }
