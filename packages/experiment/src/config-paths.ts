@@ -1,9 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
-import { PRETRAINED_PRESET_ALIASES, PRETRAINED_PRESETS } from '@fpdb/models';
+import { presetNameOf } from '@fpdb/models';
 import type { ExperimentConfig } from './experiment-config.js';
-
-/** True when `pretrained` names a network (its ImageNet weights), not a file or folder. */
-const namesNetwork = (pretrained: string): boolean => Object.hasOwn(PRETRAINED_PRESETS, pretrained) || Object.hasOwn(PRETRAINED_PRESET_ALIASES, pretrained);
 
 /**
  * A config whose paths (`data`, `out`, `synth.dir`, a `pretrained` file or folder) are resolved against
@@ -17,6 +14,6 @@ export function resolveConfigPaths<C extends Partial<ExperimentConfig>>(config: 
   if (typeof config.data === 'string') out.data = at(config.data);
   if (typeof config.out === 'string') out.out = at(config.out);
   if (config.synth && typeof config.synth.dir === 'string') out.synth = { ...config.synth, dir: at(config.synth.dir) } as C['synth'];
-  if (typeof config.pretrained === 'string' && config.pretrained !== '' && !namesNetwork(config.pretrained)) out.pretrained = at(config.pretrained);
+  if (typeof config.pretrained === 'string' && config.pretrained !== '' && presetNameOf(config.pretrained) === undefined) out.pretrained = at(config.pretrained);
   return out;
 }

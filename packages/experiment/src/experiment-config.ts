@@ -1,4 +1,4 @@
-import { ARCHITECTURES, BACKEND_CHOICES, PRETRAINED_PRESET_ALIASES, PRETRAINED_PRESETS, isArchitectureName, type ArchitectureName, type BackendChoice, type PretrainedPresetName } from '@fpdb/models';
+import { ARCHITECTURES, BACKEND_CHOICES, PRETRAINED_PRESETS, isArchitectureName, presetNameOf, type ArchitectureName, type BackendChoice, type PretrainedPresetName } from '@fpdb/models';
 import {
   FpdbError,
   IMAGENET_GRAY_NORMALIZATION,
@@ -142,7 +142,7 @@ export function resolveExperimentConfig(partial: Partial<ExperimentConfig>): Exp
     if (!known.has(key)) throw new FpdbError('FPDB_CONFIG', `Unknown config key ${JSON.stringify(key)}; known keys: ${[...known].sort().join(', ')}.`, { details: { value: key } });
   }
   const c: ExperimentConfig = { ...DEFAULT_CONFIG, ...partial, synth: { ...DEFAULT_CONFIG.synth, ...partial.synth } };
-  if (typeof c.architecture === 'string' && Object.hasOwn(PRETRAINED_PRESET_ALIASES, c.architecture)) c.architecture = PRETRAINED_PRESET_ALIASES[c.architecture]!;
+  c.architecture = presetNameOf(c.architecture) ?? c.architecture;
   applyPretrainedDefaults(c, partial);
   const bad = (key: string, want: string): never => {
     throw new FpdbError('FPDB_CONFIG', `Config ${key} must be ${want}; got ${JSON.stringify((c as unknown as Record<string, unknown>)[key])}.`, { details: { value: key } });
@@ -204,7 +204,7 @@ function applyPretrainedDefaults(c: ExperimentConfig, partial: Partial<Experimen
   if (typeof c.pretrained !== 'string' || c.pretrained === '') {
     throw new FpdbError('FPDB_CONFIG', `Config pretrained must be a network name, a weights file or a checkpoint folder; got ${JSON.stringify(c.pretrained)}.`, { details: { value: 'pretrained' } });
   }
-  const named = Object.hasOwn(PRETRAINED_PRESET_ALIASES, c.pretrained) ? PRETRAINED_PRESET_ALIASES[c.pretrained]! : c.pretrained;
+  const named = presetNameOf(c.pretrained) ?? c.pretrained;
   const presets = Object.keys(PRETRAINED_PRESETS).join(', ');
   if (isPresetName(named)) {
     if (partial.architecture !== undefined && c.architecture !== named) {

@@ -13,7 +13,7 @@ export {
 export { experimentData, ensureSynth, synthDir, type DataEvent, type ExperimentData } from './experiment-data.js';
 export { runExperiment, type ExperimentEvent, type ExperimentResult } from './run-experiment.js';
 export { modelConfigOf, startingModel, type StartingModel } from './starting-model.js';
-export { presetName, pullWeights, type PullWeightsOptions, type PulledWeights } from './pull-weights.js';
+export { pullWeights, type PullWeightsOptions, type PulledWeights } from './pull-weights.js';
 export { configOfCheckpoint } from './run-of-checkpoint.js';
 export { evaluateSet, evaluateSetWithPredictions, type EvaluateSetOptions } from './evaluate-set.js';
 export { PREDICTIONS_FILE, readRunPredictions, runPredictions, type RunPredictions } from './run-predictions.js';

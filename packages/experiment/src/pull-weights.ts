@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { downloadFile, fpdbCacheHome, hashFile, type Checksum, type DownloadFileResult } from '@fpdb/loader/node';
-import { PRETRAINED_PRESET_ALIASES, PRETRAINED_PRESETS, PRETRAINED_WEIGHTS, type PretrainedPresetName, type WeightsSource } from '@fpdb/models';
+import { PRETRAINED_WEIGHTS, resolvePresetName, type PretrainedPresetName, type WeightsSource } from '@fpdb/models';
 import { FpdbError } from '@fpdb/schema';
 
 /** Options of {@link pullWeights}. */
@@ -36,18 +36,6 @@ interface PullRecord {
 }
 
 /**
- * The canonical preset name of `name`, or an FPDB_CONFIG error listing the known ones.
- * @example presetName('mobilenet_v2') // 'mobilenetv2_100'
- */
-export function presetName(name: string): PretrainedPresetName {
-  if (Object.hasOwn(PRETRAINED_PRESETS, name)) return name as PretrainedPresetName;
-  if (Object.hasOwn(PRETRAINED_PRESET_ALIASES, name)) return PRETRAINED_PRESET_ALIASES[name]!;
-  throw new FpdbError('FPDB_CONFIG', `Unknown pretrained network ${JSON.stringify(name)}; known: ${[...Object.keys(PRETRAINED_PRESETS), ...Object.keys(PRETRAINED_PRESET_ALIASES)].join(', ')}.`, {
-    details: { value: name },
-  });
-}
-
-/**
  * Downloads the ImageNet weights of a preset (timm's safetensors on the Hugging Face hub) once, through the
  * loader's resumable `downloadFile` — the same path as the dataset's. The sha256 is recorded next to the file
  * (`<name>.safetensors.json`) and checked whenever the file is reused; `sha256` pins it.
@@ -56,7 +44,7 @@ export function presetName(name: string): PretrainedPresetName {
  * @example const { file } = await pullWeights('resnet18'); const model = await importPretrained(file, { architecture: 'resnet18', numClasses: 6 });
  */
 export async function pullWeights(name: string, options: PullWeightsOptions = {}): Promise<PulledWeights> {
-  const preset = presetName(name);
+  const preset = resolvePresetName(name);
   const source = options.url ? { ...PRETRAINED_WEIGHTS[preset], url: options.url } : PRETRAINED_WEIGHTS[preset];
   const dir = resolve(options.dir ?? join(fpdbCacheHome(), 'weights'));
   const file = join(dir, `${preset}.safetensors`);

@@ -3,21 +3,16 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { FastRandom } from '@fpdb/schema';
 
 /**
- * mulberry32: a seeded uniform [0, 1) for choosing kill points.
+ * A seeded uniform [0, 1) for choosing kill points: the schema's FastRandom (Mulberry32).
  * @param {number} seed
  * @returns {() => number}
  */
 export function seededRandom(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new FastRandom(seed);
+  return () => random.next();
 }
 
 /**

@@ -36,7 +36,16 @@ export { parseSafetensors } from './weights/safetensors.js';
 export { parseTorchZip } from './weights/torch-zip.js';
 export { writeSafetensors, type WeightTensorInput, type WriteSafetensorsOptions } from './weights/write-safetensors.js';
 export type { FloatDtype, ReadWeightsOptions, SkippedEntry, WeightTensor, WeightsFile } from './weights/weights-file.js';
-export { PRETRAINED_PRESETS, PRETRAINED_PRESET_ALIASES, presetConfig, type PresetConfig, type PresetConfigOptions, type PretrainedPresetName } from './pretrained/presets.js';
+export {
+  PRETRAINED_PRESETS,
+  PRETRAINED_PRESET_ALIASES,
+  presetConfig,
+  presetNameOf,
+  resolvePresetName,
+  type PresetConfig,
+  type PresetConfigOptions,
+  type PretrainedPresetName,
+} from './pretrained/presets.js';
 export { loadStateDict, type LoadStateDictOptions, type LoadedStateDict, type StateDict, type StateDictTensor } from './pretrained/load-state-dict.js';
 export { STATE_DICT_LAYOUTS, stateDictMapping, type StateDictLayout } from './pretrained/state-dict-layouts.js';
 export { importPretrained, type ImportPretrainedOptions, type PretrainedModel } from './pretrained/import-pretrained.js';

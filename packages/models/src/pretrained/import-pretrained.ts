@@ -3,6 +3,7 @@ import { CHECKPOINT_FILES, loadCheckpoint } from '../checkpoint/checkpoint.js';
 import type { PretrainedSource } from '../checkpoint/metadata.js';
 import type { ModelConfig } from '../architectures/config.js';
 import { createModel, type Model } from '../model/create-model.js';
+import { underPrefix } from '../training/fine-tune.js';
 import { readWeights } from '../weights/read-weights.js';
 import { loadStateDict, type LoadedStateDict } from './load-state-dict.js';
 import { presetConfig, type PresetConfig, type PretrainedPresetName } from './presets.js';
@@ -78,15 +79,16 @@ async function fromCheckpoint(dir: string, options: ImportPretrainedOptions): Pr
     const numClasses = options.keepClassifier ? saved.config.numClasses : options.numClasses;
     if (numClasses === undefined) throw new FpdbError('FPDB_INVALID_ARGUMENT', `importPretrained needs numClasses for the new head (or keepClassifier: true).`);
     const { numClasses: _k, inputSize, ...rest } = saved.config;
-    const model = createModel({ ...rest, numClasses, inputSize: options.inputSize ?? inputSize } as never, { seed: options.seed ?? 0 });
-    const weights = saved.getWeights();
-    const keep = new Map([...weights].filter(([name]) => options.keepClassifier || !name.startsWith('classifier.')));
-    model.setWeights(new Map([...model.getWeights(), ...keep]));
-    const manifest = await (await import('node:fs/promises')).readFile((await import('node:path')).join(dir, CHECKPOINT_FILES.shard));
+    const model = createModel({ ...rest, numClasses, inputSize: options.inputSize ?? inputSize } as ModelConfig, { seed: options.seed ?? 0 });
+    // Everything but the head (fine-tuning's default head), which stays freshly initialised unless kept.
+    model.setWeights(new Map([...saved.getWeights()].filter(([name]) => options.keepClassifier || !underPrefix(name, ['classifier']))));
+    const { readFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const shard = await readFile(join(dir, CHECKPOINT_FILES.shard));
     const pretrained: PretrainedSource = {
       name: options.name ?? `${metadata.config.architecture} (${metadata.labels.task ?? 'custom'}, epoch ${(metadata.epoch ?? -1) + 1})`,
       source: dir,
-      sha256: await sha256(new Uint8Array(manifest)),
+      sha256: await sha256(new Uint8Array(shard)),
       format: 'fpdb-checkpoint',
       architecture: metadata.pretrained?.architecture ?? metadata.config.architecture,
     };

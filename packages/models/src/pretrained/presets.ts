@@ -25,6 +25,33 @@ export type PretrainedPresetName = keyof typeof PRETRAINED_PRESETS;
 /** Other spellings users know, e.g. torchvision's `mobilenet_v2`. */
 export const PRETRAINED_PRESET_ALIASES: Readonly<Record<string, PretrainedPresetName>> = Object.freeze({ mobilenet_v2: 'mobilenetv2_100' });
 
+/**
+ * The canonical name of a pretrained network (`mobilenet_v2` → `mobilenetv2_100`), or undefined when `name`
+ * names none: the one place aliases are resolved.
+ * @example presetNameOf('mobilenet_v2') // 'mobilenetv2_100'
+ */
+export function presetNameOf(name: unknown): PretrainedPresetName | undefined {
+  if (typeof name !== 'string') return undefined;
+  if (Object.hasOwn(PRETRAINED_PRESETS, name)) return name as PretrainedPresetName;
+  return Object.hasOwn(PRETRAINED_PRESET_ALIASES, name) ? PRETRAINED_PRESET_ALIASES[name] : undefined;
+}
+
+/**
+ * The canonical name of a pretrained network.
+ * @throws FpdbError FPDB_CONFIG for an unknown name (the message lists the known ones).
+ * @example resolvePresetName('mobilenet_v2') // 'mobilenetv2_100'
+ */
+export function resolvePresetName(name: string): PretrainedPresetName {
+  const key = presetNameOf(name);
+  if (key === undefined) {
+    const aliases = Object.entries(PRETRAINED_PRESET_ALIASES).map(([alias, target]) => `${alias} for ${target}`);
+    throw new FpdbError('FPDB_CONFIG', `Unknown pretrained network ${JSON.stringify(name)}; use one of ${Object.keys(PRETRAINED_PRESETS).join(', ')} (or ${aliases.join(', ')}).`, {
+      details: { value: name },
+    });
+  }
+  return key;
+}
+
 /** Options of {@link presetConfig}. */
 export interface PresetConfigOptions {
   /** Output classes: the task's (with a fresh head), or the file's (e.g. 1000) to keep its classifier. */
@@ -43,14 +70,7 @@ export interface PresetConfigOptions {
  * loadStateDict(model, readWeights(bytes)); // torchvision or timm keys, stem folded to 1 channel
  */
 export function presetConfig(name: PretrainedPresetName | 'mobilenet_v2' | (string & {}), options: PresetConfigOptions): ModelConfig {
-  const key = Object.hasOwn(PRETRAINED_PRESETS, name) ? (name as PretrainedPresetName) : Object.hasOwn(PRETRAINED_PRESET_ALIASES, name) ? PRETRAINED_PRESET_ALIASES[name] : undefined;
-  if (key === undefined) {
-    const aliases = Object.entries(PRETRAINED_PRESET_ALIASES).map(([alias, target]) => `${alias} for ${target}`);
-    throw new FpdbError('FPDB_CONFIG', `Unknown pretrained network ${JSON.stringify(name)}; use one of ${Object.keys(PRETRAINED_PRESETS).join(', ')} (or ${aliases.join(', ')}).`, {
-      details: { value: name },
-    });
-  }
-  const preset = PRETRAINED_PRESETS[key];
+  const preset = PRETRAINED_PRESETS[resolvePresetName(name)];
   const copy = JSON.parse(JSON.stringify(preset)) as ModelConfig;
   return { ...copy, numClasses: options.numClasses, inputSize: options.inputSize ?? 224, ...(options.dropout === undefined ? {} : { dropout: options.dropout }) };
 }
