@@ -23,12 +23,12 @@ const STEPS = Math.max(1, Number(env('STEPS', 5)));
 const WARMUP = Math.max(0, Number(env('WARMUP', 2)));
 const WORKERS = Number(env('WORKERS', 2));
 const CPU_BATCH = Number(env('CPU_BATCH', 2));
-const RELAXED = env('RELAXED', '1') !== '0';
+// Also run the SIMD128 build (FPDB_WASM_RELAXED_SIMD=0), as Node 20 ran before the package set the flag.
+const SIMD128 = env('SIMD128', '0') === '1';
 const PROFILE = env('PROFILE', '0') === '1';
 const PYTHON = env('PYTHON', '/usr/bin/python3');
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined;
 const CLASSES = 6;
-const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
 const PARALLEL = `wasm${WORKERS}`;
 const log = (...a) => console.error(...a);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -138,10 +138,10 @@ async function runSetup(name) {
 }
 
 /** Runs one setup in a child node (a fresh tfjs engine; V8 flags are per process). */
-function child(name, flags = []) {
+function child(name, flags = [], extraEnv = {}) {
   const r = spawnSync(process.execPath, [...flags, fileURLToPath(import.meta.url)], {
     encoding: 'utf8',
-    env: { ...process.env, BENCH_CHILD: name },
+    env: { ...process.env, ...extraEnv, BENCH_CHILD: name },
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 1 << 24,
   });
@@ -176,11 +176,11 @@ const want = (k) => (ONLY === undefined ? !CHAINS.includes(k) && !(BIG && k === 
 const details = {};
 const wasmKeys = [...new Set(['wasm1', ...CHAINS, PARALLEL])].filter((k) => SETUPS[k] && want(k));
 if (wasmKeys.length > 0) {
-  log('— wasm, SIMD128 kernels (Node 20 default)');
+  log("— wasm, the package default: relaxed-SIMD (FMA) kernels (the package sets V8's flag on Node 20)");
   for (const k of wasmKeys) details[k] = child(k);
-  if (RELAXED) {
-    log(`— wasm, relaxed-SIMD (FMA) kernels: node ${RELAXED_FLAG}`);
-    for (const k of wasmKeys.filter((k) => !CHAINS.includes(k))) details[`${k}Fma`] = child(k, [RELAXED_FLAG]);
+  if (SIMD128) {
+    log('— wasm, SIMD128 kernels: FPDB_WASM_RELAXED_SIMD=0');
+    for (const k of wasmKeys.filter((k) => !CHAINS.includes(k))) details[`${k}Simd128`] = child(k, [], { FPDB_WASM_RELAXED_SIMD: '0' });
   }
 }
 if (want('cpu')) details.cpu = child('cpu');
@@ -233,17 +233,18 @@ result.cpuMsPerImage = Object.fromEntries(
     .map(([k, v]) => [k, round(v.cpuMsPerImage)]),
 );
 result.ratioToPytorchByCpuTime = torchCpu ? round(torchCpu / bestCpu('wasm1', PARALLEL)) : null;
-result.ratioToPytorchByCpuTimeFma = torchCpu && details.wasm1Fma ? round(torchCpu / bestCpu('wasm1Fma', `${PARALLEL}Fma`)) : null;
 result.leakedTensors = Object.fromEntries(
   Object.entries(details)
     .filter(([, v]) => v.leakedTensors !== undefined)
     .map(([k, v]) => [k, v.leakedTensors]),
 );
-result.imagesPerSecondFma = { wasm1: round(ips('wasm1Fma')), [PARALLEL]: round(ips(`${PARALLEL}Fma`)) };
-result.ratioToPytorchFma = ratio('wasm1Fma', `${PARALLEL}Fma`);
+if (SIMD128) {
+  result.imagesPerSecondSimd128 = { wasm1: round(ips('wasm1Simd128')), [PARALLEL]: round(ips(`${PARALLEL}Simd128`)) };
+  result.ratioToPytorchSimd128 = ratio('wasm1Simd128', `${PARALLEL}Simd128`);
+}
 result.notes = {
   cpu: details.cpu?.note,
-  wasm: `wasm1/${PARALLEL}: SIMD128 kernels (what Node 20 runs by default); *Fma: the relaxed-SIMD build, node ${RELAXED_FLAG} (default from Node 22)`,
+  wasm: `wasm1/${PARALLEL}: the package default, relaxed-SIMD (FMA) kernels (the package sets V8's flag on Node 20; default from Node 22); *Simd128: FPDB_WASM_RELAXED_SIMD=0 (BENCH_SIMD128=1); wasm1-base: BENCH_BASE_DIST's build`,
   pytorch: details.pytorch ? `torch ${details.pytorch.version}, set_num_threads(${details.pytorch.threads}); pytorch1: set_num_threads(1)` : `missing: ${baselineMissing}`,
   ratioToPytorch: `max(wasm1, ${PARALLEL}) / pytorch`,
 };

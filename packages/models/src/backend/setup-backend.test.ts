@@ -12,11 +12,12 @@ const dist = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
 
 // Runs `body` as an ES module in plain Node (not vitest) against the built package: the gradients
 // file must come from the bundle and the .wasm files from tfjs-backend-wasm, as for a user.
-function runPlainNode(body: string, flags: string[] = []): string {
+function runPlainNode(body: string, flags: string[] = [], env: Record<string, string> = {}): string {
   const script = `import * as tf from '@tensorflow/tfjs-core';\nimport { setupBackend } from ${JSON.stringify(dist)};\n${body}`;
   return execFileSync(process.execPath, [...flags, '--input-type=module', '-e', script], {
     cwd: fileURLToPath(new URL('../..', import.meta.url)),
     encoding: 'utf8',
+    env: { ...process.env, ...env },
     timeout: 60_000,
   });
 }
@@ -57,7 +58,13 @@ describe('setupBackend', () => {
   });
 
   const RELAXED = '--experimental-wasm-relaxed-simd';
-  it.each([[[] as string[]], [[RELAXED]]])('trains from the built dist under plain node %j, on wasm as on cpu, and in a worker thread', (flags) => {
+  // FPDB_WASM_RELAXED_SIMD=0 keeps the engine's default (SIMD128 on Node 20); otherwise the package
+  // turns V8's relaxed-SIMD flag on itself (Node >= 20.16 has process.getBuiltinModule).
+  it.each([
+    [[] as string[], { FPDB_WASM_RELAXED_SIMD: '0' }],
+    [[] as string[], {}],
+    [[RELAXED], { FPDB_WASM_RELAXED_SIMD: '0' }],
+  ])('trains from the built dist under plain node %j %j, on wasm as on cpu, and in a worker thread', (flags, env: Record<string, string>) => {
     expect(existsSync(dist)).toBe(true);
     const results = JSON.parse(
       runPlainNode(
@@ -80,6 +87,7 @@ await worker.terminate();
 console.log(JSON.stringify(results));
 `,
         flags,
+        env,
       )
         .trim()
         .split('\n')
@@ -88,9 +96,11 @@ console.log(JSON.stringify(results));
     const [cpu, wasm, worker] = results as [(typeof results)[0], (typeof results)[0], (typeof results)[0]];
     expect([cpu.backend, wasm.backend, worker.backend]).toEqual(['cpu', 'wasm', 'wasm']);
     expect(wasm.handlers).toBe(0);
-    // Node 20 accepts the relaxed-SIMD (FMA) build only with the flag; newer Node always does.
+    // Node 20 accepts the relaxed-SIMD (FMA) build only with the flag (ours or the command line's);
+    // newer Node always does.
     const nodeMajor = Number(process.versions.node.split('.')[0]);
-    expect(wasm.relaxedSimd).toBe(flags.includes(RELAXED) || nodeMajor >= 22);
+    const ours = env.FPDB_WASM_RELAXED_SIMD !== '0' && typeof (process as { getBuiltinModule?: unknown }).getBuiltinModule === 'function';
+    expect(wasm.relaxedSimd).toBe(flags.includes(RELAXED) || ours || nodeMajor >= 22);
     expect(worker.relaxedSimd).toBe(wasm.relaxedSimd);
     for (const run of [wasm, worker]) {
       for (const key of ['gx', 'gw'] as const) {

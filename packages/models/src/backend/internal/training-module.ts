@@ -3,6 +3,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { FpdbError } from '@fpdb/schema';
 import { compileWasm, instantiateWasm } from '@fpdb/internal/wasm';
 import { TRAINING_KERNELS_RELAXED_WASM_BASE64, TRAINING_KERNELS_WASM_BASE64 } from '../wasm/training-kernels-wasm.js';
+import { enableRelaxedSimd } from './relaxed-simd.js';
 
 /** The exports of training-kernels.c; every pointer is a byte offset into the backend's heap. */
 export interface TrainingKernelExports {
@@ -42,11 +43,12 @@ function backendMemory(backend: BackendWasm): WebAssembly.Memory {
 
 /**
  * Compiles the kernels once per thread: the relaxed-SIMD build (fused multiply-add) when the engine
- * accepts it (Node >= 22, or Node 20 started with --experimental-wasm-relaxed-simd), else SIMD128.
+ * accepts it (Node >= 22; Node 20 once {@link enableRelaxedSimd} has set V8's flag), else SIMD128.
  * @throws FpdbError FPDB_BACKEND when the engine has no WebAssembly SIMD.
  */
 export function compileTrainingKernels(): { module: WebAssembly.Module; relaxedSimd: boolean } {
   if (compiled === undefined) {
+    enableRelaxedSimd();
     const wasm = compileWasm([TRAINING_KERNELS_RELAXED_WASM_BASE64, TRAINING_KERNELS_WASM_BASE64]);
     if (wasm === undefined) {
       throw new FpdbError('FPDB_BACKEND', `The training kernels need WebAssembly SIMD, which this engine does not compile. Use Node >= 20.19, or the cpu backend ({ backend: 'cpu' }).`);
