@@ -9,19 +9,23 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import os from 'node:os';
+import { performance as perf } from 'node:perf_hooks';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const env = (name, fallback) => process.env[`BENCH_${name}`] ?? fallback;
 // reference: the reference CNN; resnet18, mobilenetv2, densenet121: the presets (1-channel stem).
 const NET = env('NET', 'reference');
-const NETS = { reference: 'reference-cnn', resnet18: 'resnet18', mobilenetv2: 'mobilenetv2_100', densenet121: 'densenet121' };
+const NETS = { reference: 'reference-cnn', resnet18: 'resnet18', resnet50: 'resnet50', mobilenetv2: 'mobilenetv2_100', densenet121: 'densenet121' };
 if (!Object.hasOwn(NETS, NET)) throw new Error(`BENCH_NET=${NET}: use one of ${Object.keys(NETS).join(', ')}`);
 const BIG = NET !== 'reference';
 const SIZE = Number(env('SIZE', BIG ? 224 : 128));
 const BATCH = Number(env('BATCH', BIG ? 8 : 32));
 const STEPS = Math.max(1, Number(env('STEPS', 5)));
 const WARMUP = Math.max(0, Number(env('WARMUP', 2)));
-const WORKERS = Number(env('WORKERS', 2));
+// BENCH_WORKERS=1,2,4 (a list): the scaling mode: one setup `workers<K>` per K with train({ workers: K }) at
+// BENCH_BATCH images per worker (weak scaling, batch = BENCH_BATCH × K), plus wasm1; a `scaling` table.
+const WORKER_LIST = env('WORKERS', '2').includes(',') ? env('WORKERS', '2').split(',').map(Number) : undefined;
+const WORKERS = WORKER_LIST ? Math.max(...WORKER_LIST) : Number(env('WORKERS', 2));
 const CPU_BATCH = Number(env('CPU_BATCH', 2));
 // Also run the SIMD128 build (FPDB_WASM_RELAXED_SIMD=0), as Node 20 ran before the package set the flag.
 const SIMD128 = env('SIMD128', '0') === '1';
@@ -32,6 +36,7 @@ const CLASSES = 6;
 const PARALLEL = `wasm${WORKERS}`;
 const log = (...a) => console.error(...a);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const round1 = (x) => (x === undefined ? undefined : Math.round(x * 10) / 10);
 
 /** The fpdb setups: backend, main-thread kernels, train()'s `workers`, batch, steps. */
 const SETUPS = {
@@ -44,7 +49,8 @@ const SETUPS = {
   ...(process.env.BENCH_BASE_DIST ? { 'wasm1-base': { backend: 'wasm', batch: BATCH, dist: process.env.BENCH_BASE_DIST } } : {}),
   // ReLU/ReLU6 gradients through tfjs' op chain (LessEqual + Step + Cast + Multiply) instead of FpdbReluGrad.
   'wasm1-relu-chain': { backend: 'wasm', reluChain: true, batch: BATCH },
-  ...(WORKERS >= 2 ? { [PARALLEL]: { backend: 'wasm', workers: WORKERS, batch: BATCH } } : {}),
+  ...(WORKERS >= 2 && !WORKER_LIST ? { [PARALLEL]: { backend: 'wasm', workers: WORKERS, batch: BATCH } } : {}),
+  ...Object.fromEntries((WORKER_LIST ?? []).map((k) => [`workers${k}`, { backend: 'wasm', workers: k, batch: BATCH * k }])),
   // A batch-32 step takes minutes on the cpu backend: one step at a small batch, extrapolated per image.
   cpu: { backend: 'cpu', batch: CPU_BATCH, steps: 1, warmup: 0 },
 };
@@ -81,13 +87,18 @@ async function runSetup(name) {
   const wall = [performance.now()];
   const cpu = [process.cpuUsage()];
   const losses = [];
+  // Main-thread busy time per step (event-loop utilisation: time not idle waiting for the workers).
+  const elu = [perf.eventLoopUtilization()];
+  const timelines = [];
   await train({
     ...options,
     train: source,
     onStepEnd: (l) => {
       wall.push(performance.now());
       cpu.push(process.cpuUsage());
+      elu.push(perf.eventLoopUtilization());
       losses.push(l.loss);
+      if (l.timeline) timelines.push(l.timeline);
     },
   });
   const leaked = tf.memory().numTensors - numTensors;
@@ -100,6 +111,14 @@ async function runSetup(name) {
     .slice(1)
     .map((c, i) => (c.user + c.system - cpu[i].user - cpu[i].system) / 1000)
     .slice(warmup);
+  const mainMsPerStep = elu
+    .slice(1)
+    .map((e, i) => perf.eventLoopUtilization(e, elu[i]).active)
+    .slice(warmup);
+  // Per phase, the median over steps of the slowest worker's milliseconds (workers' own clocks).
+  const phase = (key) => (timelines.length > warmup ? median(timelines.slice(warmup).map((t) => Math.max(...t.workers.map((w) => w[key])))) : undefined);
+  const timeline = timelines.length > 0 ? Object.fromEntries(['computeMs', 'waitMs', 'reduceMs', 'updateMs'].map((k) => [k, round1(phase(k))])) : undefined;
+  if (timeline) timeline.engineMainMs = round1(median(timelines.slice(warmup).map((t) => t.mainMs)));
   let profile;
   if (PROFILE && !s.workers) {
     // Kernels of one more train() step (in this thread only: workers' kernels are not seen).
@@ -119,7 +138,7 @@ async function runSetup(name) {
   if (!losses.every(Number.isFinite)) throw new Error(`${name}: non-finite training loss ${losses}`);
   const ms = median(msPerStep);
   log(
-    `${name}: train() ${setup.backend}${s.workers ? ` × ${s.workers} workers` : ''} B=${s.batch} ms/step ${msPerStep.map((m) => m.toFixed(0)).join(' ')} → median ${ms.toFixed(0)}; ${((s.batch * 1000) / ms).toPrecision(3)} img/s`,
+    `${name}: train() ${setup.backend}${s.workers ? ` × ${s.workers} workers` : ''} B=${s.batch} ms/step ${msPerStep.map((m) => m.toFixed(0)).join(' ')} → median ${ms.toFixed(0)}; ${((s.batch * 1000) / ms).toPrecision(3)} img/s; main thread busy ${median(mainMsPerStep).toFixed(1)} ms/step${timeline ? `; slowest worker ${JSON.stringify(timeline)}` : ''}`,
   );
   if (profile) log(`${name} profile (ms, one step): ${JSON.stringify(profile)}`);
   return {
@@ -129,6 +148,8 @@ async function runSetup(name) {
     batch: s.batch,
     ...(s.workers ? { workers: s.workers } : {}),
     imagesPerSecond: (s.batch * 1000) / ms,
+    mainMsPerStep: median(mainMsPerStep),
+    ...(timeline ? { timeline } : {}),
     kernels: setup.kernels.length,
     relaxedSimd: setup.relaxedSimd,
     leakedTensors: leaked,
@@ -174,7 +195,8 @@ if (process.env.BENCH_CHILD) {
 const CHAINS = ['wasm1-missing', 'wasm1-chain', 'wasm1-relu-chain', 'wasm1-base'];
 const want = (k) => (ONLY === undefined ? !CHAINS.includes(k) && !(BIG && k === 'cpu') : ONLY.has(k) || (k === PARALLEL && ONLY.has('wasm2')));
 const details = {};
-const wasmKeys = [...new Set(['wasm1', ...CHAINS, PARALLEL])].filter((k) => SETUPS[k] && want(k));
+const SCALING = (WORKER_LIST ?? []).map((k) => `workers${k}`);
+const wasmKeys = [...new Set(['wasm1', ...CHAINS, PARALLEL, ...SCALING])].filter((k) => SETUPS[k] && (want(k) || SCALING.includes(k)));
 if (wasmKeys.length > 0) {
   log("— wasm, the package default: relaxed-SIMD (FMA) kernels (the package sets V8's flag on Node 20)");
   for (const k of wasmKeys) details[k] = child(k);
@@ -258,4 +280,27 @@ result.imagesPerSecond = Object.fromEntries(
   ['cpu', 'wasm1', ...CHAINS, PARALLEL, 'pytorch', 'pytorch1'].filter((k) => details[k] || ['cpu', 'wasm1', PARALLEL, 'pytorch'].includes(k)).map((k) => [k, round(ips(k))]),
 );
 result.ratioToPytorch = ratio('wasm1', PARALLEL);
+result.mainMsPerStep = Object.fromEntries(
+  Object.entries(details)
+    .filter(([, v]) => v.mainMsPerStep !== undefined)
+    .map(([k, v]) => [k, round(v.mainMsPerStep)]),
+);
+if (WORKER_LIST) {
+  // Weak scaling: BENCH_BATCH images per worker; speedup against train({ workers: 1 }).
+  const one = ips(SCALING[0]);
+  result.scaling = SCALING.filter((k) => details[k]).map((k) => ({
+    workers: details[k].workers,
+    batch: details[k].batch,
+    imagesPerSecond: round(ips(k)),
+    speedup: round(ips(k) / one),
+    efficiency: round(ips(k) / one / (details[k].workers / details[SCALING[0]].workers)),
+    mainMsPerStep: round(details[k].mainMsPerStep),
+    ...(details[k].timeline ? { timeline: details[k].timeline } : {}),
+  }));
+  log('workers | batch | img/s | speedup | main ms/step | slowest worker compute / wait / reduce / update ms');
+  for (const r of result.scaling)
+    log(
+      `${r.workers} | ${r.batch} | ${r.imagesPerSecond} | ${r.speedup} | ${r.mainMsPerStep} | ${r.timeline ? [r.timeline.computeMs, r.timeline.waitMs, r.timeline.reduceMs, r.timeline.updateMs].join(' / ') : '–'}`,
+    );
+}
 console.log(JSON.stringify(result));
