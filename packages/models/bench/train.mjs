@@ -6,6 +6,7 @@
 // Progress goes to stderr; the last stdout line is one JSON object. Options: BENCH_* env vars
 // (see bench/README.md).
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import os from 'node:os';
@@ -55,6 +56,13 @@ const SETUPS = {
   cpu: { backend: 'cpu', batch: CPU_BATCH, steps: 1, warmup: 0 },
 };
 
+/** The built package in `dist`: its root entry and, where the build has one, the Node-only `node.js` (train()). */
+async function importPackage(dist) {
+  const root = await import(pathToFileURL(resolve(dist, 'index.js')).href);
+  const node = existsSync(resolve(dist, 'node.js')) ? await import(pathToFileURL(resolve(dist, 'node.js')).href) : {};
+  return { ...root, ...node };
+}
+
 /**
  * One setup, in this (child) process: `train()` for one epoch of warmup + steps batches; a step's
  * time is the gap between consecutive `onStepEnd` calls (the first one from the call to train()),
@@ -66,7 +74,7 @@ async function runSetup(name) {
   const steps = s.steps ?? STEPS;
   const warmup = s.warmup ?? WARMUP;
   const tf = await import('@tensorflow/tfjs-core');
-  const { arraySource, createModel, presetConfig, setupBackend, train } = await import(s.dist ? pathToFileURL(resolve(s.dist, 'index.js')).href : '../dist/index.js');
+  const { arraySource, createModel, presetConfig, setupBackend, train } = await importPackage(s.dist ? resolve(s.dist) : here('../dist'));
   const setup = await setupBackend({ backend: s.backend, ...(s.kernels ? { wasmKernels: s.kernels } : {}) });
   const config = BIG ? presetConfig(NETS[NET], { numClasses: CLASSES, inputSize: SIZE }) : { architecture: 'reference-cnn', numClasses: CLASSES, inputSize: SIZE };
   const model = createModel(config, { seed: 1 });
