@@ -8,7 +8,7 @@ import type { Model } from '../model/create-model.js';
 import { disposeBatch, type ArrayData, type BatchSource } from './batch.js';
 import { evaluate, labelsOf, scores, toSource } from './evaluate.js';
 import { planFineTune, underPrefix, type FineTuneOptions } from './fine-tune.js';
-import { localEngine, type GradientEngine } from './internal/gradient-engine.js';
+import { localEngine, type GradientEngine, type StepTimeline } from './internal/gradient-engine.js';
 import { learningRateAt, type LearningRateSchedule } from './learning-rate.js';
 import { smoothTargets } from './loss.js';
 import { createOptimizer, type OptimizerConfig } from './optimizer.js';
@@ -48,6 +48,8 @@ export interface StepLog {
   loss: number;
   learningRate: number;
   batchSize: number;
+  /** With `workers`: where the step's time went (the main thread's share and each worker's phases). */
+  timeline?: StepTimeline;
 }
 
 /** Options of {@link train}. */
@@ -87,7 +89,8 @@ export interface TrainOptions {
    * Data-parallel training over this many worker threads, each with its own backend (default: none, this
    * thread). 'auto': one per available core, capped by the batch size and the wasm heap estimate
    * (`resolveAutoWorkers`, resolved at the first batch; 1 trains in this thread); {@link TrainResult.workers}
-   * says what it chose.
+   * says what it chose. The workers sum their gradients and update the weights in shared memory; `model`
+   * (and the optimizer state) are brought up to date at the end of every epoch and when train() ends.
    */
   workers?: number | 'auto';
   /** Backend of the workers (default 'auto': wasm when it loads). */
@@ -165,7 +168,6 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const schedule = options.learningRate ?? 1e-3;
   const smoothing = options.labelSmoothing ?? 0;
   const decay = options.weightDecay ?? 0;
-  const decayed = new Set(model.specs.filter((s) => s.decay).map((s) => s.name));
   const fineTune = options.fineTune ? planFineTune(options.fineTune, model.trainableNames) : undefined;
   const trainSource = toSource(options.train);
   const optimizer = createOptimizer(options.optimizer ?? 'adam');
@@ -194,7 +196,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       const auto = resolveAutoWorkers({ model, batch, backend: stepBackend(2, options.workerBackend) });
       workers = auto.workers > 1 ? auto.workers : undefined;
     }
-    return workers ? parallelEngine(model, { workers, backend: options.workerBackend ?? 'auto' }) : localEngine(model);
+    return workers ? parallelEngine(model, optimizer, { workers, backend: options.workerBackend ?? 'auto' }) : localEngine(model, optimizer);
   };
   const weightsTensor = options.classWeights ? Float32Array.from(options.classWeights) : undefined;
   let stoppedEarly = false;
@@ -253,52 +255,43 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
             .int(2 ** 31);
           let result;
           try {
-            result = await engine.compute({ images, targets, ...(sampleWeights ? { sampleWeights } : {}), seed: stepSeed, ...(headOnly ? { headOnly } : {}) });
+            // Gradients, weight decay, the global norm (also catching NaN/Inf), clipping, the optimizer update.
+            result = await engine.step(
+              { images, targets, ...(sampleWeights ? { sampleWeights } : {}), seed: stepSeed, ...(headOnly ? { headOnly } : {}) },
+              { learningRate: rateOf(lr), weightDecay: decay, ...(options.clipNorm !== undefined ? { clipNorm: options.clipNorm } : {}) },
+            );
           } finally {
             tf.dispose([targets, ...(sampleWeights ? [sampleWeights] : [])]);
           }
-          const { grads, stateUpdates } = result;
-          try {
-            // L2 on kernels, then the global norm (one read-back also catches NaN/Inf gradients).
-            if (decay > 0) {
-              for (const [name, g] of grads) {
-                if (!decayed.has(name)) continue;
-                const withDecay = tf.tidy(() => tf.add(g, tf.mul(model.variables.get(name)!, decay)));
-                g.dispose();
-                grads.set(name, withDecay);
-              }
-            }
-            const norm = tf.tidy(() => tf.sqrt(tf.addN([...grads.values()].map((g) => tf.sum(tf.square(g))))).dataSync()[0]!);
-            if (!Number.isFinite(result.lossSum) || !Number.isFinite(norm)) {
-              throw new FpdbError(
-                'FPDB_DIVERGED',
-                `Training diverged at epoch ${epoch + 1}, step ${step} (global step ${state.globalStep + 1}): the ${Number.isFinite(result.lossSum) ? 'gradient norm' : 'loss'} is ${Number.isFinite(result.lossSum) ? norm : result.lossSum / y.length}. ` +
-                  `${lastDir ? `The last good checkpoint is ${lastDir} (epoch ${state.epochsDone}).` : 'No checkpoint was kept (no checkpointDir).'} Lower the learning rate, add warm-up or clipNorm.`,
-                { details: { epoch: epoch + 1, step, globalStep: state.globalStep + 1, value: result.lossSum } },
-              );
-            }
-            if (options.clipNorm !== undefined && norm > options.clipNorm) {
-              for (const [name, g] of grads) {
-                const clipped = tf.tidy(() => tf.mul(g, options.clipNorm! / norm));
-                g.dispose();
-                grads.set(name, clipped);
-              }
-            }
-            optimizer.apply(model.variables, grads, rateOf(lr));
-            for (const [name, value] of stateUpdates) model.variables.get(name)!.assign(value);
-          } finally {
-            tf.dispose([...grads.values(), ...stateUpdates.values()]);
+          const { norm } = result;
+          if (!result.applied) {
+            throw new FpdbError(
+              'FPDB_DIVERGED',
+              `Training diverged at epoch ${epoch + 1}, step ${step} (global step ${state.globalStep + 1}): the ${Number.isFinite(result.lossSum) ? 'gradient norm' : 'loss'} is ${Number.isFinite(result.lossSum) ? norm : result.lossSum / y.length}. ` +
+                `${lastDir ? `The last good checkpoint is ${lastDir} (epoch ${state.epochsDone}).` : 'No checkpoint was kept (no checkpointDir).'} Lower the learning rate, add warm-up or clipNorm.`,
+              { details: { epoch: epoch + 1, step, globalStep: state.globalStep + 1, value: result.lossSum } },
+            );
           }
           state.globalStep += 1;
           steps = step;
           lossSum += result.lossSum;
           epochLabels.push(...y);
           epochPreds.push(...result.predictions);
-          await options.onStepEnd?.({ epoch, step, globalStep: state.globalStep, loss: result.lossSum / y.length, learningRate: lr, batchSize: y.length });
+          await options.onStepEnd?.({
+            epoch,
+            step,
+            globalStep: state.globalStep,
+            loss: result.lossSum / y.length,
+            learningRate: lr,
+            batchSize: y.length,
+            ...(result.timeline ? { timeline: result.timeline } : {}),
+          });
         } finally {
           disposeBatch(batch);
         }
       }
+      // Workers keep the weights in shared memory: the model gets them before validation and checkpoints.
+      engine?.sync();
       if (steps === 0) {
         throw new FpdbError('FPDB_EMPTY', `The training source gave no batches for epoch ${epoch + 1}.`, { details: { epoch: epoch + 1 } });
       }
@@ -339,8 +332,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       await options.onEpochEnd?.(log);
     }
   } finally {
-    optimizer.dispose();
-    await engine?.close();
+    try {
+      engine?.sync();
+    } finally {
+      optimizer.dispose();
+      await engine?.close();
+    }
   }
   return { history, bestEpoch: state.bestEpoch, bestScore: state.bestScore, stoppedEarly, epochsDone: state.epochsDone, globalStep: state.globalStep, resumedFrom, workers: workers ?? 1 };
 }

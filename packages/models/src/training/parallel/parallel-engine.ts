@@ -1,11 +1,11 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { FpdbError } from '@fpdb/schema';
 import { createWorkerPool, workerScriptExists } from '@fpdb/internal/worker-pool';
 import type { BackendChoice } from '../../backend/setup-backend.js';
 import type { Model } from '../../model/create-model.js';
-import type { GradientEngine } from '../internal/gradient-engine.js';
-import { trainedNames, type ShardResult } from '../internal/shard-gradients.js';
-import type { StepRequest, StepResult, WorkerInit } from './protocol.js';
+import type { GradientEngine, StepOutcome } from '../internal/gradient-engine.js';
+import type { Optimizer } from '../optimizer.js';
+import { CONTROL_ABORT, CONTROL_APPLYING, CONTROL_ARRIVED, CONTROL_LENGTH, type SharedRegions, type StepRequest, type StepResult, type WorkerFault, type WorkerInit } from './protocol.js';
+import { abortStep, flatLayout, isPeerFailure } from './shared-step.js';
 
 /** Options of {@link parallelEngine}. */
 export interface ParallelOptions {
@@ -13,6 +13,8 @@ export interface ParallelOptions {
   backend: BackendChoice;
   /** The built worker script (default: `parallel-worker.js` next to the package's dist/index.js). */
   workerUrl?: URL;
+  /** Tests only: make one rank fail at one phase of every step. */
+  fault?: WorkerFault;
 }
 
 /** The built worker next to this bundle (dist/), or the package's dist/ when running from source (tests). */
@@ -28,21 +30,75 @@ export function resolveWorkerUrl(): URL {
   return found;
 }
 
+/** Optimizer slot names per parameter, in the order of the shared slot regions. */
+function slotNames(optimizer: Optimizer): string[] {
+  const c = optimizer.config;
+  if (c.type === 'adam') return ['m', 'v'];
+  return c.momentum === 0 ? [] : ['momentum'];
+}
+
+/** Bytes of shared memory a data-parallel run of `params` floats over `workers` workers allocates (gradient regions, weights, optimizer slots). */
+export function sharedBytes(params: number, workers: number, slots = 2): number {
+  return 4 * params * (workers + 1 + slots);
+}
+
 /**
- * Data-parallel gradients: each step splits the batch into `workers` contiguous shards, each worker
- * (own thread, own backend, same model) differentiates Σ wᵢ CEᵢ / B over its shard, and the main
- * thread sums the shard gradients — the gradient of the whole batch. Batch-norm statistics are the
- * shard-size-weighted mean of the shards' (ghost batch norm). Weights reach the workers through one
- * SharedArrayBuffer written before every step.
+ * Data-parallel training over worker threads, reduced in shared memory: each step splits the batch into
+ * contiguous shards; worker r differentiates Σ wᵢ CEᵢ / B over shard r and writes its gradients to its
+ * own shared region; after a barrier it sums slice r of every region (in rank order: the sum the main
+ * thread used to make), adds weight decay and its part of the squared norm; after a second barrier every
+ * worker knows the global norm, and worker r applies the optimizer (Adam/SGD, state in shared memory)
+ * to slice r of the shared weights and averages slice r of the batch-norm statistics (shard-size
+ * weighted: ghost batch norm). The main thread sends each worker its images and a few numbers and gets a
+ * few back: it never touches a gradient or a weight during a step. `sync()` copies weights and
+ * optimizer state back into `model` and `optimizer` (train() does so at every epoch's end).
+ *
+ * Results equal {@link localEngine}'s up to the float order of the shard sum (exact for one worker),
+ * and the gradient norm is summed in float64 (it only matters for clipNorm). Barriers never hang on a
+ * dead worker: a worker that throws, and the main thread when the pool fails, set an abort flag that
+ * every waiting worker checks.
  * @throws FpdbError FPDB_WORKER when a worker cannot start (its setup error is the cause) or dies:
  * every worker is then stopped and the step in flight rejected; pass workers: 0 to train on this thread.
+ * FPDB_CHECKPOINT_MISMATCH when the optimizer holds restored slots of another size.
  */
-export async function parallelEngine(model: Model, options: ParallelOptions): Promise<GradientEngine> {
+export async function parallelEngine(model: Model, optimizer: Optimizer, options: ParallelOptions): Promise<GradientEngine> {
   const url = options.workerUrl ?? resolveWorkerUrl();
-  const sizes = model.specs.map((s) => s.shape.reduce((a, b) => a * b, 1));
-  const total = sizes.reduce((a, b) => a + b, 0);
-  const shared = new Float32Array(new SharedArrayBuffer(total * 4));
-  const init: WorkerInit = { config: model.config, backend: options.backend, weights: shared.buffer as SharedArrayBuffer };
+  const { entries: layout, total } = flatLayout(model.specs);
+  const names = slotNames(optimizer);
+  const share = (): SharedArrayBuffer => new SharedArrayBuffer(total * 4);
+  const regions: SharedRegions = {
+    weights: share(),
+    grads: Array.from({ length: options.workers }, share),
+    slots: names.map(share),
+    touched: new SharedArrayBuffer(layout.length * 4),
+    control: new SharedArrayBuffer(CONTROL_LENGTH * 4),
+    partials: new SharedArrayBuffer(2 * options.workers * 8),
+  };
+  const weights = new Float32Array(regions.weights);
+  const slots = regions.slots.map((b) => new Float32Array(b));
+  const touched = new Int32Array(regions.touched);
+  const control = new Int32Array(regions.control);
+  const values = model.getWeights();
+  for (const l of layout) weights.set(values.get(l.name)!, l.offset);
+  // A restored (or earlier) optimizer state continues here.
+  const start = optimizer.getState();
+  layout.forEach((l, j) => {
+    names.forEach((slot, s) => {
+      const saved = start.slots.get(`${l.name}/${slot}`);
+      if (!saved) return;
+      if (saved.length !== l.size) {
+        throw new FpdbError('FPDB_CHECKPOINT_MISMATCH', `Saved optimizer slot ${l.name}/${slot} has ${saved.length} values but its variable has ${l.size}.`);
+      }
+      slots[s]!.set(saved, l.offset);
+      touched[j] = 1;
+    });
+  });
+  let steps = start.step;
+  // Whether the shared weights moved since the last sync, and whether a failure left them half-written.
+  let dirty = false;
+  let torn = false;
+
+  const init: WorkerInit = { config: model.config, backend: options.backend, optimizer: optimizer.config, shared: regions };
   const pool = createWorkerPool<StepRequest, StepResult>({
     url,
     size: options.workers,
@@ -57,68 +113,85 @@ export async function parallelEngine(model: Model, options: ParallelOptions): Pr
     await pool.close();
     throw e;
   }
-  const trainable = model.specs.filter((s) => s.trainable);
-  const stateSpecs = model.specs.filter((s) => !s.trainable);
 
   return {
-    async compute(batch): Promise<ShardResult> {
-      // Broadcast the current weights.
-      let at = 0;
-      model.specs.forEach((spec, i) => {
-        shared.set(model.variables.get(spec.name)!.dataSync() as Float32Array, at);
-        at += sizes[i]!;
-      });
+    async step(batch, update): Promise<StepOutcome> {
+      let started = performance.now();
       const [b, h, w] = batch.images.shape;
       const k = model.config.numClasses;
       const images = batch.images.dataSync() as Float32Array;
       const targets = batch.targets.dataSync() as Float32Array;
-      const weights = batch.sampleWeights ? (batch.sampleWeights.dataSync() as Float32Array) : null;
+      const sampleWeights = batch.sampleWeights ? (batch.sampleWeights.dataSync() as Float32Array) : null;
       const shards = Math.min(pool.size, b);
       const bounds = Array.from({ length: shards + 1 }, (_, i) => Math.round((i * b) / shards));
-      const results = await Promise.all(
-        Array.from({ length: shards }, (_, s) => {
-          const lo = bounds[s]!;
-          const hi = bounds[s + 1]!;
-          const msg: StepRequest = {
-            images: images.slice(lo * h * w, hi * h * w),
-            shape: [hi - lo, h, w, 1],
-            targets: targets.slice(lo * k, hi * k),
-            sampleWeights: weights ? weights.slice(lo, hi) : null,
-            normalizer: b,
-            seed: batch.seed * 31 + s,
-            headOnly: batch.headOnly ? [...batch.headOnly] : null,
-          };
-          return pool.request(msg, { transfer: [msg.images.buffer as ArrayBuffer, msg.targets.buffer as ArrayBuffer] });
-        }),
-      );
-      // Sum the shard gradients (in shard order, so the result is deterministic).
-      const sum = results[0]!.grads;
-      for (const r of results.slice(1)) for (let i = 0; i < sum.length; i++) sum[i]! += r.grads[i]!;
-      const grads = new Map<string, tf.Tensor>();
-      const trained = new Set(trainedNames(model, batch.headOnly));
-      at = 0;
-      for (const spec of trainable.filter((s) => trained.has(s.name))) {
-        const size = spec.shape.reduce((a, c) => a * c, 1);
-        grads.set(spec.name, tf.tensor(sum.subarray(at, at + size), spec.shape, 'float32'));
-        at += size;
+      const rates = Float64Array.from(layout, (l) => (!l.trainable ? 0 : typeof update.learningRate === 'number' ? update.learningRate : update.learningRate(l.name)));
+      const shares = Array.from({ length: shards }, (_, s) => (bounds[s + 1]! - bounds[s]!) / b);
+      // Every worker is idle between steps: the counters start over.
+      Atomics.store(control, CONTROL_ARRIVED, 0);
+      Atomics.store(control, CONTROL_ABORT, 0);
+      Atomics.store(control, CONTROL_APPLYING, 0);
+      const requests = Array.from({ length: shards }, (_, s) => {
+        const lo = bounds[s]!;
+        const hi = bounds[s + 1]!;
+        const msg: StepRequest = {
+          rank: s,
+          shards,
+          images: images.slice(lo * h * w, hi * h * w),
+          shape: [hi - lo, h, w, 1],
+          targets: targets.slice(lo * k, hi * k),
+          sampleWeights: sampleWeights ? sampleWeights.slice(lo, hi) : null,
+          normalizer: b,
+          seed: batch.seed * 31 + s,
+          headOnly: batch.headOnly ? [...batch.headOnly] : null,
+          rates,
+          weightDecay: update.weightDecay,
+          clipNorm: update.clipNorm ?? null,
+          step: steps + 1,
+          shares,
+          fault: options.fault ?? null,
+        };
+        // The pool hands each of these to a different idle worker: each rank on its own thread.
+        return pool.request(msg, { transfer: [msg.images.buffer as ArrayBuffer, msg.targets.buffer as ArrayBuffer] });
+      });
+      let mainMs = performance.now() - started;
+      const settled = await Promise.allSettled(requests);
+      started = performance.now();
+      const failed = settled.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
+      if (failed.length > 0) {
+        abortStep(control);
+        if (Atomics.load(control, CONTROL_APPLYING) !== 0) torn = true;
+        // The failure itself, not a worker that left because of it.
+        throw failed.find((e) => !isPeerFailure(e)) ?? failed[0];
       }
-      const stateUpdates = new Map<string, tf.Tensor>();
-      if (stateSpecs.length > 0) {
-        const mean = new Float32Array(results[0]!.state.length);
-        results.forEach((r, s) => {
-          const share = (bounds[s + 1]! - bounds[s]!) / b;
-          for (let i = 0; i < mean.length; i++) mean[i]! += share * r.state[i]!;
-        });
-        at = 0;
-        for (const spec of stateSpecs) {
-          const size = spec.shape.reduce((a, c) => a * c, 1);
-          stateUpdates.set(spec.name, tf.tensor(mean.slice(at, at + size), spec.shape, 'float32'));
-          at += size;
-        }
-      }
+      const results = (settled as PromiseFulfilledResult<StepResult>[]).map((r) => r.value);
       const predictions = new Int32Array(b);
       results.forEach((r, s) => predictions.set(r.predictions, bounds[s]!));
-      return { grads, stateUpdates, lossSum: results.reduce((n, r) => n + r.lossSum, 0), predictions };
+      const applied = results[0]!.applied;
+      if (applied) {
+        steps += 1;
+        dirty = true;
+      }
+      mainMs += performance.now() - started;
+      return {
+        lossSum: results.reduce((n, r) => n + r.lossSum, 0),
+        norm: results[0]!.norm,
+        predictions,
+        applied,
+        timeline: { mainMs, workers: results.map((r) => r.timeline) },
+      };
+    },
+    sync(): void {
+      // After a worker died mid-update the shared weights are neither the old nor the new ones: the
+      // model keeps those of the last sync.
+      if (!dirty || torn) return;
+      model.setWeights(new Map(layout.map((l) => [l.name, weights.slice(l.offset, l.offset + l.size)])));
+      const saved = new Map<string, Float32Array>();
+      layout.forEach((l, j) => {
+        if (touched[j] === 0) return;
+        names.forEach((slot, s) => saved.set(`${l.name}/${slot}`, slots[s]!.slice(l.offset, l.offset + l.size)));
+      });
+      optimizer.setState({ config: optimizer.config, step: steps, slots: saved });
+      dirty = false;
     },
     close(): Promise<void> {
       return pool.close();

@@ -9,6 +9,7 @@ import { toyData } from '../../../test/toy-data.js';
 import { createModel, type Model } from '../../model/create-model.js';
 import type { ModelConfig } from '../../architectures/config.js';
 import { train } from '../train.js';
+import { createOptimizer } from '../optimizer.js';
 import { parallelEngine } from './parallel-engine.js';
 
 // Workers load the built dist/parallel-worker.js (turbo builds before testing).
@@ -72,7 +73,7 @@ describe('data-parallel training over worker threads', () => {
     const broken = join(await mkdtemp(join(tmpdir(), 'fpdb-models-')), 'broken-worker.mjs');
     await writeFile(broken, "throw new Error('cannot load');\n");
     const model = createModel({ architecture: 'reference-cnn', numClasses: 3, inputSize: 12, widths: [4] }, { seed: 7 });
-    const error = await parallelEngine(model, { workers: 2, backend: 'cpu', workerUrl: pathToFileURL(broken) }).catch((e: unknown) => e);
+    const error = await parallelEngine(model, createOptimizer('adam'), { workers: 2, backend: 'cpu', workerUrl: pathToFileURL(broken) }).catch((e: unknown) => e);
     expect(error).toMatchObject({
       name: 'FpdbError',
       code: 'FPDB_WORKER',
