@@ -14,6 +14,7 @@ export interface TrainingKernelExports {
   depthwise_backprop_input(dy: number, w: number, dx: number, ...dims: number[]): void;
   sum_rows(x: number, out: number, scratch: number, rows: number, cols: number): void;
   add_bias(x: number, bias: number, out: number, rows: number, cols: number): void;
+  pack_filter(w: number, out: number, rows: number, channels: number): void;
   conv2d_forward(x: number, w: number, y: number, ...dims: number[]): void;
   phase_split_filter(w: number, out: number, kh: number, kw: number, ci: number, co: number, sh: number, sw: number): void;
   conv2d_backprop_input_phases(dy: number, wp: number, dx: number, ...dims: number[]): void;

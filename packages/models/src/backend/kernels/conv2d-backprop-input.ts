@@ -3,7 +3,7 @@ import type { Conv2DBackpropInputAttrs, Conv2DBackpropInputInputs, KernelConfig,
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { assertFloat32, heapOffset, trainingKernels } from '../internal/training-module.js';
 import { runOriginal } from '../internal/original-kernels.js';
-import { conv2dForwardInto } from './conv2d.js';
+import { conv2dPackedInto, packedFilterSize } from './conv2d.js';
 
 /**
  * Conv2DBackpropInput on wasm. Stride 1 (NHWC, pads within the kernel extent: every 'same'/'valid'
@@ -29,7 +29,7 @@ export function conv2dBackpropInputWasm(args: { inputs: Conv2DBackpropInputInput
   const kernels = trainingKernels(backend);
   if (!stride1) {
     // Sub-pixel split: one stride-1 conv of dy per output phase (same register tiles as the forward).
-    const phases = backend.makeOutput([kh * kw * outChannels * inChannels], 'float32');
+    const phases = backend.makeOutput([packedFilterSize(kh * kw * outChannels, inChannels)], 'float32');
     kernels.phase_split_filter(heapOffset(backend, filter), heapOffset(backend, phases), kh, kw, inChannels, outChannels, info.strideHeight, info.strideWidth);
     try {
       const dx = backend.makeOutput(info.inShape, 'float32');
@@ -56,7 +56,8 @@ export function conv2dBackpropInputWasm(args: { inputs: Conv2DBackpropInputInput
       backend.disposeData(phases.dataId);
     }
   }
-  const rotated = backend.makeOutput([kh, kw, outChannels, inChannels], 'float32');
+  // The rotated filter [kh, kw, outChannels, inChannels], packed into the conv kernel's panels.
+  const rotated = backend.makeOutput([packedFilterSize(kh * kw * outChannels, inChannels)], 'float32');
   kernels.rotate_filter_swap_channels(heapOffset(backend, filter), heapOffset(backend, rotated), kh, kw, inChannels, outChannels);
   try {
     const pads: backend_util.ExplicitPadding = [
@@ -65,8 +66,8 @@ export function conv2dBackpropInputWasm(args: { inputs: Conv2DBackpropInputInput
       [kw - 1 - left, kw - 1 - right],
       [0, 0],
     ];
-    const convInfo = backend_util.computeConv2DInfo(dy.shape as [number, number, number, number], rotated.shape as [number, number, number, number], 1, 1, pads);
-    return conv2dForwardInto(backend, dy, rotated, convInfo);
+    const convInfo = backend_util.computeConv2DInfo(dy.shape as [number, number, number, number], [kh, kw, outChannels, inChannels], 1, 1, pads);
+    return conv2dPackedInto(backend, dy, heapOffset(backend, rotated), convInfo);
   } finally {
     backend.disposeData(rotated.dataId);
   }

@@ -7,9 +7,39 @@ import { runOriginal } from '../internal/original-kernels.js';
 /** Activation codes of the C kernel's epilogue. */
 export const EPILOGUE_ACTIVATIONS = { linear: 0, relu: 1, relu6: 2 } as const;
 
+/** Floats of a filter of `rows` (kh·kw·inChannels) × `channels` packed into the C kernel's column panels. */
+export function packedFilterSize(rows: number, channels: number): number {
+  return rows * (Math.ceil(channels / 4) * 4);
+}
+
 /**
- * Runs an NHWC float32 conv with our SIMD kernel; `info` from backend_util.computeConv2DInfo. An
- * optional per-channel `bias` and activation are applied to each output row while it is in cache.
+ * Runs an NHWC float32 conv with our SIMD kernel on a filter already packed into column panels
+ * (`pack_filter`, `rotate_filter_swap_channels`: a heap offset); `info` from backend_util.computeConv2DInfo.
+ * An optional per-channel `bias` and activation are applied to each output row while it is in cache.
+ */
+export function conv2dPackedInto(
+  backend: BackendWasm,
+  x: TensorInfo,
+  packedFilter: number,
+  info: backend_util.Conv2DInfo,
+  bias?: TensorInfo,
+  activation: keyof typeof EPILOGUE_ACTIVATIONS = 'linear',
+): TensorInfo {
+  const out = backend.makeOutput(info.outShape, 'float32');
+  trainingKernels(backend).conv2d_forward(
+    heapOffset(backend, x),
+    packedFilter,
+    heapOffset(backend, out),
+    ...convGeometry(info),
+    bias === undefined ? 0 : heapOffset(backend, bias),
+    EPILOGUE_ACTIVATIONS[activation],
+  );
+  return out;
+}
+
+/**
+ * Runs an NHWC float32 conv with our SIMD kernel; `info` from backend_util.computeConv2DInfo. The
+ * filter is packed into contiguous panels of 8 output channels first (scratch, freed before return).
  */
 export function conv2dForwardInto(
   backend: BackendWasm,
@@ -19,16 +49,14 @@ export function conv2dForwardInto(
   bias?: TensorInfo,
   activation: keyof typeof EPILOGUE_ACTIVATIONS = 'linear',
 ): TensorInfo {
-  const out = backend.makeOutput(info.outShape, 'float32');
-  trainingKernels(backend).conv2d_forward(
-    heapOffset(backend, x),
-    heapOffset(backend, filter),
-    heapOffset(backend, out),
-    ...convGeometry(info),
-    bias === undefined ? 0 : heapOffset(backend, bias),
-    EPILOGUE_ACTIVATIONS[activation],
-  );
-  return out;
+  const rows = info.filterHeight * info.filterWidth * info.inChannels;
+  const packed = backend.makeOutput([packedFilterSize(rows, info.outChannels)], 'float32');
+  try {
+    trainingKernels(backend).pack_filter(heapOffset(backend, filter), heapOffset(backend, packed), rows, info.outChannels);
+    return conv2dPackedInto(backend, x, heapOffset(backend, packed), info, bias, activation);
+  } finally {
+    backend.disposeData(packed.dataId);
+  }
 }
 
 /**

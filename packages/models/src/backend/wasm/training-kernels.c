@@ -268,15 +268,56 @@ EXPORT void conv2d_backprop_filter(const f32 *x, const f32 *dy, f32 *dw, int B, 
   }
 }
 
-/* out[ky,kx,co,ci] = w[kh-1-ky, kw-1-kx, ci, co]: the filter that turns a conv into its input gradient. */
+/*
+ * Packed filters. conv_core reads a filter of K = kh*kw*Ci rows and N output channels as column panels:
+ * every 8 channels (then every 4, the last zero-padded) one contiguous [K][8] (or [K][4]) block, so the
+ * panel of the channels a register tile computes streams from memory in order (the [K][N] layout
+ * jumps N floats a row: a new page every few rows past 64 channels, and L1 TLB misses cost ResNet's
+ * 256/512-channel layers ~30%). Channel n's panel starts at (n & ~3) * K; (k, n) lies at packed_at.
+ * A packed filter holds round_up4(N) * K floats.
+ */
+static int round_up4(int n) { return (n + 3) & ~3; }
+static int packed_at(int k, int n, int K, int N) {
+  int n8 = N & ~7;
+  if (n < n8) return (n & ~7) * K + k * 8 + (n & 7);
+  return (n & ~3) * K + k * 4 + (n & 3);
+}
+/* Zeroes the padding lanes of the last 4-wide panel (N not a multiple of 4). */
+static void zero_panel_padding(f32 *out, int K, int N) {
+  if ((N & 3) == 0) return;
+  f32 *panel = out + (N & ~3) * K;
+  for (int k = 0; k < K; ++k)
+    for (int j = N & 3; j < 4; ++j) panel[k * 4 + j] = 0.0f;
+}
+
+/* Packs a [K][N] filter (a conv filter [kh, kw, Ci, Co] with K = kh*kw*Ci, N = Co) into panels. */
+EXPORT void pack_filter(const f32 *w, f32 *out, int K, int N) {
+  int n8 = N & ~7;
+  for (int n0 = 0; n0 < n8; n0 += 8) {
+    f32 *panel = out + n0 * K;
+    const f32 *src = w + n0;
+    for (int k = 0; k < K; ++k) {
+      wasm_v128_store(panel + k * 8, wasm_v128_load(src + k * N));
+      wasm_v128_store(panel + k * 8 + 4, wasm_v128_load(src + k * N + 4));
+    }
+  }
+  for (int k = 0; k < K; ++k)
+    for (int n = n8; n < N; ++n) out[packed_at(k, n, K, N)] = w[k * N + n];
+  zero_panel_padding(out, K, N);
+}
+
+/* Packed (see pack_filter) out[ky,kx,co][ci] = w[kh-1-ky, kw-1-kx, ci, co]: the filter that turns a conv
+ * into its input gradient (K = kh*kw*Co rows, N = Ci channels). */
 EXPORT void rotate_filter_swap_channels(const f32 *w, f32 *out, int kh, int kw, int Ci, int Co) {
+  int K = kh * kw * Co;
   for (int ky = 0; ky < kh; ++ky)
     for (int kx = 0; kx < kw; ++kx) {
       const f32 *src = w + ((kh - 1 - ky) * kw + (kw - 1 - kx)) * Ci * Co;
-      f32 *dst = out + (ky * kw + kx) * Co * Ci;
+      int k0 = (ky * kw + kx) * Co;
       for (int ci = 0; ci < Ci; ++ci)
-        for (int co = 0; co < Co; ++co) dst[co * Ci + ci] = src[ci * Co + co];
+        for (int co = 0; co < Co; ++co) out[packed_at(k0 + co, ci, K, Ci)] = src[ci * Co + co];
     }
+  zero_panel_padding(out, K, Ci);
 }
 
 /* Taps of phase r (kernel positions k = r, r + s, ...) of a kernel of size k along a stride s. */
@@ -515,70 +556,80 @@ EXPORT void add_bias(const f32 *x, const f32 *bias, f32 *out, int rows, int cols
 /*
  * K-loop segments of a conv: for one kernel row ky, the (kx, ci) pairs whose x values are contiguous.
  * With dilation 1 a whole kernel row is one run of (kx1-kx0)*Ci values (x[.., ix0+kx0 .., 0..Ci) and
- * w[ky, kx0.., 0..Ci, co] both advance by one (ci) or Co per step); with dilation > 1, one run per kx.
- * SEGMENTS(body) runs the body with xp, wp, n set for each run.
+ * the packed panel's rows (ky*kw + kx0)*Ci .. both advance by one per step); with dilation > 1, one
+ * run per kx. SEGMENTS(body) runs the body with xp, wp (panel row, `pw` floats wide), n set per run.
  */
 #define SEGMENTS(...)                                                                        \
   for (int ky = ky0; ky < ky1; ++ky) {                                                       \
     const f32 *xrow_ = xb + (iy0 + ky * dh) * W * Ci;                                        \
     if (dwl == 1) {                                                                          \
       const f32 *xp = xrow_ + (ix0 + kx0) * Ci;                                              \
-      const f32 *wp = w + ((ky * kw + kx0) * Ci) * Co + co;                                  \
+      const f32 *wp = panel + ((ky * kw + kx0) * Ci) * pw;                                   \
       int n = (kx1 - kx0) * Ci;                                                              \
       __VA_ARGS__                                                                            \
     } else {                                                                                 \
       for (int kx = kx0; kx < kx1; ++kx) {                                                   \
         const f32 *xp = xrow_ + (ix0 + kx * dwl) * Ci;                                       \
-        const f32 *wp = w + ((ky * kw + kx) * Ci) * Co + co;                                 \
+        const f32 *wp = panel + ((ky * kw + kx) * Ci) * pw;                                  \
         int n = Ci;                                                                          \
         __VA_ARGS__                                                                          \
       }                                                                                      \
     }                                                                                        \
   }
 
-/* One output pixel (border pixels): taps [ky0,ky1) x [kx0,kx1) inside the image. */
-static void conv_pixel(const f32 *xb, const f32 *w, f32 *yp, int W, int Ci, int Co, int kw, int ky0,
+/* Stores the first n (1..4) lanes of v at p. */
+static void store_lanes(f32 *p, v128_t v, int n) {
+  if (n >= 4) {
+    wasm_v128_store(p, v);
+    return;
+  }
+  p[0] = wasm_f32x4_extract_lane(v, 0);
+  if (n > 1) p[1] = wasm_f32x4_extract_lane(v, 1);
+  if (n > 2) p[2] = wasm_f32x4_extract_lane(v, 2);
+}
+
+/* One output pixel (border pixels): taps [ky0,ky1) x [kx0,kx1) inside the image; `w` packed, K rows. */
+static void conv_pixel(const f32 *xb, const f32 *w, f32 *yp, int W, int Ci, int Co, int K, int kw, int ky0,
                        int ky1, int iy0, int dh, int kx0, int kx1, int ix0, int dwl, int c0, int c1) {
   int co = c0;
-  for (; co + 8 <= c1; co += 8) {
+  for (; co + 8 <= c1 && co + 8 <= (Co & ~7); co += 8) {
+    const f32 *panel = w + co * K;
+    const int pw = 8;
     v128_t a0 = wasm_f32x4_splat(0.0f), a1 = a0;
     SEGMENTS({
       for (int i = 0; i < n; ++i) {
         v128_t xv = wasm_v128_load32_splat(xp + i);
         a0 = MADD(a0, xv, wasm_v128_load(wp));
         a1 = MADD(a1, xv, wasm_v128_load(wp + 4));
-        wp += Co;
+        wp += 8;
       }
     })
     wasm_v128_store(yp + co, a0);
     wasm_v128_store(yp + co + 4, a1);
   }
-  for (; co + 4 <= c1; co += 4) {
+  for (; co < c1; co += 4) {
+    const f32 *panel = w + co * K;
+    const int pw = 4;
     v128_t a0 = wasm_f32x4_splat(0.0f);
     SEGMENTS({
       for (int i = 0; i < n; ++i) {
         a0 = MADD(a0, wasm_v128_load32_splat(xp + i), wasm_v128_load(wp));
-        wp += Co;
+        wp += 4;
       }
     })
-    wasm_v128_store(yp + co, a0);
-  }
-  for (; co < c1; ++co) {
-    f32 a = 0.0f;
-    SEGMENTS({
-      for (int i = 0; i < n; ++i) a += xp[i] * wp[i * Co];
-    })
-    yp[co] = a;
+    store_lanes(yp + co, a0, c1 - co);
   }
 }
 
 /* Four output pixels with the same taps [ky0,ky1) x [kx0,kx1): ps floats apart in x (4 interior pixels
- * of a row, ps = sw*Ci) or in y (ys floats apart: the same pixel of 4 images, ps = H*W*Ci). */
-static void conv_tile4(const f32 *xb, const f32 *w, f32 *yp, int W, int Ci, int Co, int kw, int ky0,
+ * of a row, ps = sw*Ci) or in y (ys floats apart: the same pixel of 4 images, ps = H*W*Ci). `w` packed. */
+static void conv_tile4(const f32 *xb, const f32 *w, f32 *yp, int W, int Ci, int Co, int K, int kw, int ky0,
                        int ky1, int iy0, int dh, int kx0, int kx1, int ix0, int dwl, int ps, int ys,
                        int c0, int c1) {
   int co = c0;
-  for (; co + 8 <= c1; co += 8) {
+  for (; co + 8 <= c1 && co + 8 <= (Co & ~7); co += 8) {
+    const f32 *panel = w + co * K;
+    const int pw = 8;
     v128_t a00 = wasm_f32x4_splat(0.0f), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
     SEGMENTS({
       for (int i = 0; i < n; ++i) {
@@ -595,7 +646,7 @@ static void conv_tile4(const f32 *xb, const f32 *w, f32 *yp, int W, int Ci, int 
         xv = wasm_v128_load32_splat(xp + i + 3 * ps);
         a30 = MADD(a30, xv, d0);
         a31 = MADD(a31, xv, d1);
-        wp += Co;
+        wp += 8;
       }
     })
     wasm_v128_store(yp + co, a00); wasm_v128_store(yp + co + 4, a01);
@@ -603,7 +654,9 @@ static void conv_tile4(const f32 *xb, const f32 *w, f32 *yp, int W, int Ci, int 
     wasm_v128_store(yp + 2 * ys + co, a20); wasm_v128_store(yp + 2 * ys + co + 4, a21);
     wasm_v128_store(yp + 3 * ys + co, a30); wasm_v128_store(yp + 3 * ys + co + 4, a31);
   }
-  for (; co + 4 <= c1; co += 4) {
+  for (; co < c1; co += 4) {
+    const f32 *panel = w + co * K;
+    const int pw = 4;
     v128_t a0 = wasm_f32x4_splat(0.0f), a1 = a0, a2 = a0, a3 = a0;
     SEGMENTS({
       for (int i = 0; i < n; ++i) {
@@ -612,29 +665,14 @@ static void conv_tile4(const f32 *xb, const f32 *w, f32 *yp, int W, int Ci, int 
         a1 = MADD(a1, wasm_v128_load32_splat(xp + i + ps), d);
         a2 = MADD(a2, wasm_v128_load32_splat(xp + i + 2 * ps), d);
         a3 = MADD(a3, wasm_v128_load32_splat(xp + i + 3 * ps), d);
-        wp += Co;
+        wp += 4;
       }
     })
-    wasm_v128_store(yp + co, a0);
-    wasm_v128_store(yp + ys + co, a1);
-    wasm_v128_store(yp + 2 * ys + co, a2);
-    wasm_v128_store(yp + 3 * ys + co, a3);
-  }
-  for (; co < c1; ++co) {
-    f32 a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
-    SEGMENTS({
-      for (int i = 0; i < n; ++i) {
-        f32 wv = wp[i * Co];
-        a0 += xp[i] * wv;
-        a1 += xp[i + ps] * wv;
-        a2 += xp[i + 2 * ps] * wv;
-        a3 += xp[i + 3 * ps] * wv;
-      }
-    })
-    yp[co] = a0;
-    yp[ys + co] = a1;
-    yp[2 * ys + co] = a2;
-    yp[3 * ys + co] = a3;
+    int m = c1 - co;
+    store_lanes(yp + co, a0, m);
+    store_lanes(yp + ys + co, a1, m);
+    store_lanes(yp + 2 * ys + co, a2, m);
+    store_lanes(yp + 3 * ys + co, a3, m);
   }
 }
 
@@ -659,7 +697,7 @@ static void epilogue(f32 *row, const f32 *bias, int n, int Co, int act) {
   }
 }
 
-/* The conv forward over an output laid out with strides: pixel (b, oy, ox) at y + b*ybs + oy*yrs + ox*yps
+/* The conv forward (filter `w` packed, see pack_filter) over an output laid out with strides: pixel (b, oy, ox) at y + b*ybs + oy*yrs + ox*yps
  * (a dense output: ybs = Ho*Wo*Co, yrs = Wo*Co, yps = Co; one phase of a strided input gradient: every
  * sh-th row and sw-th column of dx). The bias/activation epilogue needs the dense layout. */
 static void conv_core(const f32 *x, const f32 *w, f32 *y, int B, int H, int W, int Ci, int Ho, int Wo, int Co,
@@ -671,9 +709,10 @@ static void conv_core(const f32 *x, const f32 *w, f32 *y, int B, int H, int W, i
   /* A filter past L2 (ResNet's 3x3 convs from 128 channels: 0.6 to 9.4 MB) was streamed from memory
    * once per 4-pixel tile. Output channels in chunks whose filter slab (kh*kw*Ci rows of whole 64-byte
    * lines) stays in L2 over every pixel of the batch: the filter is read once, the input once a chunk. */
+  int K = kh * kw * Ci;
   int chunk = Co;
-  if ((long long)kh * kw * Ci * Co * 4 > (512 << 10)) {
-    chunk = ((256 << 10) / (kh * kw * Ci * 4)) / 16 * 16;
+  if ((long long)K * Co * 4 > (512 << 10)) {
+    chunk = ((256 << 10) / (K * 4)) / 16 * 16;
     if (chunk < 16) chunk = 16;
     if (chunk > Co) chunk = Co;
   }
@@ -692,7 +731,7 @@ static void conv_core(const f32 *x, const f32 *w, f32 *y, int B, int H, int W, i
           const f32 *xb = x + b * H * W * Ci;
           f32 *yrow = y + b * ybs + oy * yrs;
           for (int ox = ts; ox < te; ox += 4)
-            conv_tile4(xb, w, yrow + ox * yps, W, Ci, Co, kw, ky0, ky1, iy0, dh, 0, kw, ox * sw - pl, dwl, sw * Ci, yps, c0, c1);
+            conv_tile4(xb, w, yrow + ox * yps, W, Ci, Co, K, kw, ky0, ky1, iy0, dh, 0, kw, ox * sw - pl, dwl, sw * Ci, yps, c0, c1);
         }
         for (int ox = 0; ox < Wo; ++ox) {
           if (ox == ts) ox = te;
@@ -700,11 +739,11 @@ static void conv_core(const f32 *x, const f32 *w, f32 *y, int B, int H, int W, i
           int ix0 = ox * sw - pl;
           int kx0 = first_valid(ix0, dwl), kx1 = end_valid(ix0, dwl, W, kw);
           if (nb == 4) {
-            conv_tile4(x + b0 * H * W * Ci, w, y + b0 * ybs + oy * yrs + ox * yps, W, Ci, Co, kw, ky0, ky1, iy0, dh, kx0, kx1, ix0, dwl,
+            conv_tile4(x + b0 * H * W * Ci, w, y + b0 * ybs + oy * yrs + ox * yps, W, Ci, Co, K, kw, ky0, ky1, iy0, dh, kx0, kx1, ix0, dwl,
                        H * W * Ci, ybs, c0, c1);
           } else {
             for (int b = b0; b < b0 + nb; ++b)
-              conv_pixel(x + b * H * W * Ci, w, y + b * ybs + oy * yrs + ox * yps, W, Ci, Co, kw, ky0, ky1, iy0, dh, kx0, kx1, ix0, dwl, c0, c1);
+              conv_pixel(x + b * H * W * Ci, w, y + b * ybs + oy * yrs + ox * yps, W, Ci, Co, K, kw, ky0, ky1, iy0, dh, kx0, kx1, ix0, dwl, c0, c1);
           }
         }
         if ((bias || act) && chunk == Co)
@@ -715,6 +754,7 @@ static void conv_core(const f32 *x, const f32 *w, f32 *y, int B, int H, int W, i
   if ((bias || act) && chunk < Co) epilogue(y, bias, B * Ho * Wo, Co, act);
 }
 
+/* Conv2D forward; `w` is the filter packed by pack_filter (K = kh*kw*Ci, N = Co). */
 EXPORT void conv2d_forward(const f32 *x, const f32 *w, f32 *y, int B, int H, int W, int Ci, int Ho,
                            int Wo, int Co, int kh, int kw, int sh, int sw, int dh, int dwl, int pt, int pl,
                            const f32 *bias, int act) {
@@ -726,20 +766,24 @@ EXPORT void conv2d_forward(const f32 *x, const f32 *w, f32 *y, int B, int H, int
  * only the kernel rows ky = ry, ry + sh, ...; likewise for columns. So each phase (ry, rx) of dx is a
  * stride-1 conv of dy with that phase's taps, reversed, channels swapped. This writes the phases'
  * filters one after another (ry major, then rx): [Jy, Jx, Co, Ci] each,
- * out[j, i, co, ci] = w[ry + sh*(Jy-1-j), rx + sw*(Jx-1-i), ci, co]; kh*kw*Ci*Co floats in all.
+ * out[j, i, co, ci] = w[ry + sh*(Jy-1-j), rx + sw*(Jx-1-i), ci, co], each packed (see pack_filter):
+ * kh*kw*Co*round_up4(Ci) floats in all.
  */
 EXPORT void phase_split_filter(const f32 *w, f32 *out, int kh, int kw, int Ci, int Co, int sh, int sw) {
   for (int ry = 0; ry < sh; ++ry) {
     int jy = phase_taps(ry, kh, sh);
     for (int rx = 0; rx < sw; ++rx) {
       int jx = phase_taps(rx, kw, sw);
+      int K = jy * jx * Co;
       for (int j = 0; j < jy; ++j)
         for (int i = 0; i < jx; ++i) {
           const f32 *src = w + ((ry + sh * (jy - 1 - j)) * kw + rx + sw * (jx - 1 - i)) * Ci * Co;
+          int k0 = (j * jx + i) * Co;
           for (int ci = 0; ci < Ci; ++ci)
-            for (int co = 0; co < Co; ++co) out[co * Ci + ci] = src[ci * Co + co];
-          out += Co * Ci;
+            for (int co = 0; co < Co; ++co) out[packed_at(k0 + co, ci, K, Ci)] = src[ci * Co + co];
         }
+      zero_panel_padding(out, K, Ci);
+      out += K * round_up4(Ci);
     }
   }
 }
@@ -747,7 +791,7 @@ EXPORT void phase_split_filter(const f32 *w, f32 *out, int kh, int kw, int Ci, i
 /*
  * Conv2DBackpropInput for strides > 1 (NHWC, dilation 1, pads >= 0), as sh*sw stride-1 convs of dy
  * (conv_core's register tiles), one per output phase, each writing every sh-th row and sw-th column
- * of dx. `wp` holds the phases' filters from phase_split_filter. Phases without taps (a 1x1 filter
+ * of dx. `wp` holds the phases' packed filters from phase_split_filter. Phases without taps (a 1x1 filter
  * at stride 2) are zero. Phase ry's rows: iy = q*sh + ry - pt for q in [q0, q1); output row q - q0
  * of the phase conv reads dy rows q - j (j < Jy), so its top pad is Jy - 1 - q0.
  */
@@ -776,7 +820,7 @@ EXPORT void conv2d_backprop_input_phases(const f32 *dy, const f32 *wp, f32 *dx, 
                     H * W * Ci, sh * W * Ci, sw * Ci);
         }
       }
-      wp += jy * jx * Co * Ci;
+      wp += jy * jx * Co * round_up4(Ci);
     }
   }
 }
