@@ -23,6 +23,8 @@ describe("workers: 'auto'", () => {
     expect(resolveAutoWorkers({ model: resnet, batch: 16, backend: 'wasm', cores: 2, memoryBytes: 64 * GiB })).toEqual({ workers: 2, limitedBy: 'cores' });
     expect(resolveAutoWorkers({ model: resnet, batch: 16, backend: 'wasm', cores: 16, memoryBytes: 64 * GiB })).toEqual({ workers: 4, limitedBy: 'batch' });
     expect(resolveAutoWorkers({ model: resnet, batch: 256, backend: 'cpu', cores: 64 })).toEqual({ workers: MAX_AUTO_WORKERS, limitedBy: 'cores' });
+    // Past 8 cores too: the workers reduce among themselves, nothing serial grows with them.
+    expect(resolveAutoWorkers({ model: resnet, batch: 256, backend: 'wasm', cores: 16, memoryBytes: 64 * GiB })).toEqual({ workers: 16, limitedBy: 'cores' });
     expect(resolveAutoWorkers({ model: resnet, batch: 3, backend: 'wasm', cores: 8, memoryBytes: 64 * GiB }).workers).toBe(1);
     expect(resolveAutoWorkers({ model: resnet, batch: 16, backend: 'wasm', cores: 1, memoryBytes: 64 * GiB }).workers).toBe(1);
   });

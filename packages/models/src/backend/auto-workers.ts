@@ -2,8 +2,12 @@ import os from 'node:os';
 import type { SummaryRow } from '../model/types.js';
 import { estimateTrainingHeap, WASM_HEAP_BUDGET_BYTES } from './training-memory.js';
 
-/** The most workers `'auto'` picks: past it, the per-step weight broadcast and gradient sum outgrow the compute saved. */
-export const MAX_AUTO_WORKERS = 8;
+/**
+ * The most workers `'auto'` picks. The workers sum the gradients and update the weights among themselves
+ * in shared memory (no serial step on the main thread), so cores are the limit; this only bounds the
+ * threads (each a full model and wasm heap) on very large machines, where the memory check usually binds first.
+ */
+export const MAX_AUTO_WORKERS = 64;
 /** The fewest images per worker `'auto'` plans for: smaller shards spend more on messages than on compute. */
 export const MIN_AUTO_SHARD = 4;
 /** The share of the machine's memory that the workers' heaps (estimated) may take together. */
@@ -31,9 +35,9 @@ export interface AutoWorkers {
 }
 
 /**
- * Resolves `workers: 'auto'`: one worker per available core, at most {@link MAX_AUTO_WORKERS} and at
- * most one per {@link MIN_AUTO_SHARD} images of the batch; fewer when the workers' estimated wasm heaps
- * together would pass half the machine's memory; more when a shard would not fit one wasm heap
+ * Resolves `workers: 'auto'`: one worker per available core (`os.availableParallelism()`), at most
+ * {@link MAX_AUTO_WORKERS} and at most one per {@link MIN_AUTO_SHARD} images of the batch; fewer when the
+ * workers' estimated wasm heaps and shared gradient regions together would pass half the machine's memory; more when a shard would not fit one wasm heap
  * ({@link estimateTrainingHeap}), so that a batch which fits over several workers is not refused.
  *
  * @example resolveAutoWorkers({ model, batch: 16, backend: 'wasm', cores: 2 }) // { workers: 2, limitedBy: 'cores' }
@@ -49,7 +53,9 @@ export function resolveAutoWorkers(options: AutoWorkersOptions): AutoWorkers {
   const params = options.model.paramCount().total;
   const heap = (n: number): number => estimateTrainingHeap(rows, params, Math.ceil(batch / n)).bytes;
   const memory = options.memoryBytes ?? MEMORY_SHARE * os.totalmem();
-  while (workers > 1 && workers * heap(workers) > memory) {
+  // Outside the heaps: one shared gradient region per worker, the weights and Adam's two slots.
+  const shared = (n: number): number => 4 * params * (n + 3);
+  while (workers > 1 && workers * heap(workers) + shared(workers) > memory) {
     workers -= 1;
     limitedBy = 'memory';
   }
