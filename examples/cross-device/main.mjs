@@ -1,7 +1,7 @@
 // The release's built-in device shift: train only on Aloka + Voluson E6, then test on the official test
 // split, where Voluson S10 (1,071 test vs 11 train images) and "Other" machines are unseen. The report's
 // `domain` breakdown gives in-domain vs shifted metrics; the gap is what this example reports.
-import { experimentReporter, resolveExperimentConfig, runExperiment } from '@fpdb/experiment';
+import { experimentReporter, resolveExperimentConfig, runExperiment } from '@fpdb/experiment/node';
 import { SMOKE, exampleArgs } from '../shared-args.mjs';
 
 const { smoke, data, out } = exampleArgs('cross-device');

@@ -6,9 +6,9 @@ import { asLoaderHook, compose, contrast, gaussianNoise, horizontalFlip, rotate 
 import { createBatches, openDataset } from '@fpdb/loader/node';
 import { tensorBatches } from '@fpdb/loader/tfjs';
 import { classificationReport, evaluationReport } from '@fpdb/metrics';
-import { createModel, setupBackend, train } from '@fpdb/models';
+import { createModel, setupBackend, train } from '@fpdb/models/node';
 import { labelSpace, validationSplit } from '@fpdb/schema';
-import { generateDataset } from '@fpdb/synth';
+import { generateDataset } from '@fpdb/synth/node';
 import { exampleArgs } from '../shared-args.mjs';
 
 const { smoke, data, out } = exampleArgs('custom-pipeline');

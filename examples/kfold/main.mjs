@@ -1,6 +1,6 @@
 // 5-fold cross-validation by patient on the official train split: each fold is the test set once, a
 // validation set is carved out of the other four (by patient) for the best epoch. Prints mean ± sd.
-import { experimentReporter, resolveExperimentConfig, runExperiment } from '@fpdb/experiment';
+import { experimentReporter, resolveExperimentConfig, runExperiment } from '@fpdb/experiment/node';
 import { SMOKE, exampleArgs } from '../shared-args.mjs';
 
 const { smoke, data, out } = exampleArgs('kfold');

@@ -1,6 +1,6 @@
 // Brain sub-planes: trans-thalamic / trans-cerebellum / trans-ventricular on brain images only
 // (brain `Other` excluded). TT dominates, so the loss is weighted by inverse class frequency.
-import { experimentReporter, resolveExperimentConfig, runExperiment } from '@fpdb/experiment';
+import { experimentReporter, resolveExperimentConfig, runExperiment } from '@fpdb/experiment/node';
 import { SMOKE, exampleArgs } from '../shared-args.mjs';
 
 const { smoke, data, out } = exampleArgs('train-brain');

@@ -1,6 +1,6 @@
 // The paper's setting: 6 planes, official patient-disjoint train/test split, validation carved out of
 // train by patient, best epoch by validation macro-F1, test metrics with patient-bootstrap CIs.
-import { experimentReporter, resolveExperimentConfig, runExperiment } from '@fpdb/experiment';
+import { experimentReporter, resolveExperimentConfig, runExperiment } from '@fpdb/experiment/node';
 import { SMOKE, exampleArgs } from '../shared-args.mjs';
 
 const { smoke, data, out } = exampleArgs('train-planes');

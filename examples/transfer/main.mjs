@@ -6,7 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { experimentReporter, resolveExperimentConfig, runExperiment } from '@fpdb/experiment';
+import { experimentReporter, resolveExperimentConfig, runExperiment } from '@fpdb/experiment/node';
 import { escapeXml } from '@fpdb/metrics';
 import { SMOKE, exampleArgs } from '../shared-args.mjs';
 

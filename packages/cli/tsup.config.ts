@@ -1,3 +1,3 @@
 import { fpdbTsupConfig } from '@fpdb/internal/tsup-config';
 
-export default fpdbTsupConfig({ entry: { index: 'src/index.ts', bin: 'src/bin.ts' } });
+export default fpdbTsupConfig({ entry: { index: 'src/index.ts', node: 'src/node.ts', bin: 'src/bin.ts' } });

@@ -1,3 +1,3 @@
 import { fpdbTsupConfig } from '@fpdb/internal/tsup-config';
 
-export default fpdbTsupConfig({ entry: { index: 'src/index.ts' } });
+export default fpdbTsupConfig({ entry: { index: 'src/index.ts', node: 'src/node.ts' } });

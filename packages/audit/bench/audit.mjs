@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { buildCache, fpdbCacheHome, openCache, openDataset } from '@fpdb/loader/node';
-import { DUPLICATES_FILE, generateDataset, RELEASE_IMAGES, RENDERER_VERSION, SYNTH_MARKER_FILE } from '@fpdb/synth';
+import { DUPLICATES_FILE, generateDataset, RELEASE_IMAGES, RENDERER_VERSION, SYNTH_MARKER_FILE } from '@fpdb/synth/node';
 import { DEFAULT_AUDIT_SIZE, findDuplicates, readAuditPixels, ssimOf, ssimStats } from '../dist/node.js';
 
 const IMAGES = Number(process.env.AUDIT_BENCH_IMAGES ?? RELEASE_IMAGES);

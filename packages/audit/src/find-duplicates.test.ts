@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { realFixture } from '@fpdb/internal/testing';
 import { openDataset } from '@fpdb/loader/node';
-import { DUPLICATE_KINDS, DUPLICATE_SCOPES, generateDataset, type PlantedDuplicate } from '@fpdb/synth';
+import { DUPLICATE_KINDS, DUPLICATE_SCOPES, generateDataset, type PlantedDuplicate } from '@fpdb/synth/node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { auditDataset } from './audit-dataset.js';
 import { findDuplicates } from './find-duplicates.js';

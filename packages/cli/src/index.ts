@@ -12,7 +12,5 @@ export type {
   PathOption,
   StringOption,
 } from './option-table.js';
-export { runCli, type CliIo } from './internal/run-cli.js';
-export { commands } from './commands/index.js';
 // The error type every export here throws, so a user of this package alone can branch on `code`.
 export { FpdbError, isFpdbError, type FpdbErrorCode, type FpdbErrorDetails } from '@fpdb/schema';

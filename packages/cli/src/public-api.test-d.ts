@@ -1,6 +1,7 @@
-// Guards the library entry of @fpdb/cli as users import it: runCli's signature, the read-only command registry, and defineCommand's inference of `run`'s option values from the command's option table.
+// Guards the library entries of @fpdb/cli as users import them: runCli's signature and the command registry (@fpdb/cli/node), the read-only command registry, and defineCommand's inference of `run`'s option values from the command's option table.
 import { describe, expectTypeOf, it } from 'vitest';
-import { commands, defineCommand, runCli, type CliCommand, type CliIo, type CommandContext, type CommandSource, type LazyCommand, type OptionValue } from '@fpdb/cli';
+import { defineCommand, type CliCommand, type CommandContext, type CommandSource, type LazyCommand, type OptionValue } from '@fpdb/cli';
+import { commands, runCli, type CliIo } from '@fpdb/cli/node';
 
 const hello = defineCommand({
   name: 'hello',

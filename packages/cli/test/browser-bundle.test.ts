@@ -18,11 +18,22 @@ const esbuild = require(createRequire(require.resolve('@fpdb/internal/package.js
 
 const cliDir = dirname(dirname(fileURLToPath(import.meta.url)));
 
-// The entries documented as browser-safe, bundled from their built dist as a web app's bundler would.
-// Not yet browser-safe (issue #15 moves their Node parts to a `/node` subpath, then they join this list):
-//   @fpdb/models (node:fs, node:path, node:worker_threads, sharp at the top level), @fpdb/synth,
-//   @fpdb/experiment, @fpdb/cli.
-const BROWSER_ENTRIES = ['@fpdb/schema', '@fpdb/loader', '@fpdb/loader/tfjs', '@fpdb/augment', '@fpdb/augment/tfjs', '@fpdb/metrics', '@fpdb/metrics/tfjs', '@fpdb/audit'];
+// Every package's root entry (and the tfjs subpaths) is documented as browser-safe: bundled from its built
+// dist as a web app's bundler would. Node-only parts live under each package's `/node` subpath.
+const BROWSER_ENTRIES = [
+  '@fpdb/schema',
+  '@fpdb/loader',
+  '@fpdb/loader/tfjs',
+  '@fpdb/augment',
+  '@fpdb/augment/tfjs',
+  '@fpdb/metrics',
+  '@fpdb/metrics/tfjs',
+  '@fpdb/audit',
+  '@fpdb/models',
+  '@fpdb/synth',
+  '@fpdb/experiment',
+  '@fpdb/cli',
+];
 
 /** Stands in for every free (global) reference to Buffer: `define` rewrites only unbound identifiers, so a library's own shim named Buffer is left alone. */
 const GLOBAL_BUFFER = '__FPDB_GLOBAL_BUFFER__';
@@ -78,5 +89,9 @@ describe('browser bundles of the browser-safe entries (esbuild, platform browser
     const bundle = await bundleForBrowser('@fpdb/loader/node');
     expect(bundle.nodeImports).toEqual(expect.arrayContaining([expect.stringMatching(/^(node:)?fs /), expect.stringMatching(/^sharp /)]));
     expect(bundle.globalBuffers).toBeGreaterThan(0);
+  });
+
+  it.each(['@fpdb/models/node', '@fpdb/synth/node', '@fpdb/experiment/node', '@fpdb/cli/node'])('%s, the Node half, is refused: what moved there needs Node', async (entry) => {
+    expect((await bundleForBrowser(entry)).nodeImports.length).toBeGreaterThan(0);
   });
 });

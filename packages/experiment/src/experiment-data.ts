@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { findDuplicates, type DuplicateGroup } from '@fpdb/audit/node';
 import { fpdbCacheHome, openDataset, type Dataset } from '@fpdb/loader/node';
 import { holdOutBy, labelSpace, officialSplit, stratifiedGroupKFold, validationSplit, type FpdbRecord, type LabelSpace, type SplitGroups } from '@fpdb/schema';
-import { generateDataset, RENDERER_VERSION, SYNTH_MARKER_FILE, type SynthMarker } from '@fpdb/synth';
+import { generateDataset, RENDERER_VERSION, SYNTH_MARKER_FILE, type SynthMarker } from '@fpdb/synth/node';
 import type { ExperimentConfig, TestSplit } from './experiment-config.js';
 import type { SplitSize } from './run-summary.js';
 

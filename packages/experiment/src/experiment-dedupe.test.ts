@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findDuplicates, type DuplicateGroup } from '@fpdb/audit/node';
 import { openDataset, type Dataset } from '@fpdb/loader/node';
-import { generateDataset, type PlantedDuplicate } from '@fpdb/synth';
+import { generateDataset, type PlantedDuplicate } from '@fpdb/synth/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, resolveExperimentConfig, type ExperimentConfig } from './experiment-config.js';
 import { experimentData } from './experiment-data.js';

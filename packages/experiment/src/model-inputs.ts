@@ -1,5 +1,6 @@
-import { readImage } from '@fpdb/loader/node';
-import { normalizeInto, parsePreprocess, type Preprocess } from '@fpdb/schema';
+import { decodeModelInput } from '@fpdb/loader';
+import { readImageBytes } from '@fpdb/loader/node';
+import { parsePreprocess, type Preprocess } from '@fpdb/schema';
 
 /** Image files read as model inputs: the decoded pixels and their normalised float32 copy. */
 export interface ModelInputs {
@@ -11,16 +12,17 @@ export interface ModelInputs {
 }
 
 /**
- * Reads image files the one way fpdb reads them everywhere (`@fpdb/loader`'s decoder: any PNG mode to
- * one gray channel, resized by the preprocessing's policy, then normalised), so a model sees exactly the
- * pixels it was trained on.
+ * Reads image files the one way fpdb reads them everywhere (`@fpdb/loader`'s `decodeModelInput`: any PNG
+ * mode to one gray channel, resized by the preprocessing's policy, then normalised; what a browser page
+ * does with the same bytes), so a model sees exactly the pixels it was trained on.
  * @throws FpdbError FPDB_IMAGE_MISSING, FPDB_IMAGE_NOT_PNG, FPDB_IMAGE_DECODE, FPDB_IMAGE_TOO_LARGE naming the file; FPDB_INVALID_ARGUMENT for a bad preprocessing.
  * @example const { images, shape } = await readModelInputs(['scan.png'], checkpointPreprocess(metadata));
  */
 export async function readModelInputs(files: readonly string[], preprocess: Preprocess): Promise<ModelInputs> {
-  const { height, width, policy, normalization } = parsePreprocess(preprocess);
-  const pixels = await Promise.all(files.map((file) => readImage(file, { height, width, policy })));
+  const checked = parsePreprocess(preprocess);
+  const { height, width } = checked;
+  const decoded = await Promise.all(files.map(async (file) => decodeModelInput(await readImageBytes(file), checked, { file })));
   const images = new Float32Array(files.length * height * width);
-  pixels.forEach((p, i) => normalizeInto(p, images, i * height * width, normalization));
-  return { pixels, images, shape: [files.length, height, width, 1] };
+  decoded.forEach(({ input }, i) => images.set(input, i * height * width));
+  return { pixels: decoded.map((d) => d.pixels), images, shape: [files.length, height, width, 1] };
 }

@@ -1,27 +1,15 @@
-// Guards the published types of @fpdb/experiment as users import them, and that the packages it composes fit together as the READMEs promise: the config speaks schema/models/loader types, predictFiles needs a Preprocess, augment's hooks are loader hooks and loader tensor batches are models batches.
+// Guards the published types of @fpdb/experiment as users import them (config, reports and predictDataset at the browser-safe root; runs, files and folders under /node), and that the packages it composes fit together as the READMEs promise: the config speaks schema/models/loader types, predictFiles needs a Preprocess, augment's hooks are loader hooks and loader tensor batches are models batches.
 import { describe, expectTypeOf, it } from 'vitest';
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as schema from '@fpdb/schema';
-import type * as models from '@fpdb/models';
+import type * as models from '@fpdb/models/node';
 import type { AugmentHook, BatchStream, BatchStreamOptions } from '@fpdb/loader';
 import { tensorBatches } from '@fpdb/loader/tfjs';
 import { asLoaderHook, ultrasoundDefaults } from '@fpdb/augment';
 import type { EvaluationReport } from '@fpdb/metrics';
-import {
-  evaluateSet,
-  experimentPreprocess,
-  predictDataset,
-  predictFiles,
-  resolveExperimentConfig,
-  runExperiment,
-  type DatasetPredictions,
-  type ExperimentConfig,
-  type ExperimentEvent,
-  type ExperimentResult,
-  type PredictFilesOptions,
-  type RunSummary,
-  type TestSplit,
-} from '@fpdb/experiment';
+import { experimentPreprocess, predictDataset, reportHtml, resolveExperimentConfig, type DatasetPredictions, type ExperimentConfig, type RunSummary, type TestSplit } from '@fpdb/experiment';
+import * as node from '@fpdb/experiment/node';
+import { evaluateSet, predictFiles, runExperiment, type ExperimentEvent, type ExperimentResult, type PredictFilesOptions } from '@fpdb/experiment/node';
 
 declare const model: models.Model;
 declare const images: tf.Tensor4D;
@@ -91,5 +79,12 @@ describe('the composed packages fit together', () => {
   it('loader tensor batches feed models’ train as a BatchSource', () => {
     const source = (epoch: number) => tensorBatches(stream.epoch(epoch));
     expectTypeOf(source).toExtend<models.BatchSource>();
+  });
+});
+
+describe('the /node entry', () => {
+  it('re-exports the browser-safe root unchanged', () => {
+    expectTypeOf(node.resolveExperimentConfig).toEqualTypeOf(resolveExperimentConfig);
+    expectTypeOf(node.reportHtml).toEqualTypeOf(reportHtml);
   });
 });

@@ -1,20 +1,4 @@
-import { access } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { EvaluationReport } from '@fpdb/metrics';
-import { SYNTH_MARKER_FILE } from '@fpdb/synth';
-
-/**
- * Whether a data folder is synthetic: it carries @fpdb/synth's marker file. A run reports such a folder
- * as synthetic however it was passed (`--data` or the default), so no synthetic number reads as real.
- */
-export async function dataKindOf(root: string): Promise<'synthetic' | 'release'> {
-  try {
-    await access(join(root, SYNTH_MARKER_FILE));
-    return 'synthetic';
-  } catch {
-    return 'release';
-  }
-}
 
 /** How a model fails classes on a test set: what the report's top warning names. */
 export interface ClassFailures {

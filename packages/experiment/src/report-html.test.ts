@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { SYNTH_MARKER_FILE } from '@fpdb/synth';
 import { describe, expect, it } from 'vitest';
 import { runSummaryFixture } from '../test/run-summary-fixture.js';
-import { classFailures, classFailureWarnings, dataKindOf } from './report-checks.js';
+import { dataKindOf } from './data-kind.js';
+import { classFailures, classFailureWarnings } from './report-checks.js';
 import { pctWithInterval, reportHtml, uniqueSvgIds } from './report-html.js';
 import { runMarkdown } from './report-md.js';
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateDataset } from '@fpdb/synth';
+import { generateDataset } from '@fpdb/synth/node';
 import { expect, it } from 'vitest';
 import { resolveExperimentConfig } from './experiment-config.js';
 import { runExperiment } from './run-experiment.js';

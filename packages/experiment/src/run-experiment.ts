@@ -5,13 +5,13 @@ import { asLoaderHook, pipelineFromJSON, ultrasoundDefaults } from '@fpdb/augmen
 import { buildCache, createBatches } from '@fpdb/loader/node';
 import { tensorBatches } from '@fpdb/loader/tfjs';
 import { reportToMarkdown } from '@fpdb/metrics';
-import { formatSummary, restoreCheckpoint, setupBackend, summarize, train, type Batch, type EpochLog, type StepLog } from '@fpdb/models';
+import { formatSummary, restoreCheckpoint, setupBackend, summarize, train, type Batch, type EpochLog, type StepLog } from '@fpdb/models/node';
 import { formatNormalization, type FpdbRecord, type LabelSpace } from '@fpdb/schema';
 import { experimentPreprocess, type ExperimentConfig } from './experiment-config.js';
 import { experimentData, sizeOf, type DataEvent } from './experiment-data.js';
 import { evaluateSetWithPredictions } from './evaluate-set.js';
 import { writeGallery } from './gallery.js';
-import { dataKindOf } from './report-checks.js';
+import { dataKindOf } from './data-kind.js';
 import { reportHtml, runFigures } from './report-html.js';
 import { runMarkdown } from './report-md.js';
 import type { HistoryRow, RunSummary } from './run-summary.js';

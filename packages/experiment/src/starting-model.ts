@@ -1,4 +1,4 @@
-import { createModel, importPretrained, presetConfig, type Model, type ModelConfig, type PretrainedSource } from '@fpdb/models';
+import { createModel, importPretrained, presetConfig, type Model, type ModelConfig, type PretrainedSource } from '@fpdb/models/node';
 import type { LabelSpace, Normalization } from '@fpdb/schema';
 import { isPresetName, type ExperimentConfig } from './experiment-config.js';
 import { pullWeights } from './pull-weights.js';

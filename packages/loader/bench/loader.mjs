@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { realFixturesDir } from '@fpdb/internal/testing';
-import { generateDataset } from '@fpdb/synth';
+import { generateDataset } from '@fpdb/synth/node';
 import { buildCache, createBatches, decodeImage, decodeWorkerCount, openDataset, readImageInPool } from '../dist/node.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

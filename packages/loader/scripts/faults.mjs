@@ -49,7 +49,7 @@ const { seededRandom: rng, snapshotTree } = await import('@fpdb/internal/testing
 /** Every file under `dir` (except `skip` folders) → sha1 of its bytes. */
 const snapshot = (dir, skip = new Set()) => snapshotTree(dir, { skip });
 const yazl = (await import('yazl')).default;
-const { generateDataset } = await import('@fpdb/synth');
+const { generateDataset } = await import('@fpdb/synth/node');
 
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 

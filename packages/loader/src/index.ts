@@ -6,6 +6,7 @@ export { checkPixelOptions, resizeGeometry, type PixelOptions, type ResizeGeomet
 export { GRAY_FORMULA, LUMA_WEIGHTS, toGray8 } from './pixels/gray.js';
 export { resizeGray } from './pixels/resize-gray.js';
 export { decodePng } from './pixels/decode-png.js';
+export { decodeModelInput, type ModelInput } from './pixels/model-input.js';
 export { pngPixelSource, type PixelSource } from './batches/pixel-source.js';
 export {
   createBatchStream,

@@ -4,7 +4,7 @@ export { CSV_FILE, IMAGES_DIR } from '@fpdb/schema';
 export { imagePath } from './dataset/image-path.js';
 export type { Dataset, DatasetCheck, DatasetFilter, ImageInfo } from './dataset/dataset.js';
 export { openDataset, type OpenDatasetOptions } from './dataset/open-dataset.js';
-export { DEFAULT_KERNEL, decodeImage, readImage, type DecodeOptions, type ResizeKernel } from './pixels/decode-image.js';
+export { DEFAULT_KERNEL, decodeImage, readImage, readImageBytes, type DecodeOptions, type ResizeKernel } from './pixels/decode-image.js';
 export { decodeWorkerCount, readImageInPool } from './pixels/decode-pool.js';
 export { CACHE_HEADER_BYTES, CACHE_VERSION, cacheStem, type CacheIndex, type CacheKey } from './cache/cache-format.js';
 export { CACHE_DIR_NAME, fpdbCacheHome, resolveCacheDir, userCacheDir, type CacheLocation } from './cache/cache-location.js';

@@ -11,7 +11,7 @@ const SIZE = Number(process.env.BENCH_SIZE ?? 224);
 
 async function point(net, batch) {
   const tf = await import('@tensorflow/tfjs-core');
-  const { arraySource, createModel, presetConfig, setupBackend, train } = await import('../dist/index.js');
+  const { arraySource, createModel, presetConfig, setupBackend, train } = await import('../dist/node.js');
   await setupBackend({ backend: 'wasm' });
   const config = net === 'reference' ? { architecture: 'reference-cnn', numClasses: 6, inputSize: SIZE } : presetConfig(NETS[net], { numClasses: 6, inputSize: SIZE });
   const model = createModel(config, { seed: 1 });

@@ -13,24 +13,15 @@ export { smoothTargets, softmaxCrossEntropy } from './training/loss.js';
 export { createOptimizer, resolveOptimizerConfig, type Optimizer, type OptimizerConfig, type OptimizerState, type ResolvedOptimizerConfig } from './training/optimizer.js';
 export { learningRateAt, type LearningRateSchedule } from './training/learning-rate.js';
 export { evaluate, type Evaluation } from './training/evaluate.js';
-export { train, type TrainOptions, type TrainResult, type EpochLog, type StepLog } from './training/train.js';
 export { planFineTune, type FineTuneOptions, type FineTunePlan } from './training/fine-tune.js';
-export {
-  CHECKPOINT_FILES,
-  checkpointExists,
-  loadCheckpoint,
-  readCheckpointMetadata,
-  restoreCheckpoint,
-  saveCheckpoint,
-  type CheckpointExpectations,
-  type LoadedCheckpoint,
-  type SaveCheckpointOptions,
-} from './checkpoint/checkpoint.js';
+export { CHECKPOINT_FILES, type CheckpointExpectations, type LoadedCheckpoint } from './checkpoint/read-checkpoint.js';
+export { loadCheckpoint } from './checkpoint/load-checkpoint.js';
+export type { CheckpointFiles } from './checkpoint/checkpoint-reader.js';
 export { checkpointPreprocess, type CheckpointLabels, type CheckpointMetadata, type PretrainedSource, type TrainingState } from './checkpoint/metadata.js';
 export type { Normalization, Preprocess, ResizePolicy } from '@fpdb/schema';
 export { predict, type PredictOptions, type Predictions } from './inference/predict.js';
 export { gradCam, gradCamLayers, type GradCam, type GradCamOptions } from './inference/grad-cam.js';
-export { gradCamOverlay, jet, type GrayImage, type OverlayOptions } from './inference/grad-cam-overlay.js';
+export { gradCamOverlay, gradCamOverlayPixels, jet, type GrayImage, type OverlayOptions, type RgbaImage } from './inference/grad-cam-overlay.js';
 export { readWeights } from './weights/read-weights.js';
 export { parseSafetensors } from './weights/safetensors.js';
 export { parseTorchZip } from './weights/torch-zip.js';

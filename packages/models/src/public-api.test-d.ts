@@ -1,4 +1,4 @@
-// Guards the published types of @fpdb/models as users import them: the architecture and backend lists, configs as a union discriminated by `architecture`, tensor-only predict, and checkpoints that carry schema's preprocessing types.
+// Guards the published types of @fpdb/models (the browser-safe root) as users import them: the architecture and backend lists, configs as a union discriminated by `architecture`, tensor-only predict, checkpoints that carry schema's preprocessing types and load from a URL or bytes.
 import { describe, expectTypeOf, it } from 'vitest';
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as schema from '@fpdb/schema';
@@ -12,7 +12,8 @@ import {
   loadCheckpoint,
   predict,
   setupBackend,
-  train,
+  gradCamOverlay,
+  gradCamOverlayPixels,
   type ArchitectureName,
   type BackendChoice,
   type BackendSetup,
@@ -28,7 +29,8 @@ import {
   type Preprocess,
   type ResNetConfig,
   type ResizePolicy,
-  type TrainResult,
+  type CheckpointFiles,
+  type RgbaImage,
 } from '@fpdb/models';
 
 declare const model: Model;
@@ -49,6 +51,13 @@ describe('the preprocessing contract is schema’s', () => {
       normalization: schema.Normalization;
     }>();
     expectTypeOf(loadCheckpoint).returns.resolves.toEqualTypeOf<LoadedCheckpoint>();
+  });
+
+  it('loadCheckpoint takes a folder URL or the files as bytes', () => {
+    expectTypeOf(loadCheckpoint).parameter(0).toEqualTypeOf<string | URL | CheckpointFiles>();
+    expectTypeOf<CheckpointFiles>().toEqualTypeOf<Record<string, Uint8Array>>();
+    // @ts-expect-error a checkpoint's files are bytes, not text
+    loadCheckpoint({ 'model.json': '{}' });
   });
 });
 
@@ -94,19 +103,23 @@ describe('predict takes tensors only', () => {
   });
 });
 
+describe('Grad-CAM overlays', () => {
+  it('come as RGBA pixels for a canvas, or as PNG bytes (no Buffer)', () => {
+    expectTypeOf(gradCamOverlayPixels).returns.toEqualTypeOf<RgbaImage>();
+    expectTypeOf<RgbaImage['data']>().toEqualTypeOf<Uint8ClampedArray>();
+    expectTypeOf(gradCamOverlay).returns.resolves.toEqualTypeOf<Uint8Array>();
+  });
+});
+
 describe('backends and training', () => {
-  it('BACKEND_CHOICES is the one backend list; setup resolves auto', () => {
+  it('BACKEND_CHOICES is the training backend list; setup resolves auto, and takes webgpu too', () => {
     expectTypeOf(BACKEND_CHOICES).toEqualTypeOf<readonly ['wasm', 'cpu', 'auto']>();
-    expectTypeOf<BackendSetup['backend']>().toEqualTypeOf<Exclude<BackendChoice, 'auto'>>();
+    expectTypeOf<BackendSetup['backend']>().toEqualTypeOf<Exclude<BackendChoice, 'auto'> | 'webgpu'>();
+    expectTypeOf<BackendSetup['threads']>().toEqualTypeOf<boolean>();
+    expectTypeOf(setupBackend).toBeCallableWith({ backend: 'webgpu' });
+    expectTypeOf(setupBackend).toBeCallableWith({ backend: 'wasm', wasmPaths: '/assets/' });
     // @ts-expect-error webgl is not offered
     expectTypeOf(setupBackend).toBeCallableWith({ backend: 'webgl' });
-  });
-
-  it('train needs a model, data and epochs', () => {
-    expectTypeOf(train).returns.resolves.toEqualTypeOf<TrainResult>();
-    expectTypeOf(train).toBeCallableWith({ model, train: { images, labels: [0, 1] }, epochs: 1, labels: ['Fetal brain', 'Other'] });
-    // @ts-expect-error epochs is required
-    expectTypeOf(train).toBeCallableWith({ model, train: { images, labels: [0, 1] } });
   });
 
   it('a training batch holds rank-typed tensors', () => {

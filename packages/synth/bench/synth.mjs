@@ -6,7 +6,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { generateDataset } from '../dist/index.js';
+import { generateDataset } from '../dist/node.js';
 
 const PLANES = ['Fetal abdomen', 'Fetal brain', 'Fetal femur', 'Fetal thorax', 'Maternal cervix', 'Other'];
 const BRAIN = ['Trans-thalamic', 'Trans-cerebellum', 'Trans-ventricular'];

@@ -1,14 +1,12 @@
-// Guards the published types of @fpdb/synth as users import them: synthetic records are schema records, generation needs an output folder, and the renderer speaks schema's vocabulary.
+// Guards the published types of @fpdb/synth as users import them: synthetic records are schema records, generation (@fpdb/synth/node) needs an output folder, and the renderer (browser-safe root) speaks schema's vocabulary.
 import { describe, expectTypeOf, it } from 'vitest';
 import type * as schema from '@fpdb/schema';
 import {
   type CSV_FILE,
   encodeGrayPng,
   formatCsv,
-  generateDataset,
   planDataset,
   renderImage,
-  type GenerateResult,
   type PlanOptions,
   type RenderRequest,
   type SizeEntry,
@@ -16,6 +14,7 @@ import {
   type SynthPlan,
   type SynthRecord,
 } from '@fpdb/synth';
+import { generateDataset, type GenerateResult } from '@fpdb/synth/node';
 
 declare const plan: SynthPlan;
 

@@ -1,7 +1,7 @@
 import { auditDataset, DEFAULT_AUDIT_SIZE, DEFAULT_MAX_HAMMING, DEFAULT_SSIM_THRESHOLD, writeAudit, type AuditProgress } from '@fpdb/audit/node';
 import { openDataset } from '@fpdb/loader/node';
 import { FpdbError } from '@fpdb/schema';
-import { createProgress } from '@fpdb/experiment';
+import { createProgress } from '@fpdb/experiment/node';
 import { defineCommand } from '../command.js';
 import { checkOutputPath } from '../internal/output-path.js';
 import { DATASET_OPTIONS, datasetOptions } from '../internal/options/dataset-options.js';

@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { pipelineFromJSON, ultrasoundDefaults, type Transform } from '@fpdb/augment';
-import { readModelInputs } from '@fpdb/experiment';
+import { readModelInputs } from '@fpdb/experiment/node';
 import { FpdbError } from '@fpdb/schema';
 import sharp from 'sharp';
 import { defineCommand } from '../command.js';

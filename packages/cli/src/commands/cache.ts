@@ -2,7 +2,7 @@ import { buildCache, openDataset } from '@fpdb/loader/node';
 import { FpdbError, RESIZE_POLICIES, type ResizePolicy } from '@fpdb/schema';
 import { defineCommand } from '../command.js';
 import { DATASET_OPTIONS, datasetOptions } from '../internal/options/dataset-options.js';
-import { createProgress, DEFAULT_CONFIG } from '@fpdb/experiment';
+import { createProgress, DEFAULT_CONFIG } from '@fpdb/experiment/node';
 
 /** The `--json` output of `fpdb cache`. */
 export interface CacheOutput {

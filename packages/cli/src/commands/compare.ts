@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { compareHtml, compareRuns } from '@fpdb/experiment';
+import { compareHtml, compareRuns } from '@fpdb/experiment/node';
 import { FpdbError } from '@fpdb/schema';
 import { defineCommand } from '../command.js';
 import { checkOutputPath } from '../internal/output-path.js';

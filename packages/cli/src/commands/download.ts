@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { downloadRelease, extractRelease, RELEASE_URL, ZENODO_RECORD, type Checksum, type TransferProgress } from '@fpdb/loader/node';
 import { CSV_FILE, FpdbError, IMAGES_DIR } from '@fpdb/schema';
 import { defineCommand } from '../command.js';
-import { createProgress, type Progress } from '@fpdb/experiment';
+import { createProgress, type Progress } from '@fpdb/experiment/node';
 
 const MB = 1024 * 1024;
 

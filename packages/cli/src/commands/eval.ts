@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { reportSvgs, reportToMarkdown } from '@fpdb/metrics';
-import { configOfCheckpoint, evaluateSet, experimentData, experimentReporter, type ExperimentData } from '@fpdb/experiment';
-import { checkpointPreprocess, loadCheckpoint, readCheckpointMetadata, setupBackend } from '@fpdb/models';
+import { configOfCheckpoint, evaluateSet, experimentData, experimentReporter, type ExperimentData } from '@fpdb/experiment/node';
+import { checkpointPreprocess, loadCheckpoint, readCheckpointMetadata, setupBackend } from '@fpdb/models/node';
 import { FpdbError } from '@fpdb/schema';
 import { defineCommand } from '../command.js';
 import { checkOutputPath } from '../internal/output-path.js';

@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { createProgress, predictFiles, readModelInputs } from '@fpdb/experiment';
-import { checkpointPreprocess, gradCam, gradCamOverlay, loadCheckpoint, setupBackend, type PredictOptions } from '@fpdb/models';
+import { createProgress, predictFiles, readModelInputs } from '@fpdb/experiment/node';
+import { checkpointPreprocess, gradCam, gradCamOverlay, loadCheckpoint, setupBackend, type PredictOptions } from '@fpdb/models/node';
 import { FpdbError, isFpdbError } from '@fpdb/schema';
 import { defineCommand } from '../command.js';
 import { expandInputs } from '../internal/expand-inputs.js';

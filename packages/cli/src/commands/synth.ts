@@ -1,8 +1,8 @@
 import { CSV_FILE, FpdbError, IMAGES_DIR } from '@fpdb/schema';
-import { generateDataset } from '@fpdb/synth';
+import { generateDataset } from '@fpdb/synth/node';
 import { defineCommand } from '../command.js';
 import { checkOutputPath } from '../internal/output-path.js';
-import { createProgress } from '@fpdb/experiment';
+import { createProgress } from '@fpdb/experiment/node';
 
 /** The `--json` output of `fpdb synth`. */
 export interface SynthOutput {

@@ -16,7 +16,7 @@ import {
   resolveExperimentConfig,
   runExperiment,
   type ExperimentConfig,
-} from '@fpdb/experiment';
+} from '@fpdb/experiment/node';
 
 const d = DEFAULT_CONFIG;
 const NETWORKS = [...ARCHITECTURES, ...(Object.keys(PRETRAINED_PRESETS) as (keyof typeof PRETRAINED_PRESETS)[])] as const;

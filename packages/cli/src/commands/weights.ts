@@ -1,5 +1,5 @@
-import { pullWeights } from '@fpdb/experiment';
-import { PRETRAINED_PRESET_ALIASES, PRETRAINED_PRESETS, importPretrained, saveCheckpoint, setupBackend } from '@fpdb/models';
+import { pullWeights } from '@fpdb/experiment/node';
+import { PRETRAINED_PRESET_ALIASES, PRETRAINED_PRESETS, importPretrained, saveCheckpoint, setupBackend } from '@fpdb/models/node';
 import { FpdbError, RESIZE_POLICIES, TASKS, labelSpace } from '@fpdb/schema';
 import { defineCommand } from '../command.js';
 import { checkOutputPath } from '../internal/output-path.js';

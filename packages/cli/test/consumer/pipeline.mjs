@@ -3,9 +3,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createBatches, openDataset } from '@fpdb/loader/node';
 import { tensorBatches } from '@fpdb/loader/tfjs';
 import { evaluationReport } from '@fpdb/metrics';
-import { createModel, setupBackend, train } from '@fpdb/models';
+import { createModel, setupBackend, train } from '@fpdb/models/node';
 import { labelSpace } from '@fpdb/schema';
-import { generateDataset } from '@fpdb/synth';
+import { generateDataset } from '@fpdb/synth/node';
 import { ultrasoundDefaults, asLoaderHook } from '@fpdb/augment';
 
 const root = process.argv[2];

@@ -92,14 +92,14 @@ export async function decodeImage(bytes: Uint8Array, options: DecodeOptions, whe
 }
 
 /**
- * Reads and decodes one PNG file (see {@link decodeImage}).
- * @throws FpdbError FPDB_IMAGE_MISSING when the file does not exist; as decodeImage otherwise.
- * @example await readImage('/data/FETAL_PLANES_DB/Images/Patient00001_Plane1_1_of_15.png', { height: 224, width: 224 })
+ * Reads an image file's bytes.
+ * @throws FpdbError FPDB_IMAGE_MISSING when the file does not exist; FPDB_IMAGE_DECODE when it cannot be read.
+ * @example const bytes = await readImageBytes('scan.png');
  */
-export async function readImage(file: string, options: DecodeOptions, where: ImageLocation = { file }): Promise<Uint8Array> {
-  let bytes: Buffer;
+export async function readImageBytes(file: string, where: ImageLocation = { file }): Promise<Uint8Array> {
   try {
-    bytes = await readFile(file);
+    const bytes = await readFile(file);
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
@@ -110,5 +110,13 @@ export async function readImage(file: string, options: DecodeOptions, where: Ima
     }
     throw new FpdbError('FPDB_IMAGE_DECODE', `${describeLocation(where)} cannot be read (${code ?? String(cause)}).`, { cause, details: locationDetails(where) });
   }
-  return decodeImage(bytes, options, where);
+}
+
+/**
+ * Reads and decodes one PNG file (see {@link decodeImage}).
+ * @throws FpdbError FPDB_IMAGE_MISSING when the file does not exist; as decodeImage otherwise.
+ * @example await readImage('/data/FETAL_PLANES_DB/Images/Patient00001_Plane1_1_of_15.png', { height: 224, width: 224 })
+ */
+export async function readImage(file: string, options: DecodeOptions, where: ImageLocation = { file }): Promise<Uint8Array> {
+  return decodeImage(await readImageBytes(file, where), options, where);
 }

@@ -7,8 +7,9 @@ import { isFpdbError } from '@fpdb/schema';
 import { useCpuBackend } from '../../test/test-backend.js';
 import { createModel } from '../model/create-model.js';
 import { createOptimizer } from '../training/optimizer.js';
-import { CHECKPOINT_FILES, checkpointExists, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
-import type { WeightsManifestFile } from './weights-file.js';
+import { checkpointExists, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { CHECKPOINT_FILES } from './read-checkpoint.js';
+import type { WeightsManifestFile } from './weights-manifest.js';
 
 let dir: string;
 beforeAll(async () => {

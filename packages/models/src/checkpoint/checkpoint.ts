@@ -1,21 +1,14 @@
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { FpdbError, parsePreprocess, type Normalization, type ResizePolicy } from '@fpdb/schema';
-import type { ModelConfig } from '../architectures/config.js';
-import { resolveConfig } from '../architectures/resolve-config.js';
-import { createModel, type Model } from '../model/create-model.js';
-import { resolveOptimizerConfig, type OptimizerState, type ResolvedOptimizerConfig } from '../training/optimizer.js';
-import { checkpointPreprocess, type CheckpointLabels, type CheckpointMetadata, type PretrainedSource, type TrainingState } from './metadata.js';
-import { readWeightsFiles, writeWeightsFiles } from './weights-file.js';
-
-/** File names inside a checkpoint folder. */
-export const CHECKPOINT_FILES = {
-  model: 'model.json',
-  shard: 'group1-shard1of1.bin',
-  metadata: 'fpdb.json',
-  optimizer: 'optimizer.json',
-  optimizerShard: 'optimizer-shard1of1.bin',
-} as const;
+import { fileURLToPath } from 'node:url';
+import { FpdbError, type Normalization, type ResizePolicy } from '@fpdb/schema';
+import type { Model } from '../model/create-model.js';
+import type { OptimizerState } from '../training/optimizer.js';
+import type { CheckpointFiles, CheckpointReader } from './checkpoint-reader.js';
+import { sourceReader } from './load-checkpoint.js';
+import type { CheckpointLabels, CheckpointMetadata, PretrainedSource, TrainingState } from './metadata.js';
+import { CHECKPOINT_FILES, parseCheckpointMetadata, readCheckpoint, readCheckpointInto, type CheckpointExpectations, type LoadedCheckpoint } from './read-checkpoint.js';
+import { writeWeightsFiles } from './weights-file.js';
 
 /** What {@link saveCheckpoint} writes besides the weights. */
 export interface SaveCheckpointOptions {
@@ -33,36 +26,9 @@ export interface SaveCheckpointOptions {
   training?: TrainingState;
 }
 
-/** A checkpoint read back. */
-export interface LoadedCheckpoint {
-  /** A new model with the saved weights; the caller owns and disposes it. */
-  model: Model;
-  metadata: CheckpointMetadata;
-  optimizer?: OptimizerState;
-}
-
-/** Expectations checked by {@link loadCheckpoint} / {@link restoreCheckpoint}. */
-export interface CheckpointExpectations {
-  /** The architecture the caller wants (compared with defaults filled in). */
-  config?: ModelConfig;
-  /** The label space the caller wants, in order. */
-  classes?: readonly string[];
-}
-
 let counter = 0;
 
 const VERSION = '0.1.0';
-
-function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${stableStringify((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 /**
  * Writes a checkpoint folder atomically: `model.json` + `group1-shard1of1.bin` (tfjs weightsManifest
@@ -180,90 +146,53 @@ export async function checkpointExists(dir: string): Promise<boolean> {
  * @throws FpdbError FPDB_CHECKPOINT when missing or not an fpdb checkpoint.
  */
 export async function readCheckpointMetadata(dir: string): Promise<CheckpointMetadata> {
-  const real = await resolveDir(dir);
-  const file = join(real, CHECKPOINT_FILES.metadata);
-  let metadata: CheckpointMetadata;
+  const file = join(await resolveDir(dir), CHECKPOINT_FILES.metadata);
+  let text: string;
   try {
-    metadata = JSON.parse(await readFile(file, 'utf8')) as CheckpointMetadata;
+    text = await readFile(file, 'utf8');
   } catch (cause) {
-    throw new FpdbError('FPDB_CHECKPOINT', `Cannot parse ${file}: ${(cause as Error).message}.`, { cause, details: { file } });
+    throw new FpdbError('FPDB_CHECKPOINT', `Cannot read ${file}: ${(cause as Error).message}.`, { cause, details: { file } });
   }
-  if (metadata.format !== 'fpdb-checkpoint' || metadata.version !== 1) {
-    throw new FpdbError('FPDB_CHECKPOINT', `${file} is not an fpdb checkpoint (format ${JSON.stringify(metadata.format)}, version ${JSON.stringify(metadata.version)}).`, { details: { file } });
-  }
-  try {
-    parsePreprocess(
-      checkpointPreprocess({ inputSize: Array.isArray(metadata.inputSize) ? metadata.inputSize : [Number.NaN, Number.NaN], resize: metadata.resize, normalization: metadata.normalization }),
-    );
-  } catch (cause) {
-    throw new FpdbError('FPDB_CHECKPOINT', `${file} records an invalid preprocessing (inputSize, resize, normalization): ${(cause as Error).message}`, { cause, details: { file } });
-  }
-  return metadata;
+  return parseCheckpointMetadata(text, file);
+}
+
+/** The checkpoint in folder `dir` (already resolved by {@link resolveDir}); messages name `shown`. */
+function folderReader(dir: string, shown: string): CheckpointReader {
+  return {
+    where: shown,
+    locate: (name) => join(dir, name),
+    async read(name, optional = false) {
+      const file = join(dir, name);
+      try {
+        const bytes = await readFile(file);
+        return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      } catch (cause) {
+        if (optional && (cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw new FpdbError(
+          'FPDB_CHECKPOINT',
+          name === CHECKPOINT_FILES.model || name === CHECKPOINT_FILES.metadata
+            ? `Cannot read ${file}: ${(cause as Error).message}. Is ${shown} a checkpoint folder written by @fpdb/models?`
+            : `Weight shard ${file} of the checkpoint ${shown} is missing or unreadable: ${(cause as Error).message}.`,
+          { cause, details: { file } },
+        );
+      }
+    },
+  };
 }
 
 /**
- * Throws when a checkpoint's architecture or label space differs from what the caller expects.
- * @throws FpdbError FPDB_CHECKPOINT_MISMATCH naming the first difference.
- */
-export function checkCheckpoint(metadata: CheckpointMetadata, expect: CheckpointExpectations, where: string): void {
-  if (expect.config) {
-    const want = resolveConfig(expect.config);
-    // Resolved again, so a checkpoint written before a family gained an option (ResNet's `block`) compares by its defaults.
-    const saved = resolveConfig(metadata.config);
-    if (stableStringify(want) !== stableStringify(saved)) {
-      const keys = new Set([...Object.keys(want), ...Object.keys(saved)]);
-      const diff = [...keys].find((k) => stableStringify((want as never)[k]) !== stableStringify((saved as never)[k]));
-      throw new FpdbError(
-        'FPDB_CHECKPOINT_MISMATCH',
-        `The checkpoint ${where} holds a different architecture: ${diff} is ${stableStringify((saved as never)[diff!])} there but ${stableStringify((want as never)[diff!])} here. Use the same model config, or load the checkpoint without { config } to get its own model.`,
-        { details: { file: where, value: diff } },
-      );
-    }
-  }
-  if (expect.classes) {
-    const saved = metadata.labels.classes;
-    if (saved.length !== expect.classes.length || saved.some((c, i) => c !== expect.classes![i])) {
-      throw new FpdbError(
-        'FPDB_CHECKPOINT_MISMATCH',
-        `The checkpoint ${where} was trained on the label space [${saved.join(', ')}] (task ${metadata.labels.task ?? 'custom'}) but [${expect.classes.join(', ')}] was asked for. Use the same task and class order.`,
-        { details: { file: where, value: saved } },
-      );
-    }
-  }
-}
-
-async function readOptimizer(dir: string): Promise<OptimizerState | undefined> {
-  if (
-    !(await stat(join(dir, CHECKPOINT_FILES.optimizer)).then(
-      () => true,
-      () => false,
-    ))
-  )
-    return undefined;
-  const { manifest, weights } = await readWeightsFiles(dir, CHECKPOINT_FILES.optimizer);
-  const topo = manifest.modelTopology as { optimizer: ResolvedOptimizerConfig; step: number };
-  return { config: resolveOptimizerConfig(topo.optimizer), step: topo.step, slots: new Map(weights.map((w) => [w.name, w.values])) };
-}
-
-/**
- * Loads a checkpoint into a new model built from its own config.
- * @throws FpdbError FPDB_CHECKPOINT for a missing/corrupt checkpoint; FPDB_CHECKPOINT_MISMATCH when `expect` differs.
+ * Loads a checkpoint into a new model built from its own config, from a folder (a path, or a `file:`
+ * URL), an http(s) URL of a checkpoint folder, or the files' bytes ({@link CheckpointFiles}). A folder
+ * whose save was killed mid-swap resolves to the previous checkpoint kept aside.
+ * @returns the model (the caller owns and disposes it), the metadata, and the optimizer state when saved.
+ * @throws FpdbError FPDB_CHECKPOINT for a missing/corrupt checkpoint; FPDB_CHECKPOINT_MISMATCH when `expect` differs;
+ *   FPDB_SHAPE; FPDB_PATH_ESCAPE for a shard outside the folder; FPDB_NETWORK for a failed request.
  * @example const { model, metadata } = await loadCheckpoint('runs/a/best', { classes: labelSpace('planes').classes });
  */
-export async function loadCheckpoint(dir: string, expect: CheckpointExpectations = {}): Promise<LoadedCheckpoint> {
-  const real = await resolveDir(dir);
-  const metadata = await readCheckpointMetadata(real);
-  checkCheckpoint(metadata, expect, dir);
-  const { weights } = await readWeightsFiles(real, CHECKPOINT_FILES.model);
-  const model = createModel(metadata.config);
-  try {
-    assignWeights(model, weights, dir);
-  } catch (e) {
-    model.dispose();
-    throw e;
-  }
-  const optimizer = await readOptimizer(real);
-  return { model, metadata, ...(optimizer ? { optimizer } : {}) };
+export async function loadCheckpoint(source: string | URL | CheckpointFiles, expect: CheckpointExpectations = {}): Promise<LoadedCheckpoint> {
+  const dir = typeof source === 'string' ? source : source instanceof URL && source.protocol === 'file:' ? fileURLToPath(source) : undefined;
+  if (dir === undefined) return readCheckpoint(sourceReader(source), expect);
+  return readCheckpoint(folderReader(await resolveDir(dir), dir), expect);
 }
 
 /**
@@ -271,33 +200,5 @@ export async function loadCheckpoint(dir: string, expect: CheckpointExpectations
  * @throws FpdbError FPDB_CHECKPOINT_MISMATCH when the architecture or classes differ.
  */
 export async function restoreCheckpoint(dir: string, model: Model, classes?: readonly string[]): Promise<{ metadata: CheckpointMetadata; optimizer?: OptimizerState }> {
-  const real = await resolveDir(dir);
-  const metadata = await readCheckpointMetadata(real);
-  checkCheckpoint(metadata, { config: model.config, ...(classes ? { classes } : {}) }, dir);
-  const { weights } = await readWeightsFiles(real, CHECKPOINT_FILES.model);
-  assignWeights(model, weights, dir);
-  const optimizer = await readOptimizer(real);
-  return { metadata, ...(optimizer ? { optimizer } : {}) };
-}
-
-function assignWeights(model: Model, weights: { name: string; shape: number[]; values: Float32Array }[], dir: string): void {
-  const byName = new Map(weights.map((w) => [w.name, w]));
-  const missing = model.specs.filter((s) => !byName.has(s.name)).map((s) => s.name);
-  if (missing.length > 0) {
-    throw new FpdbError('FPDB_CHECKPOINT_MISMATCH', `The checkpoint ${dir} lacks ${missing.length} weights of this architecture (first: ${missing[0]}).`, { details: { file: dir, value: missing } });
-  }
-  // Element-wise, not by count: a [3, 2] kernel saved as [2, 3] is another network.
-  for (const spec of model.specs) {
-    const saved = byName.get(spec.name)!.shape;
-    if (saved.length !== spec.shape.length || saved.some((d, i) => d !== spec.shape[i])) {
-      throw new FpdbError(
-        'FPDB_SHAPE',
-        `Weight ${spec.name} in ${dir} has the shape [${saved.join(', ')}] but the architecture needs [${spec.shape.join(', ')}]. The checkpoint belongs to another network.`,
-        {
-          details: { file: dir, value: spec.name, shape: saved, expected: spec.shape },
-        },
-      );
-    }
-  }
-  model.setWeights(new Map(model.specs.map((s) => [s.name, byName.get(s.name)!.values])));
+  return readCheckpointInto(folderReader(await resolveDir(dir), dir), model, classes);
 }

@@ -21,14 +21,15 @@ export function jet(v: number): [number, number, number] {
   return [channel(3), channel(2), channel(1)];
 }
 
-/**
- * Renders a heatmap (values in [0, 1], row-major `height × width`) over a gray image (the model input's
- * pixels, as `@fpdb/loader` decoded them) as an RGB PNG at the image's size: the heatmap is resized
- * bilinearly, coloured with {@link jet} and blended. Pure JavaScript (no native module).
- * @throws FpdbError FPDB_INVALID_ARGUMENT for a heatmap whose length is not width × height, or an image whose pixel count is not width × height.
- * @example await writeFile('cam.png', await gradCamOverlay({ pixels, width: 128, height: 128 }, { data: cam.upsampled, width: cam.inputWidth, height: cam.inputHeight }));
- */
-export async function gradCamOverlay(base: GrayImage, heatmap: { data: Float32Array; width: number; height: number }, options: OverlayOptions = {}): Promise<Buffer> {
+/** An 8-bit RGBA image, row-major (`width·height·4` bytes): what a canvas's `ImageData` holds. */
+export interface RgbaImage {
+  data: Uint8ClampedArray;
+  width: number;
+  height: number;
+}
+
+/** The blended overlay as `channels` (3: RGB, 4: RGBA, opaque) bytes per pixel. */
+function blend(base: GrayImage, heatmap: { data: Float32Array; width: number; height: number }, options: OverlayOptions, channels: 3 | 4): Uint8ClampedArray {
   const alpha = options.alpha ?? 0.45;
   if (heatmap.data.length !== heatmap.width * heatmap.height) {
     throw new FpdbError('FPDB_INVALID_ARGUMENT', `The heatmap has ${heatmap.data.length} values but ${heatmap.width}×${heatmap.height} needs ${heatmap.width * heatmap.height}.`);
@@ -40,14 +41,42 @@ export async function gradCamOverlay(base: GrayImage, heatmap: { data: Float32Ar
   const heat8 = Uint8Array.from(heatmap.data, (v) => Math.round(255 * Math.min(1, Math.max(0, v))));
   const resized = resizeBilinear(heat8, heatmap.width, heatmap.height, base.width, base.height);
   const n = base.width * base.height;
-  const rgb = new Uint8Array(n * 3);
+  const out = new Uint8ClampedArray(n * channels);
   for (let p = 0; p < n; p++) {
     const g = base.pixels[p]!;
     const [r, gg, b] = jet(resized[p]! / 255);
-    rgb[p * 3] = Math.round((1 - alpha) * g + alpha * r);
-    rgb[p * 3 + 1] = Math.round((1 - alpha) * g + alpha * gg);
-    rgb[p * 3 + 2] = Math.round((1 - alpha) * g + alpha * b);
+    const o = p * channels;
+    out[o] = Math.round((1 - alpha) * g + alpha * r);
+    out[o + 1] = Math.round((1 - alpha) * g + alpha * gg);
+    out[o + 2] = Math.round((1 - alpha) * g + alpha * b);
+    if (channels === 4) out[o + 3] = 255;
   }
-  const png = encodeRgbPng(rgb, base.width, base.height);
-  return Buffer.from(png.buffer, png.byteOffset, png.byteLength);
+  return out;
+}
+
+/**
+ * Renders a heatmap (values in [0, 1], row-major `height × width`) over a gray image (the model input's
+ * pixels, as `@fpdb/loader` decoded them) as opaque RGBA pixels at the image's size, for a canvas
+ * (`new ImageData(data, width, height)`): the heatmap is resized bilinearly, coloured with {@link jet}
+ * and blended. The same pixels as {@link gradCamOverlay}'s PNG.
+ * @throws FpdbError FPDB_INVALID_ARGUMENT for a heatmap whose length is not width × height, or an image whose pixel count is not width × height.
+ * @example
+ * const { data, width, height } = gradCamOverlayPixels({ pixels, width: 128, height: 128 }, { data: cam.upsampled, width: cam.inputWidth, height: cam.inputHeight });
+ * canvas.getContext('2d').putImageData(new ImageData(data, width, height), 0, 0);
+ */
+export function gradCamOverlayPixels(base: GrayImage, heatmap: { data: Float32Array; width: number; height: number }, options: OverlayOptions = {}): RgbaImage {
+  return { data: blend(base, heatmap, options, 4), width: base.width, height: base.height };
+}
+
+/**
+ * Renders a heatmap (values in [0, 1], row-major `height × width`) over a gray image (the model input's
+ * pixels, as `@fpdb/loader` decoded them) as an RGB PNG at the image's size: the heatmap is resized
+ * bilinearly, coloured with {@link jet} and blended. Pure JavaScript (no native module, no Node API).
+ * @returns the PNG file's bytes.
+ * @throws FpdbError FPDB_INVALID_ARGUMENT for a heatmap whose length is not width × height, or an image whose pixel count is not width × height.
+ * @example await writeFile('cam.png', await gradCamOverlay({ pixels, width: 128, height: 128 }, { data: cam.upsampled, width: cam.inputWidth, height: cam.inputHeight }));
+ */
+export async function gradCamOverlay(base: GrayImage, heatmap: { data: Float32Array; width: number; height: number }, options: OverlayOptions = {}): Promise<Uint8Array> {
+  const rgb = blend(base, heatmap, options, 3);
+  return encodeRgbPng(new Uint8Array(rgb.buffer, rgb.byteOffset, rgb.byteLength), base.width, base.height);
 }

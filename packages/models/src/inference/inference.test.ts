@@ -6,7 +6,7 @@ import { useCpuBackend } from '../../test/test-backend.js';
 import { toyData } from '../../test/toy-data.js';
 import { createModel } from '../model/create-model.js';
 import { gradCam, gradCamLayers } from './grad-cam.js';
-import { gradCamOverlay } from './grad-cam-overlay.js';
+import { gradCamOverlay, gradCamOverlayPixels } from './grad-cam-overlay.js';
 import { predict } from './predict.js';
 
 beforeAll(useCpuBackend);
@@ -84,6 +84,13 @@ describe('Grad-CAM', () => {
     const png = await gradCamOverlay(gray, { data: cam.heatmap, width: cam.width, height: cam.height });
     const meta = await sharp(png).metadata();
     expect([meta.format, meta.width, meta.height, meta.channels]).toEqual(['png', 40, 30, 3]);
+    // The canvas pixels are the PNG's, made opaque RGBA.
+    const rgba = gradCamOverlayPixels(gray, { data: cam.heatmap, width: cam.width, height: cam.height });
+    expect([rgba.width, rgba.height, rgba.data.length]).toEqual([40, 30, 40 * 30 * 4]);
+    const rgb = new Uint8Array(await sharp(png).raw().toBuffer());
+    expect(Array.from(rgba.data.filter((_, i) => i % 4 !== 3))).toEqual(Array.from(rgb));
+    expect(rgba.data.filter((_, i) => i % 4 === 3).every((a) => a === 255)).toBe(true);
+    expect(() => gradCamOverlayPixels(gray, { data: cam.heatmap, width: cam.width + 1, height: cam.height })).toThrow(expect.objectContaining({ code: 'FPDB_INVALID_ARGUMENT' }));
     await expect(gradCamOverlay({ ...gray, width: 41 }, { data: cam.heatmap, width: cam.width, height: cam.height })).rejects.toMatchObject({ code: 'FPDB_INVALID_ARGUMENT' });
     let code: string | undefined;
     try {

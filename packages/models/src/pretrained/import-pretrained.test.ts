@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { saveCheckpoint } from '../checkpoint/checkpoint.js';
 import { useWasmBackend } from '../../test/test-backend.js';
 import { createModel } from '../model/create-model.js';
-import { importPretrained } from './import-pretrained.js';
+import { importPretrained } from './import-pretrained-node.js';
 
 const fixture = (name: string): string => new URL(`./fixtures/${name}`, import.meta.url).pathname;
 // The shrunk torchvision ResNet-18 of scripts/make-pretrained-fixtures.py (same parameter names).

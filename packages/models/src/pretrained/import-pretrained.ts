@@ -1,5 +1,5 @@
 import { FpdbError, IMAGENET_GRAY_NORMALIZATION, type Normalization } from '@fpdb/schema';
-import { CHECKPOINT_FILES, loadCheckpoint } from '../checkpoint/checkpoint.js';
+import type { LoadedCheckpoint } from '../checkpoint/read-checkpoint.js';
 import type { PretrainedSource } from '../checkpoint/metadata.js';
 import type { ModelConfig } from '../architectures/config.js';
 import { createModel, type Model } from '../model/create-model.js';
@@ -43,78 +43,84 @@ async function sha256(bytes: Uint8Array): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-async function readSource(source: string | URL | Uint8Array): Promise<{ bytes: Uint8Array; where: string; name: string } | { checkpoint: string }> {
-  if (source instanceof Uint8Array) return { bytes: source, where: 'bytes', name: 'weights' };
-  const text = String(source);
-  const baseName = (s: string) => s.split(/[\\/]/).filter(Boolean).pop() ?? s;
-  if (/^https?:\/\//i.test(text)) {
-    let response: Response;
-    try {
-      response = await fetch(text, { redirect: 'follow' });
-    } catch (cause) {
-      throw new FpdbError('FPDB_NETWORK', `Cannot fetch ${text}: ${(cause as Error).message}. Download the file (fpdb weights pull) and pass its path.`, { cause, details: { value: text } });
-    }
-    if (!response.ok)
-      throw new FpdbError('FPDB_DOWNLOAD', `${text} answered HTTP ${response.status}. Check the URL, or download the file and pass its path.`, { details: { value: text, status: response.status } });
-    return { bytes: new Uint8Array(await response.arrayBuffer()), where: text, name: baseName(new URL(text).pathname) };
-  }
-  const path = source instanceof URL ? source.pathname : text;
-  const { readFile, stat } = await import('node:fs/promises');
-  const { join } = await import('node:path');
-  const info = await stat(path).catch(() => undefined);
-  if (!info) throw new FpdbError('FPDB_WEIGHTS_FORMAT', `${path} does not exist. Pass a .safetensors or .pth file, or an fpdb checkpoint folder.`, { details: { file: path } });
-  if (info.isDirectory()) {
-    if (await stat(join(path, CHECKPOINT_FILES.metadata)).catch(() => undefined)) return { checkpoint: path };
-    throw new FpdbError('FPDB_WEIGHTS_FORMAT', `${path} is a folder without ${CHECKPOINT_FILES.metadata}, so not an fpdb checkpoint. Pass a .safetensors or .pth file, or a checkpoint folder.`, {
-      details: { file: path },
-    });
-  }
-  return { bytes: new Uint8Array(await readFile(path)), where: path, name: baseName(path) };
+/** Weights read from somewhere, before parsing: their bytes, where from (for the model card) and a file name. */
+export interface PretrainedBytes {
+  bytes: Uint8Array;
+  where: string;
+  name: string;
 }
 
-/** A new model of a checkpoint's network with its weights, except the classifier when the classes differ. */
-async function fromCheckpoint(dir: string, options: ImportPretrainedOptions): Promise<PretrainedModel> {
-  const { model: saved, metadata } = await loadCheckpoint(dir);
+const baseName = (s: string): string => s.split(/[\\/]/).filter(Boolean).pop() ?? s;
+
+/** Fetches a weights file; relative URLs resolve against the page (`globalThis.location`). */
+export async function fetchPretrained(source: string | URL): Promise<PretrainedBytes> {
+  const base = (globalThis as { location?: { href?: string } }).location?.href;
+  let url: URL;
   try {
-    const numClasses = options.keepClassifier ? saved.config.numClasses : options.numClasses;
+    url = new URL(String(source), base);
+  } catch (cause) {
+    throw new FpdbError('FPDB_INVALID_ARGUMENT', `${JSON.stringify(String(source))} is not a URL. Pass the weights' URL or their bytes (@fpdb/models/node also takes a path).`, {
+      cause,
+      details: { value: String(source) },
+    });
+  }
+  const text = url.href;
+  let response: Response;
+  try {
+    response = await fetch(text, { redirect: 'follow' });
+  } catch (cause) {
+    throw new FpdbError('FPDB_NETWORK', `Cannot fetch ${text}: ${(cause as Error).message}. Download the file (fpdb weights pull) and pass its path.`, { cause, details: { value: text } });
+  }
+  if (!response.ok)
+    throw new FpdbError('FPDB_DOWNLOAD', `${text} answered HTTP ${response.status}. Check the URL, or download the file and pass its path.`, { details: { value: text, status: response.status } });
+  return { bytes: new Uint8Array(await response.arrayBuffer()), where: text, name: baseName(url.pathname) };
+}
+
+/**
+ * A new model of a loaded checkpoint's network with its weights, except the classifier when the
+ * classes differ. Disposes `saved`'s model. `shard` is the weights shard's bytes (hashed for the model card).
+ */
+export async function pretrainedFromCheckpoint(saved: LoadedCheckpoint, shard: Uint8Array, source: string, options: ImportPretrainedOptions): Promise<PretrainedModel> {
+  const { model: savedModel, metadata } = saved;
+  try {
+    const numClasses = options.keepClassifier ? savedModel.config.numClasses : options.numClasses;
     if (numClasses === undefined) throw new FpdbError('FPDB_INVALID_ARGUMENT', `importPretrained needs numClasses for the new head (or keepClassifier: true).`);
-    const { numClasses: _k, inputSize, ...rest } = saved.config;
+    const { numClasses: _k, inputSize, ...rest } = savedModel.config;
     const model = createModel({ ...rest, numClasses, inputSize: options.inputSize ?? inputSize } as ModelConfig, { seed: options.seed ?? 0 });
     // Everything but the head (fine-tuning's default head), which stays freshly initialised unless kept.
-    model.setWeights(new Map([...saved.getWeights()].filter(([name]) => options.keepClassifier || !underPrefix(name, ['classifier']))));
-    const { readFile } = await import('node:fs/promises');
-    const { join } = await import('node:path');
-    const shard = await readFile(join(dir, CHECKPOINT_FILES.shard));
+    model.setWeights(new Map([...savedModel.getWeights()].filter(([name]) => options.keepClassifier || !underPrefix(name, ['classifier']))));
     const pretrained: PretrainedSource = {
       name: options.name ?? `${metadata.config.architecture} (${metadata.labels.task ?? 'custom'}, epoch ${(metadata.epoch ?? -1) + 1})`,
-      source: dir,
-      sha256: await sha256(new Uint8Array(shard)),
+      source,
+      sha256: await sha256(shard),
       format: 'fpdb-checkpoint',
       architecture: metadata.pretrained?.architecture ?? metadata.config.architecture,
     };
     return Object.assign(model, { pretrained, normalization: metadata.normalization });
   } finally {
-    saved.dispose();
+    savedModel.dispose();
   }
 }
 
 /**
  * A model with pretrained weights: a safetensors file (Hugging Face / timm) or a PyTorch `.pth` (torchvision),
  * read without Python and mapped into fpdb's network of that name — RGB stem folded to gray, a fresh head of
- * `numClasses` unless `keepClassifier` — or an fpdb checkpoint folder (its network and weights, a fresh head
- * when the classes differ). The caller owns the model. Fine-tune it with `train({ fineTune })`, recording
+ * `numClasses` unless `keepClassifier`. The caller owns the model. Fine-tune it with `train({ fineTune })`, recording
  * `model.pretrained`, and preprocess with `model.normalization` (ImageNet's statistics made gray).
- * @param source a path, an http(s) URL, or the file's bytes.
+ * Browser-safe; `@fpdb/models/node`'s `importPretrained` also takes a path or an fpdb checkpoint folder.
+ * @param source the file's URL (fetched; relative to the page in a browser) or its bytes.
  * @throws FpdbError FPDB_WEIGHTS_FORMAT (not a weights file, truncated), FPDB_WEIGHTS_UNSAFE (a pickle global
  *   outside the allow-list), FPDB_WEIGHTS_LAYOUT (keys of another network), FPDB_SHAPE (a tensor's shape),
- *   FPDB_CONFIG (unknown architecture), FPDB_INVALID_ARGUMENT (no numClasses).
+ *   FPDB_CONFIG (unknown architecture), FPDB_INVALID_ARGUMENT (no numClasses), FPDB_NETWORK / FPDB_DOWNLOAD (fetching).
  * @example
- * const model = await importPretrained('resnet18.tv_in1k.safetensors', { architecture: 'resnet18', numClasses: 6 });
- * await train({ model, fineTune: { freezeEpochs: 1, backboneLearningRateMultiplier: 0.1 }, pretrained: model.pretrained, … });
+ * const model = await importPretrained(new Uint8Array(await file.arrayBuffer()), { architecture: 'resnet18', numClasses: 6, name: file.name });
  */
 export async function importPretrained(source: string | URL | Uint8Array, options: ImportPretrainedOptions = {}): Promise<PretrainedModel> {
-  const read = await readSource(source);
-  if ('checkpoint' in read) return fromCheckpoint(read.checkpoint, options);
+  return pretrainedFromBytes(source instanceof Uint8Array ? { bytes: source, where: 'bytes', name: 'weights' } : await fetchPretrained(source), options);
+}
+
+/** {@link importPretrained} of weights already read. */
+export async function pretrainedFromBytes(read: PretrainedBytes, options: ImportPretrainedOptions): Promise<PretrainedModel> {
   const name = options.name ?? read.name;
   if (options.architecture === undefined) {
     throw new FpdbError(

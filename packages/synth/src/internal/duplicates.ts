@@ -1,6 +1,9 @@
 import { createRng, FpdbError, shuffled, type Rng } from '@fpdb/schema';
 import type { SynthRecord } from './plan.js';
 
+/** The file listing planted duplicates, beside the CSV. */
+export const DUPLICATES_FILE = 'duplicates.json';
+
 /** How a planted copy differs from its source. */
 export const DUPLICATE_KINDS = ['exact', 'shift', 'noise', 'contrast', 'recompress'] as const;
 /** One of {@link DUPLICATE_KINDS}. */

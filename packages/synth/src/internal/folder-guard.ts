@@ -1,23 +1,7 @@
 import { mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CSV_FILE, FpdbError, IMAGE_NAME_PATTERN, IMAGES_DIR } from '@fpdb/schema';
-
-/** The marker file a synthetic dataset folder carries; its presence lets a later run replace the folder. */
-export const SYNTH_MARKER_FILE = '.fpdb-synth.json';
-
-/** What the marker file holds. No timestamps, so a folder's bytes depend only on the options. */
-export interface SynthMarker {
-  generator: '@fpdb/synth';
-  format: 1;
-  /** The renderer's version (`RENDERER_VERSION`); absent in folders from before it was recorded. */
-  renderer?: number;
-  seed: number;
-  images: number;
-  patients: number;
-  size: { width: number; height: number } | null;
-  /** False while writing (or after an interrupted run). */
-  complete: boolean;
-}
+import { SYNTH_MARKER_FILE, type SynthMarker } from './synth-marker.js';
 
 async function readMarker(dir: string): Promise<SynthMarker | undefined> {
   try {

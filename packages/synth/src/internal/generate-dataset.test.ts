@@ -128,7 +128,7 @@ describe('generateDataset', { timeout: 180_000 }, () => {
   });
 
   it('renders the same bytes in worker threads (built dist) as in-process', async () => {
-    const dist = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
+    const dist = fileURLToPath(new URL('../../dist/node.js', import.meta.url));
     expect(existsSync(dist), 'build @fpdb/synth first (turbo runs build before test)').toBe(true);
     const built = (await import(/* @vite-ignore */ dist)) as { generateDataset: typeof generateDataset };
     const a = await tempDir();

@@ -6,9 +6,10 @@ import { CSV_FILE, FpdbError, IMAGES_DIR } from '@fpdb/schema';
 import { createWorkerPool, workerScriptExists } from '@fpdb/internal/worker-pool';
 import type { WorkerJob } from '../worker.js';
 import { formatCsv } from './csv.js';
-import { prepareOutputDir, writeMarker, type SynthMarker } from './folder-guard.js';
+import { prepareOutputDir, writeMarker } from './folder-guard.js';
+import type { SynthMarker } from './synth-marker.js';
 import { checkPlanOptions, planDataset, type PlanOptions, type SynthRecord } from './plan.js';
-import { planDuplicates, type DuplicateOptions, type PlantedDuplicate } from './duplicates.js';
+import { DUPLICATES_FILE, planDuplicates, type DuplicateOptions, type PlantedDuplicate } from './duplicates.js';
 import { renderPng, type PlantJob } from './render-file.js';
 import { RENDERER_VERSION } from './render/render-image.js';
 
@@ -56,9 +57,6 @@ export interface GenerateResult {
   /** The planted duplicates, when `duplicates` was given. */
   duplicates?: PlantedDuplicate[];
 }
-
-/** The file listing planted duplicates, beside the CSV. */
-export const DUPLICATES_FILE = 'duplicates.json';
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 

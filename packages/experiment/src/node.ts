@@ -1,0 +1,18 @@
+export * from './index.js';
+export { experimentData, ensureSynth, synthDir, type DataEvent, type ExperimentData } from './experiment-data.js';
+export { runExperiment, type ExperimentEvent, type ExperimentResult } from './run-experiment.js';
+export { modelConfigOf, startingModel, type StartingModel } from './starting-model.js';
+export { pullWeights, type PullWeightsOptions, type PulledWeights } from './pull-weights.js';
+export { configOfCheckpoint } from './run-of-checkpoint.js';
+export { evaluateSet, evaluateSetWithPredictions, type EvaluateSetOptions } from './evaluate-set.js';
+export { PREDICTIONS_FILE, readRunPredictions, runPredictions, type RunPredictions } from './run-predictions.js';
+export { pickGallery, writeGallery, type GalleryOptions, type GalleryPick } from './gallery.js';
+export { compareRuns, configDifferences, type CompareRunsOptions, type ComparedRun, type ConfigDifference, type RunComparison, type RunDifference } from './compare-runs.js';
+export { compareHtml } from './compare-html.js';
+export { readModelInputs, type ModelInputs } from './model-inputs.js';
+export { predictFiles, type PredictFilesOptions } from './predict-files.js';
+export { dataKindOf } from './data-kind.js';
+export { createProgress, type Progress, type ProgressOptions } from './progress.js';
+export { experimentReporter } from './progress-reporter.js';
+export { resolveConfigPaths } from './config-paths.js';
+export { RUN_LOCK_FILE, lockRunFolder } from './run-lock.js';
