@@ -29,6 +29,24 @@ function tfjsWasm(): Plugin {
   };
 }
 
+/**
+ * Keeps the side effects of @fpdb/models' gradient registration chunk (`register_all_gradients-*.js`,
+ * imported for its side effects only): the package declares `"sideEffects": false`, so a bundler drops
+ * the chunk's body and Grad-CAM then fails with "gradient function not found". Without effect once the
+ * package lists that file as a side effect.
+ */
+function keepGradientRegistration(): Plugin {
+  return {
+    name: 'fpdb-keep-gradient-registration',
+    transform(code, id) {
+      if (/models[\\/]dist[\\/]register_all_gradients-[\w-]+\.js$/.test(id)) {
+        return { code, map: null, moduleSideEffects: true };
+      }
+      return undefined;
+    },
+  };
+}
+
 /** Every file below `dir`, relative to it, with '/' separators. */
 function listFiles(dir: string, prefix = ''): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]));
@@ -45,7 +63,8 @@ function serviceWorker(): Plugin {
     apply: 'build',
     generateBundle(_options, bundle) {
       const publicFiles = listFiles(join(here, 'public'));
-      const files = ['./', ...Object.keys(bundle), ...WASM_FILES.map((n) => `wasm/${n}`), ...publicFiles].filter((f) => f !== 'sw.js');
+      // The bundle holds the wasm binaries already (emitted by tfjsWasm).
+      const files = [...new Set(['./', ...Object.keys(bundle), ...publicFiles])].filter((f) => f !== 'sw.js');
       const hash = createHash('sha256');
       for (const [name, chunk] of Object.entries(bundle)) hash.update(name).update(chunk.type === 'chunk' ? chunk.code : chunk.source);
       for (const f of publicFiles) hash.update(f).update(readFileSync(join(here, 'public', f)));
@@ -59,6 +78,6 @@ function serviceWorker(): Plugin {
 export default defineConfig({
   // Relative URLs: the built site works from any folder (a file server, GitHub Pages, an intranet path).
   base: './',
-  plugins: [tfjsWasm(), serviceWorker()],
+  plugins: [keepGradientRegistration(), tfjsWasm(), serviceWorker()],
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
 });

@@ -90,8 +90,9 @@ async function run(loaded: LoadedModel, bytes: Uint8Array, file: string, withCam
     if (withCam) {
       try {
         heatmap = gradCam(loaded.model, x, { classIndex: index }).upsampled;
-      } catch {
+      } catch (error) {
         // A model without a conv layer has no Grad-CAM: the prediction stands without it.
+        console.warn(`fpdb: no Grad-CAM for ${file}:`, error);
       }
     }
     return { out: output(loaded, p.probabilities, index), pixels, ...(heatmap ? { heatmap } : {}) };

@@ -311,8 +311,9 @@ async function start(): Promise<void> {
   }
 }
 
-if ('serviceWorker' in navigator && import.meta.env.PROD) {
+// Not under the dev server (import.meta.hot), whose modules change as you edit them.
+if ('serviceWorker' in navigator && !import.meta.hot) {
   // Caches the page, the wasm and the shipped models for offline use; nothing is sent anywhere.
-  navigator.serviceWorker.register('sw.js').catch(() => undefined);
+  navigator.serviceWorker.register('sw.js').catch((error) => console.warn('fpdb: offline use is not available (the service worker did not register):', error));
 }
 void start();

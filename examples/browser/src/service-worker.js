@@ -41,7 +41,13 @@ self.addEventListener('fetch', (event) => {
       .catch(async () => {
         // A shared link (?checkpoint=…&image=…) is the same page: match it without its query.
         const cached = (await caches.match(request)) ?? (await caches.match(request, { ignoreSearch: true }));
-        return cached ?? Response.error();
+        if (cached) return cached;
+        // The build lists every file of the shipped models: any other path there does not exist (e.g. the
+        // optional optimizer.json a checkpoint loader asks for), online or not.
+        const url = new URL(request.url);
+        url.search = '';
+        if (url.href.startsWith(new URL('models/', self.registration.scope).href)) return new Response('', { status: 404, statusText: 'Not Found' });
+        return new Response('', { status: 504, statusText: 'Offline, and not cached' });
       }),
   );
 });
