@@ -10,6 +10,7 @@ import {
   openDataset,
   parseMetadata,
   readImage,
+  readImageBytes,
   readMetadata,
   type BatchStream,
   type CacheKey,
@@ -61,6 +62,7 @@ describe('openDataset and Dataset', () => {
 describe('pixels and batches', () => {
   it('readImage decodes a file to uint8 at the requested size', () => {
     expectTypeOf(readImage).returns.resolves.toEqualTypeOf<Uint8Array>();
+    expectTypeOf(readImageBytes).returns.resolves.toEqualTypeOf<Uint8Array>();
     expectTypeOf<DecodeOptions>().toExtend<browser.PixelOptions>();
     expectTypeOf<ResizeKernel>().toEqualTypeOf<'nearest' | 'linear' | 'cubic' | 'mitchell' | 'lanczos2' | 'lanczos3'>();
     expectTypeOf<CacheKey['policy']>().toEqualTypeOf<schema.ResizePolicy>();

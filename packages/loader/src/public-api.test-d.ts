@@ -4,6 +4,7 @@ import type * as schema from '@fpdb/schema';
 import {
   RESIZE_POLICIES,
   createBatchStream,
+  decodeModelInput,
   decodePng,
   parseMetadata,
   resizeGray,
@@ -11,6 +12,7 @@ import {
   type BatchStream,
   type BatchStreamOptions,
   type MetadataMode,
+  type ModelInput,
   type MetadataOptions,
   type MetadataResult,
   type Normalization,
@@ -43,6 +45,15 @@ describe('metadata', () => {
     expectTypeOf(parseMetadata).returns.toEqualTypeOf<MetadataResult>();
     expectTypeOf<Pick<MetadataResult, 'records' | 'issues'>>().toEqualTypeOf<{ records: schema.FpdbRecord[]; issues: schema.ValidationIssue[] }>();
     expectTypeOf<MetadataMode>().toEqualTypeOf<'strict' | 'lenient'>();
+  });
+});
+
+describe('decodeModelInput', () => {
+  it('takes PNG bytes and the preprocessing contract, and gives the pixels and the normalised input', () => {
+    expectTypeOf(decodeModelInput).returns.toEqualTypeOf<ModelInput>();
+    expectTypeOf<ModelInput>().toEqualTypeOf<{ pixels: Uint8Array; input: Float32Array }>();
+    expectTypeOf(decodeModelInput).parameter(1).toEqualTypeOf<schema.Preprocess>();
+    expectTypeOf(decodeModelInput).toBeCallableWith(new Uint8Array(8), { height: 128, width: 128, policy: 'pad', normalization: 'unit' }, { file: 'scan.png' });
   });
 });
 
