@@ -94,14 +94,52 @@ export function reduceSlice(options: {
     const range = overlap(entry, lo, hi);
     if (!range) continue;
     const [a, b] = range;
-    for (let r = 1; r < shards; r++) {
-      const g = grads[r]!;
-      for (let i = a; i < b; i++) sum[i] = sum[i]! + g[i]!;
-    }
-    if (weightDecay > 0 && entry.decay) for (let i = a; i < b; i++) sum[i] = sum[i]! + f(weights[i]! * decay);
-    for (let i = a; i < b; i++) squares += sum[i]! * sum[i]!;
+    for (let r = 1; r < shards; r++) addInto(sum, grads[r]!, a, b);
+    squares += weightDecay > 0 && entry.decay ? decayAndSquares(sum, weights, decay, a, b) : squares32(sum, a, b);
   }
   return squares;
+}
+
+// Small monomorphic loops: V8 optimizes each once, whatever the layout around them.
+function addInto(sum: Float32Array, g: Float32Array, a: number, b: number): void {
+  for (let i = a; i < b; i++) sum[i] = sum[i]! + g[i]!;
+}
+
+function squares32(g: Float32Array, a: number, b: number): number {
+  let s = 0;
+  for (let i = a; i < b; i++) s += g[i]! * g[i]!;
+  return s;
+}
+
+/** g += θ·λ (float32), and Σ g² of the result. */
+function decayAndSquares(g: Float32Array, w: Float32Array, decay: number, a: number, b: number): number {
+  let s = 0;
+  for (let i = a; i < b; i++) {
+    const gi = f(g[i]! + f(w[i]! * decay));
+    g[i] = gi;
+    s += gi * gi;
+  }
+  return s;
+}
+
+function adamRange(g: Float32Array, w: Float32Array, m: Float32Array, v: Float32Array, a: number, b: number, b1: number, c1: number, b2: number, c2: number, eps: number, alpha: number): void {
+  for (let i = a; i < b; i++) {
+    const gi = g[i]!;
+    const mi = f(f(m[i]! * b1) + f(gi * c1));
+    const vi = f(f(v[i]! * b2) + f(f(gi * gi) * c2));
+    m[i] = mi;
+    v[i] = vi;
+    w[i] = w[i]! - f(f(mi / f(f(Math.sqrt(vi)) + eps)) * alpha);
+  }
+}
+
+function momentumRange(g: Float32Array, w: Float32Array, buf: Float32Array, a: number, b: number, mu: number, rate: number, nesterov: boolean): void {
+  for (let i = a; i < b; i++) {
+    const gi = g[i]!;
+    const bi = f(f(buf[i]! * mu) + gi);
+    buf[i] = bi;
+    w[i] = w[i]! - f((nesterov ? f(gi + f(bi * mu)) : bi) * rate);
+  }
 }
 
 /**
@@ -154,14 +192,7 @@ export function updateSlice(options: {
       const c2 = f(1 - optimizer.beta2);
       const eps = f(optimizer.epsilon);
       const alpha = f((lr * Math.sqrt(1 - optimizer.beta2 ** step)) / (1 - optimizer.beta1 ** step));
-      for (let i = a; i < b; i++) {
-        const gi = g[i]!;
-        const mi = f(f(m[i]! * b1) + f(gi * c1));
-        const vi = f(f(v[i]! * b2) + f(f(gi * gi) * c2));
-        m[i] = mi;
-        v[i] = vi;
-        weights[i] = weights[i]! - f(f(mi / f(f(Math.sqrt(vi)) + eps)) * alpha);
-      }
+      adamRange(g, weights, m, v, a, b, b1, c1, b2, c2, eps, alpha);
       touched[j] = 1;
       return;
     }
@@ -170,15 +201,7 @@ export function updateSlice(options: {
       for (let i = a; i < b; i++) weights[i] = weights[i]! - f(g[i]! * rate);
       return;
     }
-    const buf = slots[0]!;
-    const mu = f(optimizer.momentum);
-    for (let i = a; i < b; i++) {
-      const gi = g[i]!;
-      const bi = f(f(buf[i]! * mu) + gi);
-      buf[i] = bi;
-      const direction = optimizer.nesterov ? f(gi + f(bi * mu)) : bi;
-      weights[i] = weights[i]! - f(direction * rate);
-    }
+    momentumRange(g, weights, slots[0]!, a, b, f(optimizer.momentum), rate, optimizer.nesterov);
     touched[j] = 1;
   });
 }
