@@ -11,6 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import os from 'node:os';
 import { performance as perf } from 'node:perf_hooks';
+import { readFileSync } from 'node:fs';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const env = (name, fallback) => process.env[`BENCH_${name}`] ?? fallback;
@@ -38,6 +39,14 @@ const PARALLEL = `wasm${WORKERS}`;
 const log = (...a) => console.error(...a);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round1 = (x) => (x === undefined ? undefined : Math.round(x * 10) / 10);
+/** CPU milliseconds the main thread ran so far (Linux schedstat, ns), whatever else the cores did; undefined elsewhere. */
+const mainThreadCpuMs = () => {
+  try {
+    return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    return undefined;
+  }
+};
 
 /** The fpdb setups: backend, main-thread kernels, train()'s `workers`, batch, steps. */
 const SETUPS = {
@@ -97,6 +106,7 @@ async function runSetup(name) {
   const losses = [];
   // Main-thread busy time per step (event-loop utilisation: time not idle waiting for the workers).
   const elu = [perf.eventLoopUtilization()];
+  const mainCpu = [mainThreadCpuMs()];
   const timelines = [];
   await train({
     ...options,
@@ -105,6 +115,7 @@ async function runSetup(name) {
       wall.push(performance.now());
       cpu.push(process.cpuUsage());
       elu.push(perf.eventLoopUtilization());
+      mainCpu.push(mainThreadCpuMs());
       losses.push(l.loss);
       if (l.timeline) timelines.push(l.timeline);
     },
@@ -123,6 +134,13 @@ async function runSetup(name) {
     .slice(1)
     .map((e, i) => perf.eventLoopUtilization(e, elu[i]).active)
     .slice(warmup);
+  const mainCpuMsPerStep =
+    mainCpu[0] === undefined
+      ? []
+      : mainCpu
+          .slice(1)
+          .map((c, i) => c - mainCpu[i])
+          .slice(warmup);
   // Per phase, the median over steps of the slowest worker's milliseconds (workers' own clocks).
   const phase = (key) => (timelines.length > warmup ? median(timelines.slice(warmup).map((t) => Math.max(...t.workers.map((w) => w[key])))) : undefined);
   const timeline = timelines.length > 0 ? Object.fromEntries(['computeMs', 'waitMs', 'reduceMs', 'updateMs'].map((k) => [k, round1(phase(k))])) : undefined;
@@ -146,7 +164,7 @@ async function runSetup(name) {
   if (!losses.every(Number.isFinite)) throw new Error(`${name}: non-finite training loss ${losses}`);
   const ms = median(msPerStep);
   log(
-    `${name}: train() ${setup.backend}${s.workers ? ` × ${s.workers} workers` : ''} B=${s.batch} ms/step ${msPerStep.map((m) => m.toFixed(0)).join(' ')} → median ${ms.toFixed(0)}; ${((s.batch * 1000) / ms).toPrecision(3)} img/s; main thread busy ${median(mainMsPerStep).toFixed(1)} ms/step${timeline ? `; slowest worker ${JSON.stringify(timeline)}` : ''}`,
+    `${name}: train() ${setup.backend}${s.workers ? ` × ${s.workers} workers` : ''} B=${s.batch} ms/step ${msPerStep.map((m) => m.toFixed(0)).join(' ')} → median ${ms.toFixed(0)}; ${((s.batch * 1000) / ms).toPrecision(3)} img/s; main thread busy ${median(mainMsPerStep).toFixed(1)} ms/step (CPU ${mainCpuMsPerStep.length ? median(mainCpuMsPerStep).toFixed(1) : '–'})${timeline ? `; slowest worker ${JSON.stringify(timeline)}` : ''}`,
   );
   if (profile) log(`${name} profile (ms, one step): ${JSON.stringify(profile)}`);
   return {
@@ -157,6 +175,7 @@ async function runSetup(name) {
     ...(s.workers ? { workers: s.workers } : {}),
     imagesPerSecond: (s.batch * 1000) / ms,
     mainMsPerStep: median(mainMsPerStep),
+    ...(mainCpuMsPerStep.length ? { mainCpuMsPerStep: median(mainCpuMsPerStep) } : {}),
     ...(timeline ? { timeline } : {}),
     kernels: setup.kernels.length,
     relaxedSimd: setup.relaxedSimd,
@@ -303,12 +322,13 @@ if (WORKER_LIST) {
     speedup: round(ips(k) / one),
     efficiency: round(ips(k) / one / (details[k].workers / details[SCALING[0]].workers)),
     mainMsPerStep: round(details[k].mainMsPerStep),
+    mainCpuMsPerStep: round(details[k].mainCpuMsPerStep),
     ...(details[k].timeline ? { timeline: details[k].timeline } : {}),
   }));
-  log('workers | batch | img/s | speedup | main ms/step | slowest worker compute / wait / reduce / update ms');
+  log('workers | batch | img/s | speedup | main ms/step busy (CPU) | slowest worker compute / wait / reduce / update ms');
   for (const r of result.scaling)
     log(
-      `${r.workers} | ${r.batch} | ${r.imagesPerSecond} | ${r.speedup} | ${r.mainMsPerStep} | ${r.timeline ? [r.timeline.computeMs, r.timeline.waitMs, r.timeline.reduceMs, r.timeline.updateMs].join(' / ') : '–'}`,
+      `${r.workers} | ${r.batch} | ${r.imagesPerSecond} | ${r.speedup} | ${r.mainMsPerStep} (${r.mainCpuMsPerStep}) | ${r.timeline ? [r.timeline.computeMs, r.timeline.waitMs, r.timeline.reduceMs, r.timeline.updateMs].join(' / ') : '–'}`,
     );
 }
 console.log(JSON.stringify(result));
