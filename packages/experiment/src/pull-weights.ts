@@ -2,7 +2,6 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { downloadFile, fpdbCacheHome, hashFile, type Checksum, type DownloadFileResult } from '@fpdb/loader/node';
 import { PRETRAINED_WEIGHTS, resolvePresetName, type PretrainedPresetName, type WeightsSource } from '@fpdb/models';
-import { FpdbError } from '@fpdb/schema';
 
 /** Options of {@link pullWeights}. */
 export interface PullWeightsOptions {
