@@ -1,9 +1,12 @@
 import { createReadStream, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 
-const MIME: Record<string, string> = {
+// Plain JavaScript: the e2e test and scripts/screenshots.mjs both serve the built site with it.
+// Types: static-server.d.mts.
+
+/** @type {Record<string, string>} */
+const MIME = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
@@ -17,25 +20,27 @@ const MIME: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** A running static server: its base URL and how to stop it (open connections included). */
-export interface StaticServer {
-  url: string;
-  close(): Promise<void>;
-}
-
 /**
  * Serves folders on 127.0.0.1 at a free port: `mounts` maps a URL prefix ('/' or '/fixtures/') to a
  * folder. `index.html` for folders, the right MIME type for `.wasm` (streaming compilation needs it),
  * `no-store` so that only the page's service worker can answer when the server is gone.
+ * @param {Record<string, string>} mounts
+ * @returns {Promise<import('./static-server.d.mts').StaticServer>}
  */
-export async function serveStatic(mounts: Record<string, string>): Promise<StaticServer> {
+export async function serveStatic(mounts) {
   const prefixes = Object.keys(mounts).sort((a, b) => b.length - a.length);
-  const server: Server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+  const server = createServer((req, res) => {
+    let path;
+    try {
+      path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    } catch {
+      res.writeHead(400, { 'Content-Type': 'text/plain' }).end('bad request');
+      return;
+    }
     const prefix = prefixes.find((p) => path.startsWith(p));
-    const root = prefix === undefined ? undefined : mounts[prefix]!;
-    let file = root === undefined ? undefined : normalize(join(root, path.slice(prefix!.length)));
-    if (file !== undefined && (file === root || file.startsWith(root! + sep))) {
+    const root = prefix === undefined ? undefined : mounts[prefix];
+    let file = root === undefined ? undefined : normalize(join(root, path.slice(prefix.length)));
+    if (file !== undefined && (file === root || file.startsWith(root + sep))) {
       try {
         if (statSync(file).isDirectory()) file = join(file, 'index.html');
         const size = statSync(file).size;
@@ -48,13 +53,13 @@ export async function serveStatic(mounts: Record<string, string>): Promise<Stati
     }
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
   return {
     url: `http://127.0.0.1:${port}/`,
     close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
+      new Promise((resolve) => {
+        server.close(() => resolve(undefined));
         server.closeAllConnections();
       }),
   };
