@@ -12,7 +12,7 @@ import { serveStatic } from './static-server.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-execFileSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+execFileSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
 
 const scans = ['Patient00881_Plane3_1_of_2.png', 'Patient01648_Plane6_1_of_2.png', 'Patient00097_Plane4_1_of_1.png', 'Patient01630_Plane2_1_of_1.png'];
 const files = [

@@ -12,7 +12,6 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { realFixturesDir } from '@fpdb/internal/testing';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StaticServer, serveStatic } from '../scripts/static-server.mjs';
 
@@ -108,7 +107,12 @@ describe('examples/browser in headless Chromium', () => {
     const png = readFileSync(images[0]!.path);
     writeFileSync(truncated, png.subarray(0, Math.floor(png.length / 3)));
     writeFileSync(notAnImage, 'Patient notes: this is not an image.\n');
-    const [cliResult] = await Promise.all([cliPredict(planes, images), build({ root, logLevel: 'error' })]);
+    // The site exactly as `pnpm --filter browser build` writes it (vitest's NODE_ENV=test would change it).
+    const buildSite = promisify(execFile)(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error'], {
+      cwd: root,
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
+    const [cliResult] = await Promise.all([cliPredict(planes, images), buildSite]);
     expectedPlanes = cliResult;
     server = await serveStatic({ '/': join(root, 'dist'), '/fixtures/': join(fixtures, 'Images'), '/bad/': bad });
     browser = await chromium.launch({
