@@ -83,7 +83,7 @@ async function runSetup(name) {
   const steps = s.steps ?? STEPS;
   const warmup = s.warmup ?? WARMUP;
   const tf = await import('@tensorflow/tfjs-core');
-  const { arraySource, createModel, presetConfig, setupBackend, train } = await importPackage(s.dist ? resolve(s.dist) : here('../dist'));
+  const { arraySource, createModel, presetConfig, setupBackend, train } = await importPackage(s.dist ? resolve(s.dist) : process.env.BENCH_DIST ? resolve(process.env.BENCH_DIST) : here('../dist'));
   const setup = await setupBackend({ backend: s.backend, ...(s.kernels ? { wasmKernels: s.kernels } : {}) });
   const config = BIG ? presetConfig(NETS[NET], { numClasses: CLASSES, inputSize: SIZE }) : { architecture: 'reference-cnn', numClasses: CLASSES, inputSize: SIZE };
   const model = createModel(config, { seed: 1 });

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
+import { getGradient, Relu, Relu6 } from '@tensorflow/tfjs-core';
 import { ensureBackends, randomValues, runKernelOn } from '../internal/compare-backends.js';
 import { RELU_GRAD } from './relu-grad.js';
 
@@ -47,11 +48,20 @@ describe(`${RELU_GRAD}: the ReLU and ReLU6 gradients in one kernel`, () => {
       const profile = await tf.profile(() => tf.dispose(tf.grads((v: tf.Tensor) => tf.mul(tf.relu6(v), dy))([x])));
       expect(profile.kernels.map((k) => k.name)).toContain(RELU_GRAD);
       expect(profile.kernels.map((k) => k.name)).not.toContain('LessEqual');
-      expect(Array.from(await d6!.data())).toEqual([0, 0, 3, 4, 0, 6]);
+      // From the saved output, ReLU6's gradient at exactly 6 is 0 (PyTorch's choice; tfjs' config gives dy).
+      expect(Array.from(await d6!.data())).toEqual([0, 0, 3, 0, 0, 6]);
       expect(Array.from(await d!.data())).toEqual([0, 0, 3, 4, 5, 6]);
       expect(Array.from(await dTanh!.data())).toEqual([1, 1]);
       tf.dispose([x, dy, z, d6!, d!, dTanh!]);
       expect(tf.memory().numTensors).toBe(numTensors);
+    }
+  });
+
+  it('saves the activation output for backprop, not its input (so the input, as large, is freed after the forward pass)', () => {
+    for (const kernelName of [Relu, Relu6]) {
+      const config = getGradient(kernelName)!;
+      expect(config.outputsToSave).toEqual([true]);
+      expect(config.inputsToSave ?? []).toEqual([]);
     }
   });
 });
