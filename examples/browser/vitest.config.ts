@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// The end-to-end test only (test/), run in Node: it builds the site, serves dist/ and drives Chromium.
+// Unit tests beside the code (src/) and the end-to-end test (test/: builds the site, serves dist/, drives Chromium), in Node.
 export default defineConfig({
-  test: { include: ['test/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 180_000 },
+  test: { include: ['src/**/*.test.ts', 'test/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 180_000 },
 });
