@@ -194,6 +194,34 @@ describe('examples/browser in headless Chromium', () => {
     await page.close();
   });
 
+  it("classifies a JPEG with the loader's gray formula and resize: the CLI's numbers on a lossless PNG of the same decoded pixels", async () => {
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await readResult(page, 0);
+    // A real scan re-encoded as JPEG by the browser (no JPEG encoder needed here), and the JPEG decoded as the
+    // page decodes it, saved as PNG: fpdb predict reads PNGs only, so that PNG is its view of the JPEG.
+    const { jpeg, png } = await page.evaluate(async (url) => {
+      const encode = async (source: ImageBitmap, type: string) => {
+        const canvas = new OffscreenCanvas(source.width, source.height);
+        canvas.getContext('2d')!.drawImage(source, 0, 0);
+        return canvas.convertToBlob({ type, quality: 0.9 });
+      };
+      const jpegBlob = await encode(await createImageBitmap(await (await fetch(url)).blob()), 'image/jpeg');
+      const decoded = await createImageBitmap(jpegBlob, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+      const bytes = async (b: Blob) => Array.from(new Uint8Array(await b.arrayBuffer()));
+      return { jpeg: await bytes(jpegBlob), png: await bytes(await encode(decoded, 'image/png')) };
+    }, `${server.url}fixtures/${images[40]!.name}`);
+    const pngFile = join(bad, 'scan-as-decoded.png');
+    writeFileSync(pngFile, Uint8Array.from(png));
+    await page.setInputFiles('#image-files', [{ name: 'scan.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(Uint8Array.from(jpeg)) }]);
+    const result = await readResult(page, 1);
+    expect(result.errors).toEqual([]);
+    const expected = await cliPredict(planes, [{ name: 'scan.jpg', path: pngFile }]);
+    deltas.push(maxDelta(result.predictions, expected));
+    expect(Math.max(...deltas)).toBeLessThanOrEqual(TOLERANCE);
+    await page.close();
+  });
+
   it('works offline once loaded: with the server stopped, the service worker serves the page, wasm and model', async () => {
     const page = await context.newPage();
     await page.goto(server.url);
