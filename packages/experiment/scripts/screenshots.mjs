@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { compareHtml, compareRuns, resolveExperimentConfig, runExperiment } from '../dist/index.js';
+import { compareHtml, compareRuns, resolveExperimentConfig, runExperiment } from '../dist/node.js';
 import { CHROMIUM, hasChromium, launchChromium, measurePage } from './browser-checks.mjs';
 
 if (!hasChromium()) {
