@@ -220,6 +220,8 @@ export async function setupBackend(options: SetupBackendOptions = {}): Promise<B
   if (options.production ?? true) tf.env().set('PROD', true);
   await registerGradients();
   const attempts = backendAttempts(choice, { node: nodeProcess() !== undefined, gpu: choice === 'auto' && (await hasGpuAdapter()) });
+  // Read without initializing one: tfjs names the backend it tries before it knows the outcome.
+  const previous = tf.engine().backendName;
   let failure: unknown;
   for (const backend of attempts) {
     failure = undefined;
@@ -230,6 +232,8 @@ export async function setupBackend(options: SetupBackendOptions = {}): Promise<B
       failure = error;
     }
   }
+  // A failed setBackend leaves tfjs without a backend: give back the one that worked before.
+  if (previous != null && tf.engine().registry[previous] !== undefined && tf.engine().backendName !== previous) await tf.setBackend(previous);
   // The last attempt's own error, except wasm's, which says what to check.
   if (attempts.at(-1) !== 'wasm' && failure instanceof FpdbError) throw failure;
   throw new FpdbError(
