@@ -14,7 +14,7 @@ export function checkpointFolderUrl(source: string | URL): URL {
   } catch (cause) {
     throw new FpdbError(
       'FPDB_INVALID_ARGUMENT',
-      `${JSON.stringify(String(source))} is not a URL${base === undefined ? ' (relative URLs need a page to resolve against)' : ''}. Pass the URL of a checkpoint folder, e.g. https://example.org/models/best/, or its files' bytes.`,
+      `${JSON.stringify(String(source))} is not a URL${base === undefined ? ' (relative URLs need a page to resolve against)' : ''}. Pass the URL of a checkpoint folder, e.g. https://example.org/models/best/, or its files' bytes; for a folder path, use loadCheckpoint from @fpdb/models/node.`,
       { cause, details: { value: String(source) } },
     );
   }
