@@ -176,6 +176,7 @@ async function setupWasm(options: SetupBackendOptions): Promise<BackendSetup | u
   }
   return { backend: 'wasm', simd: Boolean(simd), threads, kernels, relaxedSimd };
 }
+
 async function setupCpu(): Promise<BackendSetup> {
   try {
     await import('@tensorflow/tfjs-backend-cpu');
