@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { realFixture } from '@fpdb/internal/testing';
-import { decodePng, isFpdbError } from '@fpdb/loader';
+import { decodeModelInput, isFpdbError } from '@fpdb/loader';
 import { describe, expect, it } from 'vitest';
 import { decodeImage, sniffImage } from './decode-image.js';
 
 const preprocess = { height: 64, width: 64, policy: 'pad', normalization: 'unit' } as const;
 
 describe('decodeImage', () => {
-  it("reads a PNG with the loader's decoder: the same pixels as decodePng", async () => {
+  it("reads a PNG as fpdb predict does: the loader's decodeModelInput", async () => {
     const bytes = new Uint8Array(readFileSync(realFixture('Images', 'Patient00881_Plane3_1_of_2.png')));
     expect(sniffImage(bytes)).toBe('png');
-    expect(await decodeImage(bytes, 'a.png', preprocess)).toEqual(decodePng(bytes, preprocess));
+    expect(await decodeImage(bytes, 'a.png', preprocess)).toEqual(decodeModelInput(bytes, preprocess));
   });
 
   it('tells a file that is not an image, and a truncated PNG, with their codes', async () => {

@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_PIXELS, FpdbError, PNG_SIGNATURE, decodePng, resizeGray, toGray8, type Preprocess } from '@fpdb/loader';
+import { DEFAULT_MAX_PIXELS, FpdbError, PNG_SIGNATURE, decodeModelInput, normalizeInto, resizeGray, toGray8, type ModelInput, type Preprocess } from '@fpdb/loader';
 
 /** What the page reads: PNG (the release's format) and JPEG. */
 export type ImageKind = 'png' | 'jpeg';
@@ -11,24 +11,29 @@ export function sniffImage(bytes: Uint8Array): ImageKind | undefined {
 }
 
 /**
- * Decodes an image file to the model's input pixels: `height·width` gray bytes, row-major, resized by the
- * checkpoint's policy.
+ * Decodes an image file into the model's input: the resized gray pixels (`height·width`, row-major, what
+ * Grad-CAM is drawn on) and their normalised float32 copy, by the checkpoint's preprocessing.
  *
- * PNG goes through `@fpdb/loader`'s browser decoder, the same bytes `fpdb predict` reads, so the
+ * PNG goes through `@fpdb/loader`'s `decodeModelInput`, the definition `fpdb predict` uses, so the
  * probabilities equal the CLI's. JPEG is decoded by the browser (`createImageBitmap`, no colour
- * conversion), then made gray with the loader's formula (`toGray8`: Rec. 601 luma, alpha over black) and
- * resized with the loader's `resizeGray`; only the JPEG decoder differs from the CLI's (libjpeg-turbo
- * through sharp), which can move a pixel by one level.
+ * conversion), then made gray with the loader's formula (`toGray8`: Rec. 601 luma, alpha over black),
+ * resized with the loader's `resizeGray` and normalised with `normalizeInto`: from the decoded pixels on,
+ * the PNG path's arithmetic. (`fpdb predict` reads PNG only; another JPEG decoder may differ by a gray
+ * level here and there.)
  * @throws FpdbError FPDB_IMAGE_NOT_PNG for a file that is neither PNG nor JPEG; FPDB_IMAGE_DECODE for a
  *   truncated or corrupt one; FPDB_IMAGE_TOO_LARGE above the loader's pixel limit.
  */
-export async function decodeImage(bytes: Uint8Array, file: string, preprocess: Preprocess): Promise<Uint8Array> {
-  const { height, width, policy } = preprocess;
+export async function decodeImage(bytes: Uint8Array, file: string, preprocess: Preprocess): Promise<ModelInput> {
   const kind = sniffImage(bytes);
   // A PNG cut inside its signature is still a PNG to the loader, which says it is truncated.
   const pngPrefix = bytes.length > 0 && bytes.length < PNG_SIGNATURE.length && Array.from(bytes).every((b, i) => PNG_SIGNATURE[i] === b);
-  if (kind === 'png' || pngPrefix) return decodePng(bytes, { height, width, policy }, { file });
-  if (kind === 'jpeg') return decodeJpeg(bytes, file, preprocess);
+  if (kind === 'png' || pngPrefix) return decodeModelInput(bytes, preprocess, { file });
+  if (kind === 'jpeg') {
+    const pixels = await decodeJpeg(bytes, file, preprocess);
+    const input = new Float32Array(pixels.length);
+    normalizeInto(pixels, input, 0, preprocess.normalization);
+    return { pixels, input };
+  }
   const what = bytes.length === 0 ? 'an empty file' : `not an image (it starts with ${Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ')})`;
   throw new FpdbError('FPDB_IMAGE_NOT_PNG', `${file} is ${what}. Drop PNG or JPEG ultrasound scans.`, { details: { file } });
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { isFpdbError, normalizeInto, type Preprocess } from '@fpdb/loader';
+import { isFpdbError, type Preprocess } from '@fpdb/loader';
 import { checkpointPreprocess, gradCam, loadCheckpoint, predict, setupBackend, type BackendSetup, type CheckpointMetadata, type Model } from '@fpdb/models';
 import { decodeImage } from './decode-image.js';
 
@@ -78,10 +78,8 @@ function output(loaded: LoadedModel, probabilities: Float32Array, index: number)
 
 /** Decodes and predicts one image with one model; Grad-CAM of the predicted class when asked. */
 async function run(loaded: LoadedModel, bytes: Uint8Array, file: string, withCam: boolean): Promise<{ out: ClassOutput; pixels: Uint8Array; heatmap?: Float32Array }> {
-  const { height, width, normalization } = loaded.preprocess;
-  const pixels = await decodeImage(bytes, file, loaded.preprocess);
-  const input = new Float32Array(height * width);
-  normalizeInto(pixels, input, 0, normalization);
+  const { height, width } = loaded.preprocess;
+  const { pixels, input } = await decodeImage(bytes, file, loaded.preprocess);
   const x = tf.tensor4d(input, [1, height, width, 1]);
   try {
     const p = await predict(loaded.model, x);
