@@ -37,6 +37,8 @@ export function sourceReader(source: string | URL | CheckpointFiles): Checkpoint
  * `fetch`: from the URL of a checkpoint folder (its files `CHECKPOINT_FILES` names are fetched
  * relative to it; a relative URL resolves against the page) or from the files' bytes (e.g. the files
  * a user picked). Checks as from a folder: shapes, NaN/Inf refused, metadata and preprocessing valid.
+ * The optimizer's files are optional: from a URL they are asked for too, and a 404 means none was saved
+ * (a `best` checkpoint has none; the browser's console shows that request).
  * `@fpdb/models/node`'s `loadCheckpoint` also takes a folder path.
  * @returns the model (the caller owns and disposes it), the metadata, and the optimizer state when saved.
  * @throws FpdbError FPDB_CHECKPOINT for a missing (HTTP 404 names the URL and status) or corrupt checkpoint,
