@@ -39,10 +39,10 @@ describe("workers: 'auto'", () => {
   });
 
   it('splits a batch over more workers than cores when a shard would not fit one wasm heap, so train() does not refuse it', () => {
-    // MobileNetV2 224²: 24 images per worker do not fit, 16 do.
-    const r = resolveAutoWorkers({ model: mobilenet, batch: 48, backend: 'wasm', cores: 2, memoryBytes: 64 * GiB });
+    // MobileNetV2 224²: 32 images per worker do not fit, 22 do.
+    const r = resolveAutoWorkers({ model: mobilenet, batch: 64, backend: 'wasm', cores: 2, memoryBytes: 64 * GiB });
     expect(r).toEqual({ workers: 3, limitedBy: 'heap' });
-    expect(() => assertTrainingFits(mobilenet, 48, { workers: r.workers, backend: 'wasm' })).not.toThrow();
+    expect(() => assertTrainingFits(mobilenet, 64, { workers: r.workers, backend: 'wasm' })).not.toThrow();
   });
 
   it('always resolves to a positive integer, with the default cores and memory of this machine', () => {

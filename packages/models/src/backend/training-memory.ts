@@ -8,13 +8,14 @@ export const WASM_HEAP_MAX_BYTES = 4294901760;
 export const WASM_HEAP_BUDGET_BYTES = 3.5 * 2 ** 30;
 /**
  * Bytes of wasm heap per element of the named layers' outputs, per image: a training step keeps the
- * outputs of every op for backprop (conv, batch norm input, activation output, concatenations) and
- * their gradients. Measured per image (heap slope between batch 4 and 8, bench/memory.mjs), since
- * ReLU's gradient keeps its output instead of its input: DenseNet-121 224² 365 MB over 25.3 M
- * elements (14.5 B), MobileNetV2 224² 128 MB over 14.4 M (8.9 B); ResNet-18 far below. The largest
- * ratio, rounded up, so no network passes the check and then aborts.
+ * tensors every op saved for backprop (conv inputs, batch norm inputs, activation outputs,
+ * concatenations) while backprop frees each node's share as it passes it. Measured per image (heap
+ * slope between batch 4 and 8, bench/memory.mjs): DenseNet-121 224² 204 MB over 25.3 M elements
+ * (8.1 B), MobileNetV2 224² 85 MB over 14.4 M (5.9 B); ResNet-18 far below. The largest, rounded up,
+ * so that no network passes the check and then aborts; with the 32 B a parameter below (measured: ~0)
+ * DenseNet-121 at 16 images is estimated at 3.7 GB against 3.3 GB extrapolated.
  */
-const BYTES_PER_ACTIVATION = 15;
+const BYTES_PER_ACTIVATION = 8.5;
 /** Weights, gradients, Adam's two moments, the summed gradients and the update: ~8 copies of the parameters. */
 const BYTES_PER_PARAMETER = 32;
 const FIXED_BYTES = 64 * 2 ** 20;
@@ -30,7 +31,7 @@ export interface TrainingHeapEstimate {
 /**
  * Estimated peak wasm heap of one training step (forward, backward, optimizer) of a model at `batch`
  * images, from its summary rows (output shapes without the batch) and parameter count.
- * @example estimateTrainingHeap(model.summary(), model.paramCount().total, 16).maxBatch // 16 for MobileNetV2 224²
+ * @example estimateTrainingHeap(model.summary(), model.paramCount().total, 16).maxBatch // 29 for MobileNetV2 224²
  */
 export function estimateTrainingHeap(rows: readonly SummaryRow[], params: number, batch: number): TrainingHeapEstimate {
   const perImage = BYTES_PER_ACTIVATION * rows.reduce((sum, r) => sum + r.outputShape.reduce<number>((p, q) => p * (q ?? 1), 1), 0);
