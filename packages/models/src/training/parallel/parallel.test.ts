@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -126,6 +126,31 @@ describe('reduction in shared memory', () => {
     expect(maxAbsDiff(a.weights, b.weights)).toBe(0);
     expect(a.losses).toEqual(b.losses);
     [local, one, three, a, b].forEach((r) => r.model.dispose());
+  }, 120_000);
+
+  it('a run over workers stopped after an epoch and resumed from its checkpoint ends where an uninterrupted one does', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fpdb-parallel-'));
+    const options = { optimizer: 'adam' as const, learningRate: 0.01, epochs: 3 };
+    const straight = await run(CNN, 2, 'wasm', { ...options, checkpointDir: join(dir, 'straight') });
+    // The checkpoint after epoch 1 holds the weights and Adam state the workers kept in shared memory.
+    const first = await run(CNN, 2, 'wasm', { ...options, epochs: 1, checkpointDir: join(dir, 'resumed') });
+    const model = createModel(CNN, { seed: 1 });
+    await train({
+      model,
+      train: { images: data.images, labels: data.labels, batchSize: 10, seed: 1 },
+      workers: 2,
+      workerBackend: 'wasm',
+      weightDecay: 1e-3,
+      classWeights: [1, 2, 0.5],
+      labelSmoothing: 0.1,
+      ...options,
+      checkpointDir: join(dir, 'resumed'),
+      resume: true,
+    });
+    const resumed = Float32Array.from([...model.getWeights().values()].flatMap((v) => Array.from(v)));
+    expect(maxAbsDiff(resumed, straight.weights)).toBe(0);
+    [straight.model, first.model, model].forEach((m) => m.dispose());
+    await rm(dir, { recursive: true, force: true });
   }, 120_000);
 
   const batchOf = (n: number): EngineBatch => {
