@@ -78,6 +78,9 @@ function serviceWorker(): Plugin {
 export default defineConfig({
   // Relative URLs: the built site works from any folder (a file server, GitHub Pages, an intranet path).
   base: './',
+  // A missing file is a 404, not index.html: the checkpoint loader asks for an optional optimizer.json,
+  // and an HTML page in its place reads as a corrupt checkpoint.
+  appType: 'mpa',
   plugins: [keepGradientRegistration(), tfjsWasm(), serviceWorker()],
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
 });
