@@ -66,14 +66,24 @@ export async function parallelEngine(model: Model, optimizer: Optimizer, options
   const { entries: layout, total } = flatLayout(model.specs);
   const names = slotNames(optimizer);
   const share = (): SharedArrayBuffer => new SharedArrayBuffer(total * 4);
-  const regions: SharedRegions = {
-    weights: share(),
-    grads: Array.from({ length: options.workers }, share),
-    slots: names.map(share),
-    touched: new SharedArrayBuffer(layout.length * 4),
-    control: new SharedArrayBuffer(CONTROL_LENGTH * 4),
-    partials: new SharedArrayBuffer(2 * options.workers * 8),
-  };
+  let regions: SharedRegions;
+  try {
+    regions = {
+      weights: share(),
+      grads: Array.from({ length: options.workers }, share),
+      slots: names.map(share),
+      touched: new SharedArrayBuffer(layout.length * 4),
+      control: new SharedArrayBuffer(CONTROL_LENGTH * 4),
+      partials: new SharedArrayBuffer(2 * options.workers * 8),
+    };
+  } catch (cause) {
+    const gib = (sharedBytes(total, options.workers, names.length) / 2 ** 30).toFixed(1);
+    throw new FpdbError(
+      'FPDB_INVALID_ARGUMENT',
+      `Training over ${options.workers} workers needs ${gib} GiB of shared memory for ${total} parameters (one gradient region per worker, the weights, the optimizer slots), which could not be allocated. Use fewer workers, or workers: 'auto'.`,
+      { cause, details: { value: options.workers } },
+    );
+  }
   const weights = new Float32Array(regions.weights);
   const slots = regions.slots.map((b) => new Float32Array(b));
   const touched = new Int32Array(regions.touched);
