@@ -222,6 +222,41 @@ describe('examples/browser in headless Chromium', () => {
     await page.close();
   });
 
+  it('loads a checkpoint from files picked on this machine and from a URL typed in the form', async () => {
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await readResult(page, 0);
+    const files = ['model.json', 'group1-shard1of1.bin', 'fpdb.json'].map((name) => ({ name, mimeType: 'application/octet-stream', buffer: readFileSync(join(planes, name)) }));
+    await page.setInputFiles('#checkpoint-files', files);
+    await page.waitForFunction(() => JSON.parse(document.getElementById('fpdb-result')!.textContent!).checkpoint?.startsWith('files:'));
+    await page.setInputFiles('#image-files', upload(images.slice(0, 2)));
+    const picked = await readResult(page, 2);
+    expect(picked.checkpoint).toBe('files: model.json, group1-shard1of1.bin, fpdb.json');
+    deltas.push(maxDelta(picked.predictions, expectedPlanes));
+    expect(Math.max(...deltas)).toBeLessThanOrEqual(TOLERANCE);
+
+    await page.click('#checkpoint-picker summary');
+    await page.fill('#checkpoint-url', `${server.url}models/brain/`);
+    await page.press('#checkpoint-url', 'Enter');
+    await page.waitForFunction(() => JSON.parse(document.getElementById('fpdb-result')!.textContent!).task === 'brain');
+    await page.setInputFiles('#image-files', upload(images.slice(0, 1)));
+    const typed = await readResult(page, 1);
+    expect(typed.classes).toEqual(['Trans-thalamic', 'Trans-cerebellum', 'Trans-ventricular']);
+    expect(typed.predictions).toHaveLength(1);
+    // A URL that holds no checkpoint: a message, and the loaded model stays.
+    await page.fill('#checkpoint-url', `${server.url}nothing-here/`);
+    await page.press('#checkpoint-url', 'Enter');
+    const failed = (await (
+      await page.waitForFunction(() => {
+        const r = JSON.parse(document.getElementById('fpdb-result')!.textContent!);
+        return r.status === 'error' ? r : false;
+      })
+    ).jsonValue()) as PageResult;
+    expect(failed.errors[0]!.message).toMatch(/nothing-here/);
+    expect(await page.locator('#model-status').textContent()).toMatch(/Could not load the checkpoint .*Still using .*models\/brain\//);
+    await page.close();
+  });
+
   it('works offline once loaded: with the server stopped, the service worker serves the page, wasm and model', async () => {
     const page = await context.newPage();
     await page.goto(server.url);
