@@ -188,6 +188,17 @@ describe('examples/browser in headless Chromium', () => {
     expect(csv[0]).toMatch(/^file,class,probability,p\(/);
     expect(csv).toHaveLength(images.length + 3);
 
+    // Every control has a name (a label, or its own text), images have alt text, results are announced.
+    expect(
+      await page.evaluate(() =>
+        [...document.querySelectorAll('input, button, select, textarea')]
+          .filter((el) => !((el as HTMLInputElement).labels?.length || el.getAttribute('aria-label') || el.textContent!.trim()))
+          .map((el) => el.outerHTML),
+      ),
+    ).toEqual([]);
+    expect(await page.locator('img:not([alt])').count()).toBe(0);
+    expect(await page.locator('#progress[aria-live="polite"]').count()).toBe(1);
+
     // Phone width: nothing sticks out of the page (wide tables scroll in their own box).
     await page.setViewportSize({ width: 360, height: 800 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
