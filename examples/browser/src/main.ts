@@ -65,7 +65,8 @@ function useCheckpoint(source: string | File[], brainSource?: string | null): Pr
     publish('loading');
     try {
       const setup = await startBackend();
-      backendName = setup.backend === 'wasm' ? `wasm${setup.simd ? ' (SIMD)' : ''}` : setup.backend;
+      const features = [setup.simd ? 'SIMD' : '', setup.threads ? 'threads' : ''].filter(Boolean).join(', ');
+      backendName = setup.backend === 'wasm' && features ? `wasm (${features})` : setup.backend;
       const next = await loadModel(source);
       disposeModel(main);
       main = next;
