@@ -13,6 +13,7 @@ import { learningRateAt, type LearningRateSchedule } from './learning-rate.js';
 import { smoothTargets } from './loss.js';
 import { createOptimizer, type OptimizerConfig } from './optimizer.js';
 import { parallelEngine } from './parallel/parallel-engine.js';
+import { prefetchBatches } from './parallel/prefetch-batches.js';
 import { assertTrainingFits, stepBackend } from '../backend/training-memory.js';
 import { resolveAutoWorkers } from '../backend/auto-workers.js';
 
@@ -230,7 +231,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       const headOnly = fineTune && epoch < fineTune.freezeEpochs ? fineTune.head : undefined;
       const rateOf = (base: number) =>
         fineTune && fineTune.backboneLearningRateMultiplier !== 1 ? (name: string) => (underPrefix(name, fineTune.head) ? base : base * fineTune.backboneLearningRateMultiplier) : base;
-      for await (const batch of trainSource(epoch)) {
+      // With workers, the next batch is prepared on this thread while they compute.
+      for await (const batch of options.workers ? prefetchBatches(trainSource(epoch)) : trainSource(epoch)) {
         const step = steps + 1;
         try {
           if (options.signal?.aborted) {
