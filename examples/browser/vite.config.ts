@@ -29,24 +29,6 @@ function tfjsWasm(): Plugin {
   };
 }
 
-/**
- * Keeps the side effects of @fpdb/models' gradient registration chunk (`register_all_gradients-*.js`,
- * imported for its side effects only): the package declares `"sideEffects": false`, so a bundler drops
- * the chunk's body and Grad-CAM then fails with "gradient function not found". Without effect once the
- * package lists that file as a side effect.
- */
-function keepGradientRegistration(): Plugin {
-  return {
-    name: 'fpdb-keep-gradient-registration',
-    transform(code, id) {
-      if (/models[\\/]dist[\\/]register_all_gradients-[\w-]+\.js$/.test(id)) {
-        return { code, map: null, moduleSideEffects: true };
-      }
-      return undefined;
-    },
-  };
-}
-
 /** Every file below `dir`, relative to it, with '/' separators. */
 function listFiles(dir: string, prefix = ''): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]));
@@ -81,6 +63,6 @@ export default defineConfig({
   // A missing file is a 404, not index.html: the checkpoint loader asks for an optional optimizer.json,
   // and an HTML page in its place reads as a corrupt checkpoint.
   appType: 'mpa',
-  plugins: [keepGradientRegistration(), tfjsWasm(), serviceWorker()],
+  plugins: [tfjsWasm(), serviceWorker()],
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
 });

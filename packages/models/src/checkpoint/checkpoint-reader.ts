@@ -19,6 +19,11 @@ export interface CheckpointReader {
    * undefined when `optional`, else an FpdbError FPDB_CHECKPOINT naming it.
    */
   read(name: string, optional?: boolean): Promise<Uint8Array | undefined>;
+  /**
+   * True when asking for a file that may be absent costs a request that shows as an error (a URL's 404):
+   * the optional optimizer state is then asked for only when the metadata records training state.
+   */
+  readonly remote?: boolean;
 }
 
 /**
@@ -34,6 +39,7 @@ export function urlReader(base: URL): CheckpointReader {
   return {
     where: folder.href,
     locate,
+    remote: true,
     async read(name, optional = false) {
       const url = locate(name);
       let response: Response;

@@ -21,7 +21,7 @@ export interface SaveCheckpointOptions {
   metrics?: Record<string, number>;
   /** Where the starting weights came from (fine-tuning). */
   pretrained?: PretrainedSource;
-  /** Optimizer state, for `resume`. */
+  /** Optimizer state, for `resume` (saved with `training`: a checkpoint loaded from a URL reads it only then). */
   optimizer?: OptimizerState;
   training?: TrainingState;
 }

@@ -106,7 +106,10 @@ export async function readMetadataWith(reader: CheckpointReader): Promise<Checkp
   return parseCheckpointMetadata(new TextDecoder().decode(bytes), reader.locate(CHECKPOINT_FILES.metadata));
 }
 
-async function readOptimizer(reader: CheckpointReader): Promise<OptimizerState | undefined> {
+async function readOptimizer(reader: CheckpointReader, metadata: CheckpointMetadata): Promise<OptimizerState | undefined> {
+  // fpdb saves optimizer state with a run's training state only (its `last` checkpoint): a `best` one served
+  // over HTTP is not asked for files it never has.
+  if (reader.remote && metadata.training === undefined) return undefined;
   // Read once here and handed to the manifest reader, so a URL is fetched only once.
   const json = await reader.read(CHECKPOINT_FILES.optimizer, true);
   if (json === undefined) return undefined;
@@ -160,7 +163,7 @@ export async function readCheckpoint(reader: CheckpointReader, expect: Checkpoin
   }
   let optimizer: OptimizerState | undefined;
   try {
-    optimizer = await readOptimizer(reader);
+    optimizer = await readOptimizer(reader, metadata);
   } catch (e) {
     model.dispose();
     throw e;
@@ -182,6 +185,6 @@ export async function readCheckpointInto(
   checkCheckpoint(metadata, { config: model.config, ...(classes ? { classes } : {}) }, where);
   const { weights } = await readWeightsManifest(reader, CHECKPOINT_FILES.model);
   assignWeights(model, weights, where);
-  const optimizer = await readOptimizer(reader);
+  const optimizer = await readOptimizer(reader, metadata);
   return { metadata, ...(optimizer ? { optimizer } : {}) };
 }
