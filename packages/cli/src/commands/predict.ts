@@ -17,7 +17,7 @@ const predictCommand = defineCommand({
   usage: 'fpdb predict <checkpoint> <image|folder|glob...> [--tta flip] [--gradcam DIR] [--layer NAME] [--json]',
   description: [
     "Images are decoded exactly as in training (@fpdb/loader: any PNG mode to one channel, the checkpoint's",
-    'input size, resize policy and normalisation). A folder gives its .png/.jpg images; a glob (quoted) its matches.',
+    'input size, resize policy and normalisation). A folder gives its .png images (fpdb reads PNG, as the release ships); a glob (quoted) its matches.',
     'A missing or unreadable image is reported on its own line (and under "errors" with --json); the others are',
     'still predicted, and the exit code is 1.',
   ],
@@ -75,7 +75,7 @@ const predictCommand = defineCommand({
           try {
             const cam = gradCam(model, x, { classIndex: p.index, ...(layer === undefined ? {} : { layer }) });
             const png = await gradCamOverlay({ pixels: pixels[0]!, width: preprocess.width, height: preprocess.height }, { data: cam.upsampled, width: cam.inputWidth, height: cam.inputHeight });
-            await writeFile(join(dir, `${basename(p.file).replace(/\.(png|jpe?g)$/i, '')}.gradcam.png`), png);
+            await writeFile(join(dir, `${basename(p.file).X}.gradcam.png`), png);
           } finally {
             x.dispose();
           }

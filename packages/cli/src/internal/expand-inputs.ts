@@ -2,7 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 
 /** Image files `fpdb predict` takes from a folder or a glob. */
-const IMAGE = /\.(png|jpe?g)$/i;
+const IMAGE = /\.png$/i;
 const GLOB = /[*?[]/;
 
 /** One command-line input: the files it names, or why it names none. */
@@ -88,7 +88,7 @@ export async function expandInputs(inputs: readonly string[]): Promise<ExpandedI
       }
       if (!info.isDirectory()) return { input, files: [input] };
       const files = (await walk(input, false)).filter((f) => IMAGE.test(f)).sort();
-      return files.length > 0 ? { input, files } : missing(`${input}: the folder holds no .png or .jpg image.`);
+      return files.length > 0 ? { input, files } : missing(`${input}: the folder holds no .png image.`);
     }),
   );
 }
