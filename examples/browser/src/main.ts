@@ -52,10 +52,16 @@ function describeModel(m: LoadedModel): string {
   return `${labels.task ?? 'custom'} model (${labels.classes.length} classes: ${labels.classes.join(', ')}), ${config.architecture}, input ${width}×${height} (${policy})`;
 }
 
+/** Whether `m` is one of the demo models this site ships (trained on synthetic scans only). */
+const isShipped = (m: LoadedModel): boolean => [DEFAULT_CHECKPOINT, DEFAULT_BRAIN_CHECKPOINT].some((path) => m.source === new URL(path, location.href).href);
+
 function showModelStatus(): void {
   if (!main) return;
   const brainText = main.metadata.labels.task !== 'planes' ? '' : brain ? ` Brain sub-planes for images predicted “Fetal brain”: ${describeModel(brain)}.` : ' No brain sub-plane model.';
-  modelStatus.textContent = `Ready: ${describeModel(main)}, from ${main.source}, on ${backendName}.${brainText}`;
+  const demoText = [main, brain].some((m) => m !== undefined && isShipped(m))
+    ? ' These are the demo models shipped with the page, trained on synthetic scans only: on real scans their answers mean nothing, and the brain sub-plane model is at chance. Load your own checkpoint below.'
+    : '';
+  modelStatus.textContent = `Ready: ${describeModel(main)}, from ${main.source}, on ${backendName}.${brainText}${demoText}`;
 }
 
 /** Loads the main checkpoint (and the brain sub-plane one), replacing what was loaded; clears results. */
