@@ -84,11 +84,13 @@ describe.each(Object.entries(TINY))('%s forward/backward', (_, config) => {
       expect(best, name).toBeLessThan(tolerance);
     });
 
-    // Inference frees activations after their last use: same logits as keeping them all, lower peak memory.
+    // Inference frees activations after their last use and folds each batch norm into the conv before
+    // it: the logits of keeping them all, up to the fold's float32 rounding.
     const logits = model.apply(x);
     expect(logits.shape).toEqual([3, config.numClasses]);
     const kept = model.apply(x, { hook: () => undefined });
-    expect(Array.from(logits.dataSync())).toEqual(Array.from(kept.dataSync()));
+    const keptValues = kept.dataSync();
+    logits.dataSync().forEach((v, i) => expect(Math.abs(v - keptValues[i]!)).toBeLessThanOrEqual(1e-5 + 1e-5 * Math.abs(keptValues[i]!)));
     kept.dispose();
     const peak = async (options: object): Promise<number> => (await tf.profile(() => void model.apply(x, options).dispose())).peakBytes;
     expect(await peak({})).toBeLessThan(await peak({ hook: () => undefined }));

@@ -90,7 +90,7 @@ export function createModel(config: ModelConfig, options: CreateModelOptions = {
 function wrapModel(config: ResolvedConfig, specs: ParamSpec[], rows: SummaryRow[], variables: Map<string, tf.Variable>): Model {
   const byName = new Map(specs.map((s) => [s.name, s]));
   let disposed = false;
-  let uses: number[] | undefined;
+  let plan: { uses: number[]; ops: UseCounter['ops'] } | undefined;
   const run = (get: (name: string) => tf.Tensor, x: tf.Tensor4D, options: ForwardOptions = {}): tf.Tensor2D => {
     if (disposed) throw new FpdbError('FPDB_INVALID_ARGUMENT', 'This model was disposed; create or load it again.');
     if (x.rank !== 4 || x.shape[3] !== 1) {
@@ -101,13 +101,13 @@ function wrapModel(config: ResolvedConfig, specs: ParamSpec[], rows: SummaryRow[
     const builder = new TensorBuilder(get, options);
     if (options.training || options.hook || tf.engine().state.gradientDepth > 0) return tf.tidy(() => defineNetwork(builder, x, config) as tf.Tensor2D);
     // Inference: free each activation after its last use (gradients cannot need them).
-    uses ??= (() => {
+    plan ??= (() => {
       const counter = new UseCounter();
       defineNetwork(counter, -1, config);
-      return counter.uses;
+      return { uses: counter.uses, ops: counter.ops };
     })();
-    const plan = uses;
-    return tf.tidy(() => defineNetwork(new FreeingBuilder(builder, plan, x), x, config) as tf.Tensor2D);
+    const { uses, ops } = plan;
+    return tf.tidy(() => defineNetwork(new FreeingBuilder(builder, uses, x, { ops, get }), x, config) as tf.Tensor2D);
   };
   const variable = (name: string): tf.Variable => {
     const v = variables.get(name);

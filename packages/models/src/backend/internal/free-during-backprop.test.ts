@@ -9,13 +9,13 @@ const BYTES = 4 * N;
 function chain(w: tf.Variable, depth: number): { grad: Float32Array; bytesAtStart: number } {
   let bytesAtStart = 0;
   // Runs last in backprop: what is still held then is what the freed nodes would have kept.
-  const probe = tf.customGrad((x: tf.Tensor) => ({
+  const probe = tf.customGrad(((x: tf.Tensor) => ({
     value: tf.mul(x, 1),
     gradFunc: (dy: tf.Tensor) => {
       bytesAtStart = tf.memory().numBytes;
       return tf.mul(dy, 1);
     },
-  }));
+  })) as unknown as Parameters<typeof tf.customGrad>[0]);
   const { value, grads } = tf.variableGrads(() => {
     let y = probe(w) as tf.Tensor;
     for (let i = 0; i < depth; i += 1) y = tf.mul(tf.sin(y), 1.01);

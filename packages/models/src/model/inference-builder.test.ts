@@ -1,0 +1,45 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { setupBackend } from '../backend/setup-backend.js';
+import { presetConfig } from '../pretrained/presets.js';
+import { createModel } from './create-model.js';
+
+describe('inference with batch norm folded into the conv before it', () => {
+  beforeAll(async () => {
+    await setupBackend({ backend: 'wasm' });
+  });
+
+  // Small inputs keep the presets fast; every conv → batch norm (→ ReLU/ReLU6) pattern of each is hit.
+  it.each(['resnet18', 'mobilenetv2_100', 'densenet121'])('%s: the same logits as the unfolded path (|Δ| ≤ 1e-4 + 1e-3·|y|), the batch norms after convs gone', async (name) => {
+    const model = createModel(presetConfig(name, { numClasses: 6, inputSize: 64 }), { seed: 2 });
+    // Non-trivial moving statistics, so that a wrong fold shows.
+    for (const [key, v] of model.variables) {
+      if (key.endsWith('.movingMean')) v.assign(tf.randomNormal(v.shape, 0, 0.5, 'float32', key.length));
+      if (key.endsWith('.movingVariance')) v.assign(tf.randomUniform(v.shape, 0.5, 2, 'float32', key.length));
+      if (key.endsWith('.gamma')) v.assign(tf.randomUniform(v.shape, 0.5, 1.5, 'float32', key.length + 1));
+    }
+    const x = tf.randomNormal([2, 64, 64, 1], 0, 1, 'float32', 5);
+    const numTensors = tf.memory().numTensors;
+    const folded = model.apply(x);
+    // A hook sends the forward through the plain builder (Grad-CAM's path): batch norm as its own op.
+    const plain = model.apply(x, { hook: () => undefined });
+    const a = folded.dataSync();
+    const b = plain.dataSync();
+    b.forEach((v, i) => expect(Math.abs(a[i]! - v)).toBeLessThanOrEqual(1e-4 + 1e-3 * Math.abs(v)));
+    tf.dispose([folded, plain]);
+    expect(tf.memory().numTensors).toBe(numTensors);
+    const count = async (f: () => tf.Tensor, kernel: string): Promise<number> => {
+      const profile = await tf.profile(f);
+      tf.dispose(profile.result as tf.Tensor);
+      return profile.kernels.filter((k) => k.name === kernel).length;
+    };
+    const batchNorms = await count(() => model.apply(x), 'FusedBatchNorm');
+    const plainBatchNorms = await count(() => model.apply(x, { hook: () => undefined }), 'FusedBatchNorm');
+    // Every batch norm right after a conv folds; DenseNet's pre-activation ones (after a concat) stay.
+    if (name === 'densenet121') expect(batchNorms).toBeLessThan(plainBatchNorms * 0.6);
+    else expect([batchNorms, plainBatchNorms > 0]).toEqual([0, true]);
+    if (name === 'mobilenetv2_100') expect(await count(() => model.apply(x), 'Relu6')).toBe(0);
+    x.dispose();
+    model.dispose();
+  });
+});
