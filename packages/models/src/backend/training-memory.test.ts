@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { summarize } from '../model/summarize.js';
 import { presetConfig } from '../pretrained/presets.js';
-import { assertTrainingFits, estimateTrainingHeap, WASM_HEAP_BUDGET_BYTES } from './training-memory.js';
+import { assertTrainingFits, estimateTrainingHeap } from './training-memory.js';
 
 const model = (name: string) => {
   const s = summarize(presetConfig(name, { numClasses: 6 }));
