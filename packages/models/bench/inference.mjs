@@ -4,7 +4,7 @@
 // ours) and at --torch-threads (default: all cores). The last stdout line is one JSON object; its
 // `speedVsTorch` is fpdb's speed over PyTorch's (> 1: fpdb faster) at batch 1 and batch N, per thread count.
 // Flags: --sizes=128,224 --archs=reference-cnn,resnet18,mobilenet-v2,densenet121,densenet169 --batch=32
-// --reps=5 --backend=wasm --torch-threads=<cores> --dist=<folder>
+// --reps=5 --backend=wasm --torch-threads=<cores> --torch=0 (fpdb only) --dist=<folder>
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
@@ -77,7 +77,7 @@ for (const name of chosen) {
 
 const torch = {};
 const py = '/usr/bin/python3';
-const probe = spawnSync(py, ['-c', 'import torch, torchvision'], { encoding: 'utf8' });
+const probe = args.get('torch') === '0' ? { status: 1 } : spawnSync(py, ['-c', 'import torch, torchvision'], { encoding: 'utf8' });
 if (probe.status === 0) {
   const script = fileURLToPath(new URL('./inference_torch.py', import.meta.url));
   for (const threads of [...new Set([1, TORCH_THREADS])]) {
@@ -90,7 +90,7 @@ if (probe.status === 0) {
       log(`torch ${torch[threads].version} (${torch[threads].threads} threads): ${JSON.stringify(torch[threads].results)}`);
     } else log(`torch peer failed: ${r.stderr.slice(-500)}`);
   }
-} else log('torch not installed for /usr/bin/python3: peer skipped');
+} else log(args.get('torch') === '0' ? 'torch peer skipped (--torch=0)' : 'torch not installed for /usr/bin/python3: peer skipped');
 
 // fpdb's speed over PyTorch's: batch 1 from latencies, batch N from throughputs (> 1: fpdb is faster).
 const speedVsTorch = {};
