@@ -18,7 +18,7 @@ describe('inference with batch norm folded into the conv before it', () => {
       if (key.endsWith('.movingVariance')) v.assign(tf.randomUniform(v.shape, 0.5, 2, 'float32', key.length));
       if (key.endsWith('.gamma')) v.assign(tf.randomUniform(v.shape, 0.5, 1.5, 'float32', key.length + 1));
     }
-    const x = tf.randomNormal([2, 64, 64, 1], 0, 1, 'float32', 5);
+    const x = tf.randomNormal([2, 64, 64, 1], 0, 1, 'float32', 5) as tf.Tensor4D;
     const numTensors = tf.memory().numTensors;
     const folded = model.apply(x);
     // A hook sends the forward through the plain builder (Grad-CAM's path): batch norm as its own op.
