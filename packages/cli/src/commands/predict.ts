@@ -75,7 +75,7 @@ const predictCommand = defineCommand({
           try {
             const cam = gradCam(model, x, { classIndex: p.index, ...(layer === undefined ? {} : { layer }) });
             const png = await gradCamOverlay({ pixels: pixels[0]!, width: preprocess.width, height: preprocess.height }, { data: cam.upsampled, width: cam.inputWidth, height: cam.inputHeight });
-            await writeFile(join(dir, `${basename(p.file).X}.gradcam.png`), png);
+            await writeFile(join(dir, `${basename(p.file).replace(/\.png$/i, '')}.gradcam.png`), png);
           } finally {
             x.dispose();
           }
