@@ -55,6 +55,25 @@ describe('freeDuringBackprop', () => {
     w.dispose();
   });
 
+  it('survives a custom gradient that hands the same tensor to two inputs, each made by another op', async () => {
+    await setupBackend({ backend: 'cpu' });
+    const both = tf.customGrad(((a: tf.Tensor, b: tf.Tensor) => ({
+      value: tf.add(a, b),
+      gradFunc: (dy: tf.Tensor) => {
+        const g = tf.mul(dy, 2);
+        return [g, g];
+      },
+    })) as unknown as Parameters<typeof tf.customGrad>[0]);
+    const w = tf.variable(tf.tensor1d([0.5, -1, 2]));
+    const { value, grads } = tf.variableGrads(() => tf.sum(both(tf.sin(w), tf.cos(w)) as tf.Tensor) as tf.Scalar);
+    // d/dw [2·sin w + 2·cos w] through the custom gradient: 2 cos w − 2 sin w.
+    Array.from(grads[w.name]!.dataSync()).forEach((v, i) => {
+      const x = [0.5, -1, 2][i]!;
+      expect(v).toBeCloseTo(2 * Math.cos(x) - 2 * Math.sin(x), 5);
+    });
+    tf.dispose([value, grads[w.name]!, w]);
+  });
+
   it('leaves higher-order gradients alone (the tape is reused)', async () => {
     await setupBackend({ backend: 'cpu' });
     const x = tf.tensor1d([0.5, -1, 2]);

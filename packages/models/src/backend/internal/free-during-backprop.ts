@@ -56,7 +56,10 @@ export function freeDuringBackprop(): void {
       for (const name of wanted) {
         const run = closures[name]!;
         wrapped[name] = () => {
-          const dx = run();
+          let dx = run();
+          // A closure that hands out the same tensor for two inputs (a custom gradient may) gives each
+          // input its own tensor object over the shared data, so the first consumer's free spares the other.
+          if (results.includes(dx)) dx = dx.clone();
           madeByBackprop.add(dx);
           results.push(dx);
           if (--left === 0) release();
