@@ -7,7 +7,7 @@ import { train } from '../training/train.js';
 import { summarize } from '../model/summarize.js';
 import { presetConfig } from '../pretrained/presets.js';
 import { MAX_AUTO_WORKERS, resolveAutoWorkers } from './auto-workers.js';
-import { assertTrainingFits, estimateTrainingHeap } from './training-memory.js';
+import { assertTrainingFits, estimateTrainingHeap, microBatchSize } from './training-memory.js';
 
 const model = (name: string) => {
   const s = summarize(presetConfig(name, { numClasses: 6 }));
@@ -38,10 +38,11 @@ describe("workers: 'auto'", () => {
     expect(r.workers * estimateTrainingHeap(resnet.summary(), resnet.paramCount().total, Math.ceil(16 / r.workers)).bytes).toBeLessThanOrEqual(2.5 * one);
   });
 
-  it('splits a batch over more workers than cores when a shard would not fit one wasm heap, so train() does not refuse it', () => {
-    // MobileNetV2 224²: 32 images per worker do not fit, 22 do.
+  it('keeps to the cores when a shard would not fit one wasm heap: each worker runs it in micro-batches', () => {
+    // MobileNetV2 224²: 32 images per worker do not fit in one pass, 16 do.
     const r = resolveAutoWorkers({ model: mobilenet, batch: 64, backend: 'wasm', cores: 2, memoryBytes: 64 * GiB });
-    expect(r).toEqual({ workers: 3, limitedBy: 'heap' });
+    expect(r).toEqual({ workers: 2, limitedBy: 'cores' });
+    expect(microBatchSize(mobilenet, 32, 'wasm')).toBe(16);
     expect(() => assertTrainingFits(mobilenet, 64, { workers: r.workers, backend: 'wasm' })).not.toThrow();
   });
 

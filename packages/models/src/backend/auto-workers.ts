@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { SummaryRow } from '../model/types.js';
-import { estimateTrainingHeap, WASM_HEAP_BUDGET_BYTES } from './training-memory.js';
+import { estimateTrainingHeap, microBatchSize } from './training-memory.js';
 
 /**
  * The most workers `'auto'` picks. The workers sum the gradients and update the weights among themselves
@@ -31,14 +31,15 @@ export interface AutoWorkersOptions {
 export interface AutoWorkers {
   /** ≥ 1; 1 means training in this thread (no worker threads). */
   workers: number;
-  limitedBy: 'cores' | 'batch' | 'memory' | 'heap';
+  limitedBy: 'cores' | 'batch' | 'memory';
 }
 
 /**
  * Resolves `workers: 'auto'`: one worker per available core (`os.availableParallelism()`), at most
  * {@link MAX_AUTO_WORKERS} and at most one per {@link MIN_AUTO_SHARD} images of the batch; fewer when the
- * workers' estimated wasm heaps and shared gradient regions together would pass half the machine's memory; more when a shard would not fit one wasm heap
- * ({@link estimateTrainingHeap}), so that a batch which fits over several workers is not refused.
+ * workers' estimated wasm heaps ({@link estimateTrainingHeap}) and shared gradient regions together would
+ * pass half the machine's memory. A shard larger than one wasm heap takes is not a reason for more workers
+ * than cores: each worker differentiates it in micro-batches ({@link microBatchSize}).
  *
  * @example resolveAutoWorkers({ model, batch: 16, backend: 'wasm', cores: 2 }) // { workers: 2, limitedBy: 'cores' }
  */
@@ -51,19 +52,14 @@ export function resolveAutoWorkers(options: AutoWorkersOptions): AutoWorkers {
   if (options.backend !== 'wasm') return { workers, limitedBy };
   const rows = options.model.summary();
   const params = options.model.paramCount().total;
-  const heap = (n: number): number => estimateTrainingHeap(rows, params, Math.ceil(batch / n)).bytes;
+  // A worker's heap holds one micro-batch of its shard at a time.
+  const heap = (n: number): number => estimateTrainingHeap(rows, params, microBatchSize(options.model, Math.ceil(batch / n), 'wasm')).bytes;
   const memory = options.memoryBytes ?? MEMORY_SHARE * os.totalmem();
   // Outside the heaps: one shared gradient region per worker, the weights and Adam's two slots.
   const shared = (n: number): number => 4 * params * (n + 3);
   while (workers > 1 && workers * heap(workers) + shared(workers) > memory) {
     workers -= 1;
     limitedBy = 'memory';
-  }
-  // A shard past one heap aborts its worker: split it further even beyond the cores.
-  const { maxBatch } = estimateTrainingHeap(rows, params, 1);
-  if (heap(workers) > WASM_HEAP_BUDGET_BYTES && maxBatch >= 1) {
-    workers = Math.min(batch, Math.ceil(batch / maxBatch));
-    limitedBy = 'heap';
   }
   return { workers, limitedBy };
 }

@@ -40,23 +40,35 @@ export function estimateTrainingHeap(rows: readonly SummaryRow[], params: number
 }
 
 /**
- * Refuses, before it runs, a training step whose shard would exhaust the wasm heap (which ends the
- * process or worker with `Aborted()`, not an error). Only for the 'wasm' backend; others pass.
- * @throws FpdbError FPDB_INVALID_ARGUMENT naming the largest batch that fits.
+ * The most images one forward/backward pass of `model` may take on the wasm backend: a shard larger than
+ * this is differentiated in micro-batches of at most this many images whose gradients add up (batch norm
+ * then normalises each micro-batch, as it normalises each worker's shard). Whole `images` when they fit,
+ * or on another backend; micro-batches as equal as can be (16 past a limit of 13 → 8 + 8).
+ * @example microBatchSize(densenet169, 16, 'wasm') // 8
+ */
+export function microBatchSize(model: { summary(): SummaryRow[]; paramCount(): { total: number } }, images: number, backend: string): number {
+  if (backend !== 'wasm' || images <= 1) return images;
+  const estimate = estimateTrainingHeap(model.summary(), model.paramCount().total, images);
+  if (estimate.bytes <= WASM_HEAP_BUDGET_BYTES) return images;
+  const parts = Math.ceil(images / Math.max(1, estimate.maxBatch));
+  return Math.ceil(images / parts);
+}
+
+/**
+ * Refuses, before it runs, a training step that would exhaust the wasm heap even one image at a time
+ * (which ends the process or worker with `Aborted()`, not an error). A larger shard than fits is split
+ * into micro-batches ({@link microBatchSize}), so only the input size can make a step too large. Only
+ * for the 'wasm' backend; others pass.
+ * @throws FpdbError FPDB_INVALID_ARGUMENT saying what one image needs.
  */
 export function assertTrainingFits(model: { summary(): SummaryRow[]; paramCount(): { total: number } }, batch: number, options: { workers?: number; backend: string }): void {
-  if (options.backend !== 'wasm') return;
-  const workers = Math.max(1, options.workers ?? 1);
-  const shard = Math.ceil(batch / workers);
-  const estimate = estimateTrainingHeap(model.summary(), model.paramCount().total, shard);
+  if (options.backend !== 'wasm' || batch < 1) return;
+  const estimate = estimateTrainingHeap(model.summary(), model.paramCount().total, 1);
   if (estimate.bytes <= WASM_HEAP_BUDGET_BYTES) return;
   const gib = (b: number): string => (b / 2 ** 30).toFixed(1);
-  const where = workers > 1 ? `${shard} images per worker (batch ${batch} over ${workers} workers)` : `batch ${batch}`;
-  const fits = estimate.maxBatch * workers;
   throw new FpdbError(
     'FPDB_INVALID_ARGUMENT',
-    `A training step at ${where} needs about ${gib(estimate.bytes)} GiB of wasm heap; the wasm backend has at most ${gib(WASM_HEAP_MAX_BYTES)} GiB per ${workers > 1 ? 'worker' : 'thread'}. ` +
-      (estimate.maxBatch >= 1 ? `Use a batch of at most ${fits}${workers > 1 ? ` (${estimate.maxBatch} per worker), or more workers` : ', or workers to split it'}.` : 'Use a smaller input size.'),
+    `A training step needs about ${gib(estimate.bytes)} GiB of wasm heap for a single image at this input size; the wasm backend has at most ${gib(WASM_HEAP_MAX_BYTES)} GiB per ${(options.workers ?? 1) > 1 ? 'worker' : 'thread'}. Use a smaller input size, or the cpu backend.`,
     { details: { value: batch } },
   );
 }

@@ -92,6 +92,8 @@ export interface TrainOptions {
    * (`resolveAutoWorkers`, resolved at the first batch; 1 trains in this thread); {@link TrainResult.workers}
    * says what it chose. The workers sum their gradients and update the weights in shared memory; `model`
    * (and the optimizer state) are brought up to date at the end of every epoch and when train() ends.
+   * On wasm, a shard larger than one heap takes runs in micro-batches whose gradients add up (batch norm
+   * then normalises each micro-batch, as it does each worker's shard).
    */
   workers?: number | 'auto';
   /** Backend of the workers (default 'auto': wasm when it loads). */
@@ -246,7 +248,16 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           if (y.length !== images.shape[0]) {
             throw new FpdbError('FPDB_LENGTH_MISMATCH', `Batch ${step} of epoch ${epoch + 1} has ${images.shape[0]} images but ${y.length} labels.`);
           }
-          // A shard that would exhaust the wasm heap aborts its thread: refuse it with the batch that fits.
+          if (batch.imageData && batch.imageData.length !== images.size) {
+            throw new FpdbError(
+              'FPDB_SHAPE',
+              `Batch ${step} of epoch ${epoch + 1} has imageData of ${batch.imageData.length} floats for images [${images.shape.join(', ')}] (${images.size}); leave it out or pass the same values.`,
+              {
+                details: { value: batch.imageData.length },
+              },
+            );
+          }
+          // A step that would exhaust the wasm heap even one image at a time aborts its thread: refuse it (larger shards run in micro-batches).
           engine ??= await engineFor(images.shape[0]);
           assertTrainingFits(model, images.shape[0], { ...(workers ? { workers } : {}), backend: stepBackend(workers, options.workerBackend) });
           lr = learningRateAt(schedule, { epoch, epochs, globalStep: state.globalStep });
@@ -259,7 +270,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           try {
             // Gradients, weight decay, the global norm (also catching NaN/Inf), clipping, the optimizer update.
             result = await engine.step(
-              { images, targets, ...(sampleWeights ? { sampleWeights } : {}), seed: stepSeed, ...(headOnly ? { headOnly } : {}) },
+              { images, ...(batch.imageData ? { imageData: batch.imageData } : {}), targets, ...(sampleWeights ? { sampleWeights } : {}), seed: stepSeed, ...(headOnly ? { headOnly } : {}) },
               { learningRate: rateOf(lr), weightDecay: decay, ...(options.clipNorm !== undefined ? { clipNorm: options.clipNorm } : {}) },
             );
           } finally {
