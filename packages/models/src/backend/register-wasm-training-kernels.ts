@@ -5,6 +5,7 @@ import { addWasmConfig } from './kernels/add.js';
 import { batchMatMulWasmConfig } from './kernels/batch-mat-mul.js';
 import { castWasmConfig } from './kernels/cast.js';
 import { conv2dWasmConfig, fusedConv2dWasmConfig } from './kernels/conv2d.js';
+import { foldedConv2dWasmConfig } from './kernels/folded-conv2d.js';
 import { identityWasmConfig } from './kernels/identity.js';
 import { conv2dBackpropFilterWasmConfig } from './kernels/conv2d-backprop-filter.js';
 import { conv2dBackpropInputWasmConfig } from './kernels/conv2d-backprop-input.js';
@@ -29,6 +30,7 @@ export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
   castWasmConfig,
   addWasmConfig,
   splitVWasmConfig,
+  foldedConv2dWasmConfig,
 ];
 
 /** Options of {@link registerWasmTrainingKernels}. */

@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { setupBackend } from '../backend/setup-backend.js';
 import { presetConfig } from '../pretrained/presets.js';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { cachedFoldedFilters } from '../backend/kernels/folded-conv2d.js';
 import { createModel } from './create-model.js';
 
 describe('inference with batch norm folded into the conv before it', () => {
@@ -41,5 +43,53 @@ describe('inference with batch norm folded into the conv before it', () => {
     if (name === 'mobilenetv2_100') expect(await count(() => model.apply(x), 'Relu6')).toBe(0);
     x.dispose();
     model.dispose();
+  });
+
+  it('a folded filter is cached per model and follows every weight change (setWeights, assign), freed with the model', () => {
+    const backend = tf.backend() as BackendWasm;
+    const cachedBefore = cachedFoldedFilters(backend);
+    const model = createModel(presetConfig('resnet18', { numClasses: 6, inputSize: 64 }), { seed: 3 });
+    const x = tf.randomNormal([1, 64, 64, 1], 0, 1, 'float32', 7) as tf.Tensor4D;
+    const numTensors = tf.memory().numTensors;
+    const logits = (options?: { hook: () => undefined }): Float32Array => {
+      const y = model.apply(x, options);
+      const values = y.dataSync() as Float32Array;
+      y.dispose();
+      return values;
+    };
+    const expectClose = (a: Float32Array, b: Float32Array): void => b.forEach((v, i) => expect(Math.abs(a[i]! - v)).toBeLessThanOrEqual(1e-4 + 1e-3 * Math.abs(v)));
+    const first = logits();
+    expect(cachedFoldedFilters(backend)).toBeGreaterThan(cachedBefore);
+    expectClose(logits(), first);
+    // Each kind of write: a conv kernel and a batch-norm statistic through setWeights, a gamma by assign.
+    const kernel = model
+      .getWeights()
+      .get('stem.conv.kernel')!
+      .map((v, i) => v * (1 + 0.5 * Math.sin(i)));
+    const variance = model
+      .getWeights()
+      .get('stem.bn.movingVariance')!
+      .map((_, i) => 0.5 + (i % 5) * 0.4);
+    const changes: (() => void)[] = [
+      () => model.setWeights({ 'stem.conv.kernel': kernel }),
+      () => model.setWeights(new Map([['stem.bn.movingVariance', variance]])),
+      () => {
+        const gamma = model.variables.get(model.specs.filter((p) => p.name.endsWith('.gamma')).at(-1)!.name)!;
+        tf.tidy(() => gamma.assign(tf.randomUniform(gamma.shape, 0.2, 3, 'float32', 9)));
+      },
+    ];
+    let previous = first;
+    for (const change of changes) {
+      change();
+      const next = logits();
+      // The plain path reads the variables themselves: the folded one must agree after the change.
+      expectClose(next, logits({ hook: () => undefined }));
+      expect(next.some((v, i) => Math.abs(v - previous[i]!) > 1e-3 * (1 + Math.abs(v)))).toBe(true);
+      previous = next;
+    }
+    expect(tf.memory().numTensors).toBe(numTensors);
+    x.dispose();
+    model.dispose();
+    expect(cachedFoldedFilters(backend)).toBe(cachedBefore);
   });
 });

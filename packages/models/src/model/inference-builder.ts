@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Builder, ConvSpec, DepthwiseSpec, Padding } from './builder.js';
+import { FOLDED_CONV2D, foldedConv2dAttrs } from '../backend/kernels/folded-conv2d.js';
 import { BN_EPSILON } from './tensor-builder.js';
 
 /**
@@ -127,7 +128,23 @@ export class FreeingBuilder implements Builder<tf.Tensor> {
 
   conv(name: string, x: tf.Tensor, spec: ConvSpec): tf.Tensor {
     const fused = this.#folded((fold, get) => {
-      const { scale, shift } = foldedBatchNorm(get, fold.batchNorm, (spec.bias ?? true) ? get(`${name}.bias`) : undefined);
+      const bias = (spec.bias ?? true) ? get(`${name}.bias`) : undefined;
+      if (tf.getKernel(FOLDED_CONV2D, tf.getBackend()) !== undefined) {
+        // The backend folds and packs each filter once and keeps it while the weights stay the same.
+        const bn = fold.batchNorm;
+        const inputs: tf.NamedTensorMap = {
+          x,
+          filter: get(`${name}.kernel`),
+          gamma: get(`${bn}.gamma`),
+          beta: get(`${bn}.beta`),
+          movingMean: get(`${bn}.movingMean`),
+          movingVariance: get(`${bn}.movingVariance`),
+          ...(bias === undefined ? {} : { bias }),
+        };
+        const attrs = foldedConv2dAttrs({ strides: spec.stride ?? 1, pad: spec.padding ?? 'same', activation: fold.activation, epsilon: BN_EPSILON });
+        return tf.engine().runKernel(FOLDED_CONV2D, inputs, attrs) as tf.Tensor;
+      }
+      const { scale, shift } = foldedBatchNorm(get, fold.batchNorm, bias);
       return tf.fused.conv2d({
         x: x as tf.Tensor4D,
         filter: tf.mul(get(`${name}.kernel`), scale) as tf.Tensor4D,
