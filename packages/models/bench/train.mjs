@@ -61,6 +61,10 @@ const SETUPS = {
   'wasm1-relu-chain': { backend: 'wasm', reluChain: true, batch: BATCH },
   ...(WORKERS >= 2 && !WORKER_LIST ? { [PARALLEL]: { backend: 'wasm', workers: WORKERS, batch: BATCH } } : {}),
   ...Object.fromEntries((WORKER_LIST ?? []).map((k) => [`workers${k}`, { backend: 'wasm', workers: k, batch: BATCH * k }])),
+  // With BENCH_BASE_DIST, each workers<K> also runs from that build (workers<K>-base), just before it.
+  ...(process.env.BENCH_BASE_DIST
+    ? Object.fromEntries((WORKER_LIST ?? []).map((k) => [`workers${k}-base`, { backend: 'wasm', workers: k, batch: BATCH * k, dist: process.env.BENCH_BASE_DIST }]))
+    : {}),
   // A batch-32 step takes minutes on the cpu backend: one step at a small batch, extrapolated per image.
   cpu: { backend: 'cpu', batch: CPU_BATCH, steps: 1, warmup: 0 },
 };
@@ -226,7 +230,10 @@ const SCALING = (WORKER_LIST ?? []).map((k) => `workers${k}`);
 const wasmKeys = [...new Set(['wasm1', ...CHAINS, PARALLEL, ...SCALING])].filter((k) => SETUPS[k] && (want(k) || SCALING.includes(k)));
 if (wasmKeys.length > 0) {
   log("— wasm, the package default: relaxed-SIMD (FMA) kernels (the package sets V8's flag on Node 20)");
-  for (const k of wasmKeys) details[k] = child(k);
+  for (const k of wasmKeys) {
+    if (SCALING.includes(k) && SETUPS[`${k}-base`]) details[`${k}-base`] = child(`${k}-base`);
+    details[k] = child(k);
+  }
   if (SIMD128) {
     log('— wasm, SIMD128 kernels: FPDB_WASM_RELAXED_SIMD=0');
     for (const k of wasmKeys.filter((k) => !CHAINS.includes(k))) details[`${k}Simd128`] = child(k, [], { FPDB_WASM_RELAXED_SIMD: '0' });
@@ -312,6 +319,7 @@ result.mainMsPerStep = Object.fromEntries(
     .filter(([, v]) => v.mainMsPerStep !== undefined)
     .map(([k, v]) => [k, round(v.mainMsPerStep)]),
 );
+const BASE_NOTE = process.env.BENCH_BASE_DIST ? ' (base → this build)' : '';
 if (WORKER_LIST) {
   // Weak scaling: BENCH_BATCH images per worker; speedup against train({ workers: 1 }).
   const one = ips(SCALING[0]);
@@ -324,11 +332,15 @@ if (WORKER_LIST) {
     mainMsPerStep: round(details[k].mainMsPerStep),
     mainCpuMsPerStep: round(details[k].mainCpuMsPerStep),
     ...(details[k].timeline ? { timeline: details[k].timeline } : {}),
+    ...(details[`${k}-base`]
+      ? { base: { imagesPerSecond: round(ips(`${k}-base`)), mainMsPerStep: round(details[`${k}-base`].mainMsPerStep), mainCpuMsPerStep: round(details[`${k}-base`].mainCpuMsPerStep) } }
+      : {}),
   }));
-  log('workers | batch | img/s | speedup | main ms/step busy (CPU) | slowest worker compute / wait / reduce / update ms');
+  log(`workers | batch | img/s${BASE_NOTE} | speedup | main ms/step busy (CPU)${BASE_NOTE} | slowest worker compute / wait / reduce / update ms`);
+  const was = (r, key) => (r.base ? `${r.base[key]} → ` : '');
   for (const r of result.scaling)
     log(
-      `${r.workers} | ${r.batch} | ${r.imagesPerSecond} | ${r.speedup} | ${r.mainMsPerStep} (${r.mainCpuMsPerStep}) | ${r.timeline ? [r.timeline.computeMs, r.timeline.waitMs, r.timeline.reduceMs, r.timeline.updateMs].join(' / ') : '–'}`,
+      `${r.workers} | ${r.batch} | ${was(r, 'imagesPerSecond')}${r.imagesPerSecond} | ${r.speedup} | ${r.base ? `${r.base.mainMsPerStep} (${r.base.mainCpuMsPerStep}) → ` : ''}${r.mainMsPerStep} (${r.mainCpuMsPerStep}) | ${r.timeline ? [r.timeline.computeMs, r.timeline.waitMs, r.timeline.reduceMs, r.timeline.updateMs].join(' / ') : '–'}`,
     );
 }
 console.log(JSON.stringify(result));

@@ -7,6 +7,8 @@ import { shardGradients, type ShardInput } from './shard-gradients.js';
 /** A whole batch to differentiate. */
 export interface EngineBatch {
   images: tf.Tensor4D;
+  /** The values of `images` on the host, when the batch came with them (`Batch.imageData`). */
+  imageData?: Float32Array;
   targets: tf.Tensor2D;
   sampleWeights?: tf.Tensor1D;
   seed: number;

@@ -2,9 +2,10 @@ import { FpdbError } from '@fpdb/schema';
 import { createWorkerPool, workerScriptExists } from '@fpdb/internal/worker-pool';
 import type { BackendChoice } from '../../backend/setup-backend.js';
 import type { Model } from '../../model/create-model.js';
-import type { GradientEngine, StepOutcome } from '../internal/gradient-engine.js';
+import type { EngineBatch, GradientEngine, StepOutcome } from '../internal/gradient-engine.js';
 import type { Optimizer } from '../optimizer.js';
 import { CONTROL_ABORT, CONTROL_APPLYING, CONTROL_ARRIVED, CONTROL_LENGTH, type SharedRegions, type StepRequest, type StepResult, type WorkerFault, type WorkerInit } from './protocol.js';
+import { float32View } from './host-view.js';
 import { abortStep, flatLayout, isPeerFailure } from './shared-step.js';
 
 /** Options of {@link parallelEngine}. */
@@ -104,6 +105,17 @@ export async function parallelEngine(model: Model, optimizer: Optimizer, options
     });
   });
   let steps = start.step;
+  // Where a batch without shared host data is copied for the workers to read. One step at a time uses
+  // it (train() awaits each), and every worker has copied its shard into its backend before it replies.
+  let staging: Float32Array = new Float32Array(0);
+  const sharedImages = (batch: EngineBatch): Float32Array => {
+    const host = batch.imageData;
+    if (host && host.buffer instanceof SharedArrayBuffer) return host;
+    const values = host ?? float32View(batch.images) ?? (batch.images.dataSync() as Float32Array);
+    if (staging.length < values.length) staging = new Float32Array(new SharedArrayBuffer(values.length * 4));
+    staging.set(values);
+    return staging.subarray(0, values.length);
+  };
   // Whether the shared weights moved since the last sync, and whether a failure left them half-written.
   let dirty = false;
   let torn = false;
@@ -129,7 +141,8 @@ export async function parallelEngine(model: Model, optimizer: Optimizer, options
       let started = performance.now();
       const [b, h, w] = batch.images.shape;
       const k = model.config.numClasses;
-      const images = batch.images.dataSync() as Float32Array;
+      // One copy at most (none for a batch already in shared memory): each shard is a view of it.
+      const images = sharedImages(batch);
       const targets = batch.targets.dataSync() as Float32Array;
       const sampleWeights = batch.sampleWeights ? (batch.sampleWeights.dataSync() as Float32Array) : null;
       const shards = Math.min(pool.size, b);
@@ -146,7 +159,7 @@ export async function parallelEngine(model: Model, optimizer: Optimizer, options
         const msg: StepRequest = {
           rank: s,
           shards,
-          images: images.slice(lo * h * w, hi * h * w),
+          images: images.subarray(lo * h * w, hi * h * w),
           shape: [hi - lo, h, w, 1],
           targets: targets.slice(lo * k, hi * k),
           sampleWeights: sampleWeights ? sampleWeights.slice(lo, hi) : null,
@@ -161,7 +174,7 @@ export async function parallelEngine(model: Model, optimizer: Optimizer, options
           fault: options.fault ?? null,
         };
         // The pool hands each of these to a different idle worker: each rank on its own thread.
-        return pool.request(msg, { transfer: [msg.images.buffer as ArrayBuffer, msg.targets.buffer as ArrayBuffer] });
+        return pool.request(msg, { transfer: [msg.targets.buffer as ArrayBuffer] });
       });
       let mainMs = performance.now() - started;
       const settled = await Promise.allSettled(requests);

@@ -55,7 +55,7 @@ export interface StepRequest {
   rank: number;
   /** Workers taking part in this step (≤ the pool's size when the batch is smaller). */
   shards: number;
-  /** Shard images [b, H, W, 1]. */
+  /** Shard images [b, H, W, 1]: a view of shared memory, valid until the worker replies. */
   images: Float32Array;
   shape: [number, number, number, number];
   /** [b, K] targets. */

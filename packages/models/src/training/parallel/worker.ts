@@ -35,7 +35,9 @@ function step(request: StepRequest, state: WorkerState): StepResult {
   // Copies out of the shared buffer: backends may keep the array they are given.
   model.setWeights(new Map(layout.map((l) => [l.name, weights.slice(l.offset, l.offset + l.size)])));
   const k = init.config.numClasses;
-  const images = tf.tensor4d(request.images, shape, 'float32');
+  // The shard is a view of the main thread's shared memory, rewritten at a later step: the wasm backend
+  // copies it into its heap, other backends may keep the array they are given.
+  const images = tf.tensor4d(tf.getBackend() === 'wasm' ? request.images : request.images.slice(), shape, 'float32');
   const targets = tf.tensor2d(request.targets, [shape[0], k], 'float32');
   const sampleWeights = request.sampleWeights ? tf.tensor1d(request.sampleWeights, 'float32') : undefined;
   const result = shardGradients(model, {
