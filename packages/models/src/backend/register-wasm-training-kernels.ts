@@ -5,6 +5,7 @@ import { addWasmConfig } from './kernels/add.js';
 import { batchMatMulWasmConfig } from './kernels/batch-mat-mul.js';
 import { castWasmConfig } from './kernels/cast.js';
 import { conv2dWasmConfig, fusedConv2dWasmConfig } from './kernels/conv2d.js';
+import { batchNormActWasmConfig } from './kernels/batch-norm-act.js';
 import { foldedConv2dWasmConfig } from './kernels/folded-conv2d.js';
 import { identityWasmConfig } from './kernels/identity.js';
 import { conv2dBackpropFilterWasmConfig } from './kernels/conv2d-backprop-filter.js';
@@ -31,6 +32,7 @@ export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
   addWasmConfig,
   splitVWasmConfig,
   foldedConv2dWasmConfig,
+  batchNormActWasmConfig,
 ];
 
 /** Options of {@link registerWasmTrainingKernels}. */

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Builder, ConvSpec, DepthwiseSpec, Padding } from './builder.js';
+import { BATCH_NORM_ACT, batchNormActAttrs } from '../backend/kernels/batch-norm-act.js';
 import { FOLDED_CONV2D, foldedConv2dAttrs } from '../backend/kernels/folded-conv2d.js';
 import { BN_EPSILON } from './tensor-builder.js';
 
@@ -45,7 +46,7 @@ export class UseCounter implements Builder<number> {
     return this.#op(a, b);
   }
   concat(xs: readonly number[]): number {
-    return this.#op(...xs);
+    return this.#record('concat', undefined, xs);
   }
   maxPool(_: string, x: number): number {
     return this.#op(x);
@@ -78,6 +79,8 @@ export class FreeingBuilder implements Builder<tf.Tensor> {
   readonly #get: ((name: string) => tf.Tensor) | undefined;
   /** Op indices of the batch norms and activations folded into the conv before them. */
   readonly #away = new Set<number>();
+  /** Batch norms (with their activation) run as one pass, by the op index they run at (theirs, or the concat before them). */
+  readonly #batchNormActs: ReadonlyMap<number, BatchNormAct>;
   #index = 0;
 
   /**
@@ -97,6 +100,26 @@ export class FreeingBuilder implements Builder<tf.Tensor> {
       this.#away.add(conv + 1);
       if (fold.activation !== 'linear') this.#away.add(conv + 2);
     }
+    this.#batchNormActs = folding && tf.getKernel(BATCH_NORM_ACT, tf.getBackend()) !== undefined ? planBatchNormActs(folding.ops, uses, this.#away) : new Map();
+  }
+
+  /** The op at the current index, when a batch norm (and activation) runs there in one pass over `xs`' concatenation. */
+  #batchNormAct(xs: readonly tf.Tensor[]): (() => tf.Tensor) | undefined {
+    const plan = this.#batchNormActs.get(this.#index);
+    const get = this.#get;
+    if (plan === undefined || get === undefined) return undefined;
+    return () => {
+      const inputs: tf.NamedTensorMap = {
+        gamma: get(`${plan.batchNorm}.gamma`),
+        beta: get(`${plan.batchNorm}.beta`),
+        movingMean: get(`${plan.batchNorm}.movingMean`),
+        movingVariance: get(`${plan.batchNorm}.movingVariance`),
+      };
+      xs.forEach((x, i) => {
+        inputs[`x${i}`] = x;
+      });
+      return tf.engine().runKernel(BATCH_NORM_ACT, inputs, batchNormActAttrs({ count: xs.length, activation: plan.activation, epsilon: BN_EPSILON })) as tf.Tensor;
+    };
   }
 
   /** The op at the current index, when it is a conv folded with its batch norm: runs it fused. */
@@ -173,7 +196,7 @@ export class FreeingBuilder implements Builder<tf.Tensor> {
     return this.#step([x], fused ?? (() => this.#inner.depthwiseConv(name, x, spec)));
   }
   batchNorm(name: string, x: tf.Tensor): tf.Tensor {
-    return this.#step([x], this.#passThrough(x) ?? (() => this.#inner.batchNorm(name, x)));
+    return this.#step([x], this.#passThrough(x) ?? this.#batchNormAct([x]) ?? (() => this.#inner.batchNorm(name, x)));
   }
   dense(name: string, x: tf.Tensor, units: number): tf.Tensor {
     return this.#step([x], () => this.#inner.dense(name, x, units));
@@ -188,7 +211,7 @@ export class FreeingBuilder implements Builder<tf.Tensor> {
     return this.#step([a, b], () => this.#inner.add(a, b));
   }
   concat(xs: readonly tf.Tensor[]): tf.Tensor {
-    return this.#step(xs, () => this.#inner.concat(xs));
+    return this.#step(xs, this.#batchNormAct(xs) ?? (() => this.#inner.concat(xs)));
   }
   maxPool(name: string, x: tf.Tensor, size: number, stride: number, padding?: Padding): tf.Tensor {
     return this.#step([x], () => this.#inner.maxPool(name, x, size, stride, padding));
@@ -228,6 +251,32 @@ function planBatchNormFolds(ops: UseCounter['ops'], uses: readonly number[]): Ma
     folds.set(i, { batchNorm: bn.name, activation: fusedAct });
   });
   return folds;
+}
+
+/** A batch norm that no conv folds, run as one scale-and-shift pass with the activation after it. */
+interface BatchNormAct {
+  batchNorm: string;
+  activation: 'linear' | 'relu' | 'relu6';
+}
+
+/**
+ * The batch norms not folded into a conv (`away`: the folded ones, updated with the ops these absorb):
+ * each runs with the ReLU/ReLU6 that alone reads it, and at the concat before it when that concat
+ * feeds only it (DenseNet's pre-activation layers: the concat is never materialised).
+ */
+function planBatchNormActs(ops: UseCounter['ops'], uses: readonly number[], away: Set<number>): Map<number, BatchNormAct> {
+  const plans = new Map<number, BatchNormAct>();
+  ops.forEach((op, i) => {
+    if (op.kind !== 'batchNorm' || away.has(i) || op.name === undefined) return;
+    const act = ops[i + 1];
+    const activation = (act?.kind === 'relu' || act?.kind === 'relu6') && act.inputs[0] === i && uses[i] === 1 ? act.kind : 'linear';
+    const source = op.inputs[0]!;
+    const atConcat = source === i - 1 && ops[source]?.kind === 'concat' && uses[source] === 1;
+    plans.set(atConcat ? source : i, { batchNorm: op.name, activation });
+    if (atConcat) away.add(i);
+    if (activation !== 'linear') away.add(i + 1);
+  });
+  return plans;
 }
 
 /**

@@ -23,6 +23,7 @@ export interface TrainingKernelExports {
   bn_normalize(x: number, mean: number, a: number, b: number, y: number, rows: number, cols: number): void;
   bn_grad_input(dy: number, x: number, mean: number, a: number, b: number, k: number, dx: number, rows: number, cols: number): void;
   relu_grad(dy: number, x: number, dx: number, n: number, hi: number): void;
+  scale_shift_act(x: number, a: number, b: number, y: number, rows: number, cols: number, yStride: number, lo: number, hi: number): void;
   copy_columns(x: number, out: number, rows: number, cols: number, c0: number, n: number): void;
 }
 

@@ -917,6 +917,27 @@ EXPORT void bn_normalize(const f32 *x, const f32 *m, const f32 *a, const f32 *b,
   }
 }
 
+/* y[r*ystride + c] = min(max(a[c] * x[r,c] + b[c], lo), hi): an inference batch norm as a per-channel scale
+ * and shift, with ReLU/ReLU6 (lo 0, hi 6 or inf) in the same pass; a strided output writes one piece of a
+ * channel concatenation in place, so concat + batch norm + ReLU read and write the data once. */
+EXPORT void scale_shift_act(const f32 *x, const f32 *a, const f32 *b, f32 *y, int rows, int cols, int ystride, f32 lo, f32 hi) {
+  v128_t vlo = wasm_f32x4_splat(lo), vhi = wasm_f32x4_splat(hi);
+  for (int r = 0; r < rows; ++r) {
+    const f32 *row = x + (long)r * cols;
+    f32 *o = y + (long)r * ystride;
+    int c = 0;
+    for (; c + 4 <= cols; c += 4) {
+      v128_t v = MADD(wasm_v128_load(b + c), wasm_v128_load(a + c), wasm_v128_load(row + c));
+      wasm_v128_store(o + c, wasm_f32x4_min(wasm_f32x4_max(v, vlo), vhi));
+    }
+    for (; c < cols; ++c) {
+      f32 v = a[c] * row[c] + b[c];
+      v = v < lo ? lo : v;
+      o[c] = v > hi ? hi : v;
+    }
+  }
+}
+
 /* dx[r,c] = a[c] * dy[r,c] + b[c] * (x[r,c] - m[c]) + k[c]: the input gradient of batch-norm training. */
 EXPORT void bn_grad_input(const f32 *dy, const f32 *x, const f32 *m, const f32 *a, const f32 *b, const f32 *k, f32 *dx, int rows, int cols) {
   for (int r = 0; r < rows; ++r) {
