@@ -46,7 +46,7 @@ export class UseCounter implements Builder<number> {
     return this.#op(a, b);
   }
   concat(xs: readonly number[]): number {
-    return this.#record('concat', undefined, xs);
+    return this.#record('concat', undefined, xs.slice());
   }
   maxPool(_: string, x: number): number {
     return this.#op(x);
