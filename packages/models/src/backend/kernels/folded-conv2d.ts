@@ -133,7 +133,31 @@ export function foldedConv2dWasm(args: { inputs: FoldedConv2DInputs; backend: Ba
     cache.set(filter.dataId, entry);
   }
   const out = backend.makeOutput(info.outShape, 'float32');
-  trainingKernels(backend).conv2d_forward(heapOffset(backend, x), entry.packed, heapOffset(backend, out), ...convGeometry(info), entry.shift, EPILOGUE_ACTIVATIONS[attrs.activation]);
+  const { top, bottom, left, right } = info.padInfo;
+  if (info.batchSize >= 4 || top + bottom + left + right === 0) {
+    trainingKernels(backend).conv2d_forward(heapOffset(backend, x), entry.packed, heapOffset(backend, out), ...convGeometry(info), entry.shift, EPILOGUE_ACTIVATIONS[attrs.activation]);
+    return out;
+  }
+  // Under 4 images the border pixels run one at a time (4 images share a tile otherwise): on a zero-padded
+  // copy of the input every pixel is interior, in 4-pixel tiles (ResNet's last stage: 3 of 7 columns).
+  const [b, h, w, c] = x.shape as [number, number, number, number];
+  const hp = h + top + bottom;
+  const wp = w + left + right;
+  const padded = heapAlloc(backend, b * hp * wp * c * 4);
+  try {
+    const src = heapF32(backend, heapOffset(backend, x), b * h * w * c);
+    const dst = heapF32(backend, padded, b * hp * wp * c);
+    dst.fill(0);
+    for (let i = 0; i < b; i++) for (let y = 0; y < h; y++) dst.set(src.subarray((i * h + y) * w * c, (i * h + y + 1) * w * c), ((i * hp + y + top) * wp + left) * c);
+    const geometry = convGeometry(info);
+    geometry[1] = hp;
+    geometry[2] = wp;
+    geometry[13] = 0;
+    geometry[14] = 0;
+    trainingKernels(backend).conv2d_forward(padded, entry.packed, heapOffset(backend, out), ...geometry, entry.shift, EPILOGUE_ACTIVATIONS[attrs.activation]);
+  } finally {
+    heapFree(backend, padded);
+  }
   return out;
 }
 

@@ -749,6 +749,10 @@ static void conv_core(const f32 *x, const f32 *w, f32 *y, int B, int H, int W, i
   /* Interior pixels 4 a row; the rest (borders, a row's leftover) 4 images at a time, same taps. */
   int ts = oxa + 4 <= oxb ? oxa : Wo;
   int te = ts < Wo ? ts + (oxb - ts) / 4 * 4 : Wo;
+  /* Fewer than 4 images: the interior's leftover columns (3 of 7 in ResNet's last stage at batch 1) as one
+   * more 4-pixel tile ending at the interior's end, overlapping the one before (the overlapped pixels get
+   * the same values again), instead of one pixel at a time. */
+  int tail = ts < Wo && te < oxb ? oxb - 4 : -1;
   for (int c0 = 0; c0 < Co; c0 += chunk) {
     int c1 = c0 + chunk < Co ? c0 + chunk : Co;
     for (int b0 = 0; b0 < B; b0 += 4) {
@@ -762,9 +766,11 @@ static void conv_core(const f32 *x, const f32 *w, f32 *y, int B, int H, int W, i
           f32 *yrow = y + b * ybs + oy * yrs;
           for (int ox = ts; ox < te; ox += 4)
             conv_tile4(xb, w, yrow + ox * yps, W, Ci, Co, K, kw, ky0, ky1, iy0, dh, 0, kw, ox * sw - pl, dwl, sw * Ci, yps, c0, c1);
+          if (nb < 4 && tail >= 0)
+            conv_tile4(xb, w, yrow + tail * yps, W, Ci, Co, K, kw, ky0, ky1, iy0, dh, 0, kw, tail * sw - pl, dwl, sw * Ci, yps, c0, c1);
         }
         for (int ox = 0; ox < Wo; ++ox) {
-          if (ox == ts) ox = te;
+          if (ox == ts) ox = nb < 4 && tail >= 0 ? oxb : te;
           if (ox >= Wo) break;
           int ix0 = ox * sw - pl;
           int kx0 = first_valid(ix0, dwl), kx1 = end_valid(ix0, dwl, W, kw);
