@@ -39,15 +39,12 @@ describe.each(['cpu', 'wasm'] as const)('arraySource on %s', (backend) => {
     for (const shuffle of [false, true]) {
       for (const epoch of [0, 3]) {
         const expected = gatherBatches(images, labels, 4, shuffle, 9, epoch);
+        // Every batch of the epoch alive at once: each keeps its own rows.
         const got: Batch[] = [...(arraySource({ images, labels, batchSize: 4, shuffle, seed: 9 })(epoch) as Iterable<Batch>)];
         expect(got.map((b) => b.images.shape[0])).toEqual([4, 4, 3]);
         got.forEach((b, i) => {
           expect(b.images.shape).toEqual([expected[i]!.labels.length, hw[0], hw[1], 1]);
           expect(bits(b.images.dataSync())).toEqual(bits(expected[i]!.pixels));
-          expect(b.imageData).toBeDefined();
-          expect(bits(b.imageData!)).toEqual(bits(expected[i]!.pixels));
-          // Shared memory: the engine hands the workers views of it.
-          expect(b.imageData!.buffer).toBeInstanceOf(SharedArrayBuffer);
           expect(Array.from(b.labels as Int32Array)).toEqual(Array.from(expected[i]!.labels));
           disposeBatch(b);
         });

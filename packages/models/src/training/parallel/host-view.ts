@@ -35,11 +35,6 @@ export function float32View(tensor: tf.Tensor): Float32Array | null {
   return null;
 }
 
-/** A zeroed Float32Array of `length` in a SharedArrayBuffer where the platform has one (workers then read it without a copy), else in an ArrayBuffer. */
-export function shareableFloat32(length: number): Float32Array {
-  return typeof SharedArrayBuffer === 'function' ? new Float32Array(new SharedArrayBuffer(length * 4)) : new Float32Array(length);
-}
-
 /**
  * Copies rows `indices` of `source` (rows of `rowLength` floats) into `target`, in order; runs of
  * consecutive indices go as one copy (an unshuffled batch is a single one).

@@ -32,10 +32,15 @@ function gatherSource(batchSize: number, seed: number): BatchSource {
   };
 }
 
-/** arraySource's batches with their host data moved to a plain ArrayBuffer (the engine copies it to shared memory). */
-function unsharedSource(source: BatchSource): BatchSource {
+/** arraySource's batches with their values on the host too, in shared memory or in a plain ArrayBuffer. */
+function withHostData(source: BatchSource, shared: boolean): BatchSource {
   return function* (epoch) {
-    for (const b of source(epoch) as Iterable<Batch>) yield { ...b, imageData: Float32Array.from(b.imageData!) };
+    for (const b of source(epoch) as Iterable<Batch>) {
+      const values = b.images.dataSync() as Float32Array;
+      const imageData = shared ? new Float32Array(new SharedArrayBuffer(values.length * 4)) : new Float32Array(values.length);
+      imageData.set(values);
+      yield { ...b, imageData };
+    }
   };
 }
 
@@ -51,14 +56,16 @@ async function weightsAfter(source: BatchSource, workers: number): Promise<{ wei
 }
 
 describe('batch images to the workers', () => {
-  it('2 workers train bit-identically from shared host rows, plain host rows and the old gather batches (last batch partial)', async () => {
+  it('2 workers train bit-identically from the rows arraySource copies, from host imageData (shared or not) and from the old gather batches (last batch partial)', async () => {
     // 23 images in batches of 8: 8, 8, 7 (the last splits 4/3).
     const rows = arraySource({ images: data.images, labels: data.labels, batchSize: 8, seed: 2 });
-    const shared = await weightsAfter(rows, 2);
-    const plain = await weightsAfter(unsharedSource(rows), 2);
     const gathered = await weightsAfter(gatherSource(8, 2), 2);
     const bits = (a: Float32Array): Uint32Array => new Uint32Array(a.buffer);
+    const copied = await weightsAfter(rows, 2);
+    expect(bits(copied.weights)).toEqual(bits(gathered.weights));
+    const shared = await weightsAfter(withHostData(rows, true), 2);
     expect(bits(shared.weights)).toEqual(bits(gathered.weights));
+    const plain = await weightsAfter(withHostData(rows, false), 2);
     expect(bits(plain.weights)).toEqual(bits(gathered.weights));
     expect(shared.losses).toEqual(gathered.losses);
   });
