@@ -15,9 +15,9 @@ import { readFileSync } from 'node:fs';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const env = (name, fallback) => process.env[`BENCH_${name}`] ?? fallback;
-// reference: the reference CNN; resnet18, mobilenetv2, densenet121: the presets (1-channel stem).
+// reference: the reference CNN; resnet18, resnet50, mobilenetv2, densenet121, densenet169: the presets (1-channel stem).
 const NET = env('NET', 'reference');
-const NETS = { reference: 'reference-cnn', resnet18: 'resnet18', resnet50: 'resnet50', mobilenetv2: 'mobilenetv2_100', densenet121: 'densenet121' };
+const NETS = { reference: 'reference-cnn', resnet18: 'resnet18', resnet50: 'resnet50', mobilenetv2: 'mobilenetv2_100', densenet121: 'densenet121', densenet169: 'densenet169' };
 if (!Object.hasOwn(NETS, NET)) throw new Error(`BENCH_NET=${NET}: use one of ${Object.keys(NETS).join(', ')}`);
 const BIG = NET !== 'reference';
 const SIZE = Number(env('SIZE', BIG ? 224 : 128));

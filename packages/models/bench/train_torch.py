@@ -1,6 +1,6 @@
 """PyTorch peer of bench/train.mjs: the same network, batch, optimizer; prints one JSON line.
 
---net=reference (default): the reference CNN below. --net=resnet18|mobilenetv2|densenet121: torchvision's
+--net=reference (default): the reference CNN below. --net=resnet18|resnet50|mobilenetv2|densenet121|densenet169: torchvision's
 network with a 1-channel stem (conv1 / features[0][0] / features.conv0 rebuilt with in_channels=1) and
 num_classes outputs, in training mode (batch norm on batch statistics), as @fpdb/models' presets.
 
@@ -43,14 +43,14 @@ if a.net == "reference":
 else:
     import torchvision
 
-    if a.net == "resnet18":
-        net = torchvision.models.resnet18(num_classes=a.classes)
+    if a.net in ("resnet18", "resnet50"):
+        net = getattr(torchvision.models, a.net)(num_classes=a.classes)
         net.conv1 = one_channel(net.conv1)
     elif a.net == "mobilenetv2":
         net = torchvision.models.mobilenet_v2(num_classes=a.classes)
         net.features[0][0] = one_channel(net.features[0][0])
-    elif a.net == "densenet121":
-        net = torchvision.models.densenet121(num_classes=a.classes)
+    elif a.net in ("densenet121", "densenet169"):
+        net = getattr(torchvision.models, a.net)(num_classes=a.classes)
         net.features.conv0 = one_channel(net.features.conv0)
     else:
         raise SystemExit(f"unknown --net={a.net}")
