@@ -1,5 +1,13 @@
 import type { OptionTable, OptionValues } from './option-table.js';
 
+/** Where a command writes text: `process.stdout`/`process.stderr`, or anything with `write` (tests). */
+export interface TextOutput {
+  write(text: string): unknown;
+  /** A terminal (progress bars are redrawn in place). */
+  isTTY?: boolean;
+  columns?: number;
+}
+
 /** What a command's `run` receives. */
 export interface CommandContext<T extends OptionTable = OptionTable> {
   /** Positional arguments after the command name. */
@@ -10,8 +18,8 @@ export interface CommandContext<T extends OptionTable = OptionTable> {
   json: boolean;
   /** `--quiet`: progress and notes are dropped (`stderr` is a sink); errors still reach the terminal. */
   quiet: boolean;
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
+  stdout: TextOutput;
+  stderr: TextOutput;
   /** Aborted on Ctrl-C (SIGINT): long work should stop cleanly, keeping what it finished. */
   signal: AbortSignal;
 }

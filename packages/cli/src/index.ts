@@ -1,4 +1,4 @@
-export { defineCommand, type CliCommand, type CommandContext, type CommandSource, type LazyCommand } from './command.js';
+export { defineCommand, type CliCommand, type CommandContext, type CommandSource, type LazyCommand, type TextOutput } from './command.js';
 export type {
   BooleanOption,
   EnumOption,

@@ -12,7 +12,7 @@ export { compareHtml } from './compare-html.js';
 export { readModelInputs, type ModelInputs } from './model-inputs.js';
 export { predictFiles, type PredictFilesOptions } from './predict-files.js';
 export { dataKindOf } from './data-kind.js';
-export { createProgress, type Progress, type ProgressOptions } from './progress.js';
+export { createProgress, type Progress, type ProgressOptions, type ProgressStream } from './progress.js';
 export { experimentReporter } from './progress-reporter.js';
 export { resolveConfigPaths } from './config-paths.js';
 export { RUN_LOCK_FILE, lockRunFolder } from './run-lock.js';

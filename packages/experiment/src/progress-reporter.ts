@@ -1,4 +1,4 @@
-import { createProgress, type Progress } from './progress.js';
+import { createProgress, type Progress, type ProgressStream } from './progress.js';
 import type { ExperimentEvent } from './run-experiment.js';
 
 /**
@@ -6,15 +6,14 @@ import type { ExperimentEvent } from './run-experiment.js';
  * synthesis, caching and each epoch (batch, ETA, loss), and a line per epoch with its metrics.
  * Progress bars are drawn on a terminal, or every ~10% in logs (`force`).
  */
-export function experimentReporter(stderr: NodeJS.WritableStream): (e: ExperimentEvent) => void {
+export function experimentReporter(stderr: ProgressStream): (e: ExperimentEvent) => void {
   let bar: Progress | undefined;
   let barKey = '';
   let lossSum = 0;
   let lossCount = 0;
-  const stream = stderr as NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   const open = (key: string, label: string, total: number): Progress => {
     if (bar && barKey === key) return bar;
-    bar = createProgress({ label, total, stream, force: true });
+    bar = createProgress({ label, total, stream: stderr, force: true });
     barKey = key;
     return bar;
   };

@@ -1,10 +1,18 @@
+/** Where progress is drawn: `process.stderr`, or anything with `write` (a test's collector). */
+export interface ProgressStream {
+  write(text: string): unknown;
+  /** A terminal: the bar is redrawn in place. */
+  isTTY?: boolean;
+  columns?: number;
+}
+
 /** Options of {@link createProgress}. */
 export interface ProgressOptions {
   /** What is counted, e.g. `images`. */
   label: string;
   total: number;
   /** Where to draw; default process.stderr. Drawn only when it is a TTY, or when `force` is set. */
-  stream?: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stream?: ProgressStream;
   /** Minimum milliseconds between redraws (default 100). */
   intervalMs?: number;
   force?: boolean;

@@ -36,7 +36,6 @@ const audit = defineCommand({
     await checkOutputPath(values.out, '--out', 'folder');
     const dataset = await openDataset(root, datasetOptions(values));
     stderr.write(`${dataset.check.summary}\n`);
-    const stream = stderr as NodeJS.WritableStream & { isTTY?: boolean };
     let bar: ReturnType<typeof createProgress> | undefined;
     let phase: AuditProgress['phase'] | undefined;
     const report = await auditDataset(dataset, {
@@ -49,7 +48,7 @@ const audit = defineCommand({
         if (p.phase !== phase) {
           bar?.done();
           phase = p.phase;
-          bar = createProgress({ label: PHASES[p.phase], total: p.total, stream });
+          bar = createProgress({ label: PHASES[p.phase], total: p.total, stream: stderr });
         }
         bar!.update(p.done);
       },

@@ -67,7 +67,7 @@ const cache = defineCommand({
     const started = Date.now();
     const dataset = await openDataset(root, { ...datasetOptions(values), invalid: onError });
     stderr.write(`${dataset.check.summary}\n`);
-    const progress = createProgress({ label: `cache ${height}x${width} ${policy}`, total: dataset.size, stream: stderr as NodeJS.WritableStream & { isTTY?: boolean } });
+    const progress = createProgress({ label: `cache ${height}x${width} ${policy}`, total: dataset.size, stream: stderr });
     const result = await buildCache(dataset, {
       height,
       width,

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { downloadRelease, extractRelease, RELEASE_URL, ZENODO_RECORD, type Checksum, type TransferProgress } from '@fpdb/loader/node';
 import { CSV_FILE, FpdbError, IMAGES_DIR } from '@fpdb/schema';
-import { defineCommand } from '../command.js';
+import { defineCommand, type TextOutput } from '../command.js';
 import { createProgress, type Progress } from '@fpdb/experiment/node';
 
 const MB = 1024 * 1024;
@@ -14,7 +14,7 @@ function checksumOption(md5: string | undefined, sha256: string | undefined): Ch
 }
 
 /** One progress bar per phase (download in MB, verify in MB, extract in files) on stderr. */
-function phaseProgress(stderr: NodeJS.WritableStream): { on: (p: TransferProgress) => void; end: () => void } {
+function phaseProgress(stderr: TextOutput): { on: (p: TransferProgress) => void; end: () => void } {
   let phase: string | undefined;
   let bar: Progress | undefined;
   const end = (): void => {
@@ -30,7 +30,7 @@ function phaseProgress(stderr: NodeJS.WritableStream): { on: (p: TransferProgres
         bar = createProgress({
           label: bytes ? `${p.phase} MB` : 'extract files',
           total: bytes ? Math.ceil((p.total ?? 0) / MB) : (p.total ?? 0),
-          stream: stderr as NodeJS.WritableStream & { isTTY?: boolean },
+          stream: stderr,
         });
       }
       bar?.update(p.phase === 'extract' ? p.done : Math.floor(p.done / MB));

@@ -49,7 +49,7 @@ const synth = defineCommand({
     await checkOutputPath(outDir, '--out', 'folder');
     const m = values.size === undefined ? null : SIZE.exec(values.size);
     const size = m ? { width: Number(m[1]), height: Number(m[2]) } : undefined;
-    const progress = createProgress({ label: 'images', total: images ?? 0, stream: stderr as NodeJS.WritableStream & { isTTY?: boolean } });
+    const progress = createProgress({ label: 'images', total: images ?? 0, stream: stderr });
     const started = Date.now();
     const result = await generateDataset({
       outDir,

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { Writable } from 'node:stream';
 import { FpdbError, isFpdbError } from '@fpdb/schema';
-import type { CliCommand, CommandContext, CommandSource } from '../command.js';
+import type { CliCommand, CommandContext, CommandSource, TextOutput } from '../command.js';
 import { commandHelp } from './options/command-help.js';
 import { didYouMean } from './options/did-you-mean.js';
 import { parseArgsConfig } from './options/parse-args-config.js';
@@ -9,8 +9,8 @@ import { parseOptionValues, type RawOptionValues } from './options/parse-option-
 
 /** Where the CLI writes; tests pass their own. */
 export interface CliIo {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
+  stdout: TextOutput;
+  stderr: TextOutput;
   signal?: AbortSignal;
 }
 
@@ -161,7 +161,7 @@ function repeatedFlag(tokens: ReturnType<typeof parseArgs>['tokens'], command: C
 }
 
 /** A stream that drops what is written: stderr under --quiet. */
-function sink(): NodeJS.WritableStream {
+function sink(): TextOutput {
   return new Writable({
     write(_chunk, _encoding, done) {
       done();
