@@ -177,8 +177,26 @@ export class FreeingBuilder implements Builder<tf.Tensor> {
         activation: fold.activation,
       });
     });
-    return this.#step([x], fused ?? (() => this.#inner.conv(name, x, spec)));
+    return this.#step([x], fused ?? this.#winogradConv(name, x, spec) ?? (() => this.#inner.conv(name, x, spec)));
   }
+
+  /**
+   * A conv no batch norm follows (DenseNet's 3×3 growth convs) through the backend's cached-filter kernel,
+   * where that runs it as Winograd F(4×4, 3×3): 3×3, stride 1, 'same' or 1-pixel padding, 32+ channels.
+   */
+  #winogradConv(name: string, x: tf.Tensor, spec: ConvSpec): (() => tf.Tensor) | undefined {
+    const get = this.#get;
+    const channels = x.shape[3] ?? 0;
+    if (get === undefined || spec.kernel !== 3 || (spec.stride ?? 1) !== 1 || !['same', 1].includes(spec.padding ?? 'same') || channels < 32 || spec.filters < 32) return undefined;
+    if (tf.getKernel(FOLDED_CONV2D, tf.getBackend()) === undefined) return undefined;
+    return () => {
+      const bias = (spec.bias ?? true) ? get(`${name}.bias`) : undefined;
+      const inputs: tf.NamedTensorMap = { x, filter: get(`${name}.kernel`), ...(bias === undefined ? {} : { bias }) };
+      const attrs = foldedConv2dAttrs({ strides: 1, pad: spec.padding ?? 'same', activation: spec.activation ?? 'linear', epsilon: BN_EPSILON });
+      return tf.engine().runKernel(FOLDED_CONV2D, inputs, attrs) as tf.Tensor;
+    };
+  }
+
   depthwiseConv(name: string, x: tf.Tensor, spec: DepthwiseSpec): tf.Tensor {
     const fused = this.#folded((fold, get) => {
       const kernel = get(`${name}.kernel`);

@@ -25,6 +25,7 @@ export interface TrainingKernelExports {
   relu_grad(dy: number, x: number, dx: number, n: number, hi: number): void;
   scale_shift_act(x: number, a: number, b: number, y: number, rows: number, cols: number, yStride: number, lo: number, hi: number): void;
   copy_columns(x: number, out: number, rows: number, cols: number, c0: number, n: number): void;
+  conv2d_winograd_f43(x: number, u: number, y: number, b: number, h: number, w: number, ci: number, co: number, shift: number, act: number, v: number, m: number, tb: number): void;
 }
 
 let compiled: { module: WebAssembly.Module; relaxedSimd: boolean } | undefined;
