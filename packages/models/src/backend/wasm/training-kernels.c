@@ -1069,6 +1069,18 @@ static inline v128_t wg_act(v128_t v, int act) {
 }
 
 #define F4(k) wasm_f32x4_splat(k)
+/* Bᵀ of F(4×4, 3×3) on six vectors (a row or a column of the 6×6 tile): out[k·stride] = (Bᵀ d)_k. */
+static inline void wg4_bt(v128_t d0, v128_t d1, v128_t d2, v128_t d3, v128_t d4, v128_t d5, f32 *out, long stride) {
+  v128_t s12 = wasm_f32x4_add(d1, d2), s34 = wasm_f32x4_add(d3, d4);
+  v128_t a = wasm_f32x4_sub(d4, d2), bb = wasm_f32x4_sub(d3, d1);
+  wasm_v128_store(out, wasm_f32x4_add(wasm_f32x4_sub(wasm_f32x4_mul(F4(4.0f), d0), wasm_f32x4_mul(F4(5.0f), d2)), d4));
+  wasm_v128_store(out + stride, wasm_f32x4_sub(s34, wasm_f32x4_mul(F4(4.0f), s12)));
+  wasm_v128_store(out + 2 * stride, wasm_f32x4_add(wasm_f32x4_mul(F4(4.0f), wasm_f32x4_sub(d1, d2)), wasm_f32x4_sub(d4, d3)));
+  wasm_v128_store(out + 3 * stride, wasm_f32x4_add(a, wasm_f32x4_mul(F4(2.0f), bb)));
+  wasm_v128_store(out + 4 * stride, wasm_f32x4_sub(a, wasm_f32x4_mul(F4(2.0f), bb)));
+  wasm_v128_store(out + 5 * stride, wasm_f32x4_add(wasm_f32x4_sub(wasm_f32x4_mul(F4(4.0f), d1), wasm_f32x4_mul(F4(5.0f), d3)), d5));
+}
+
 static void wg4_input(const f32 *x, f32 *V, int t0, int nt, int Tb, int H, int W, int Ci, int TH, int TW) {
   long es = (long)Tb * Ci;
   for (int t = 0; t < Tb; ++t) {
@@ -1090,14 +1102,7 @@ static void wg4_input(const f32 *x, f32 *V, int t0, int nt, int Tb, int H, int W
       for (int c = 0; c + 4 <= Ci; c += 4) {
         v128_t d0 = wg_ld(p + c, ok && c0), d1 = wg_ld(p + Ci + c, ok), d2 = wg_ld(p + 2 * Ci + c, ok && c2);
         v128_t d3 = wg_ld(p + 3 * Ci + c, ok && c3), d4 = wg_ld(p + 4 * Ci + c, ok && c4), d5 = wg_ld(p + 5 * Ci + c, ok && c5);
-        v128_t s12 = wasm_f32x4_add(d1, d2), s34 = wasm_f32x4_add(d3, d4);
-        v128_t a = wasm_f32x4_sub(d4, d2), bb = wasm_f32x4_sub(d3, d1);
-        wasm_v128_store(vr + c, wasm_f32x4_add(wasm_f32x4_sub(wasm_f32x4_mul(F4(4.0f), d0), wasm_f32x4_mul(F4(5.0f), d2)), d4));
-        wasm_v128_store(vr + es + c, wasm_f32x4_sub(s34, wasm_f32x4_mul(F4(4.0f), s12)));
-        wasm_v128_store(vr + 2 * es + c, wasm_f32x4_add(wasm_f32x4_mul(F4(4.0f), wasm_f32x4_sub(d1, d2)), wasm_f32x4_sub(d4, d3)));
-        wasm_v128_store(vr + 3 * es + c, wasm_f32x4_add(a, wasm_f32x4_mul(F4(2.0f), bb)));
-        wasm_v128_store(vr + 4 * es + c, wasm_f32x4_sub(a, wasm_f32x4_mul(F4(2.0f), bb)));
-        wasm_v128_store(vr + 5 * es + c, wasm_f32x4_add(wasm_f32x4_sub(wasm_f32x4_mul(F4(4.0f), d1), wasm_f32x4_mul(F4(5.0f), d3)), d5));
+        wg4_bt(d0, d1, d2, d3, d4, d5, vr + c, es);
       }
     }
     /* Column pass in place: plane (i*6 + j) holds row i's transform at column j. */
@@ -1107,14 +1112,7 @@ static void wg4_input(const f32 *x, f32 *V, int t0, int nt, int Tb, int H, int W
       for (int c = 0; c + 4 <= Ci; c += 4) {
         v128_t d0 = wasm_v128_load(vc + c), d1 = wasm_v128_load(vc + rs + c), d2 = wasm_v128_load(vc + 2 * rs + c);
         v128_t d3 = wasm_v128_load(vc + 3 * rs + c), d4 = wasm_v128_load(vc + 4 * rs + c), d5 = wasm_v128_load(vc + 5 * rs + c);
-        v128_t s12 = wasm_f32x4_add(d1, d2), s34 = wasm_f32x4_add(d3, d4);
-        v128_t a = wasm_f32x4_sub(d4, d2), bb = wasm_f32x4_sub(d3, d1);
-        wasm_v128_store(vc + c, wasm_f32x4_add(wasm_f32x4_sub(wasm_f32x4_mul(F4(4.0f), d0), wasm_f32x4_mul(F4(5.0f), d2)), d4));
-        wasm_v128_store(vc + rs + c, wasm_f32x4_sub(s34, wasm_f32x4_mul(F4(4.0f), s12)));
-        wasm_v128_store(vc + 2 * rs + c, wasm_f32x4_add(wasm_f32x4_mul(F4(4.0f), wasm_f32x4_sub(d1, d2)), wasm_f32x4_sub(d4, d3)));
-        wasm_v128_store(vc + 3 * rs + c, wasm_f32x4_add(a, wasm_f32x4_mul(F4(2.0f), bb)));
-        wasm_v128_store(vc + 4 * rs + c, wasm_f32x4_sub(a, wasm_f32x4_mul(F4(2.0f), bb)));
-        wasm_v128_store(vc + 5 * rs + c, wasm_f32x4_add(wasm_f32x4_sub(wasm_f32x4_mul(F4(4.0f), d1), wasm_f32x4_mul(F4(5.0f), d3)), d5));
+        wg4_bt(d0, d1, d2, d3, d4, d5, vc + c, rs);
       }
     }
   }
