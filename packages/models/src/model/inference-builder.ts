@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Builder, ConvSpec, DepthwiseSpec, Padding } from './builder.js';
 import { BATCH_NORM_ACT, batchNormActAttrs } from '../backend/kernels/batch-norm-act.js';
-import { FOLDED_CONV2D, foldedConv2dAttrs } from '../backend/kernels/folded-conv2d.js';
+import { FOLDED_CONV2D, foldedConv2dAttrs, usesWinograd } from '../backend/kernels/folded-conv2d.js';
 import { BN_EPSILON } from './tensor-builder.js';
 
 /**
@@ -182,13 +182,14 @@ export class FreeingBuilder implements Builder<tf.Tensor> {
 
   /**
    * A conv no batch norm follows (DenseNet's 3×3 growth convs) through the backend's cached-filter kernel,
-   * where that runs it as Winograd F(4×4, 3×3): 3×3, stride 1, 'same' or 1-pixel padding, 32+ channels.
+   * where that kernel runs it as Winograd F(4×4, 3×3) ({@link usesWinograd} decides).
    */
   #winogradConv(name: string, x: tf.Tensor, spec: ConvSpec): (() => tf.Tensor) | undefined {
     const get = this.#get;
-    const channels = x.shape[3] ?? 0;
-    if (get === undefined || spec.kernel !== 3 || (spec.stride ?? 1) !== 1 || !['same', 1].includes(spec.padding ?? 'same') || channels < 32 || spec.filters < 32) return undefined;
-    if (tf.getKernel(FOLDED_CONV2D, tf.getBackend()) === undefined) return undefined;
+    if (get === undefined || x.rank !== 4 || tf.getKernel(FOLDED_CONV2D, tf.getBackend()) === undefined) return undefined;
+    const [b, h, w, c] = x.shape as [number, number, number, number];
+    const info = tf.backend_util.computeConv2DInfo([b, h, w, c], [spec.kernel, spec.kernel, c, spec.filters], spec.stride ?? 1, 1, spec.padding ?? 'same');
+    if (!usesWinograd(info)) return undefined;
     return () => {
       const bias = (spec.bias ?? true) ? get(`${name}.bias`) : undefined;
       const inputs: tf.NamedTensorMap = { x, filter: get(`${name}.kernel`), ...(bias === undefined ? {} : { bias }) };

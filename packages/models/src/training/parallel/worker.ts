@@ -20,11 +20,13 @@ interface WorkerState {
   control: Int32Array;
   partials: Float64Array;
   layout: LayoutEntry[];
+  /** Parameter name → its offset in the flat layout. */
+  offsets: Map<string, number>;
   total: number;
 }
 
 function step(request: StepRequest, state: WorkerState): StepResult {
-  const { init, model, weights, grads, slots, touched, control, partials, layout, total } = state;
+  const { init, model, weights, grads, slots, touched, control, partials, layout, offsets, total } = state;
   const { rank, shards, shape, normalizer, seed, headOnly, fault } = request;
   const fail = (at: 'gradients' | 'reduce'): void => {
     if (!fault || fault.rank !== rank || fault.at !== at) return;
@@ -50,7 +52,6 @@ function step(request: StepRequest, state: WorkerState): StepResult {
   });
   tf.dispose([images, targets, ...(sampleWeights ? [sampleWeights] : [])]);
   const mine = grads[rank]!;
-  const offsets = new Map(layout.map((l) => [l.name, l.offset]));
   for (const [name, g] of [...result.grads, ...result.stateUpdates]) mine.set(g.dataSync() as Float32Array, offsets.get(name)!);
   const updatedState = new Set(result.stateUpdates.keys());
   tf.dispose([...result.grads.values(), ...result.stateUpdates.values()]);
@@ -101,6 +102,7 @@ serveWorker<StepRequest, StepResult, WorkerState>({
       control: new Int32Array(shared.control),
       partials: new Float64Array(shared.partials),
       layout: entries,
+      offsets: new Map(entries.map((l) => [l.name, l.offset])),
       total,
     };
   },
